@@ -1,0 +1,234 @@
+package io.github.twpool;
+
+import com.zaxxer.hikari.HikariConfigMXBean;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.twpool.internal.CountingDataSource;
+import io.github.twpool.internal.EnvironmentProperties;
+import io.github.twpool.internal.Extensions;
+import io.github.twpool.internal.HikariConfigFactory;
+import io.github.twpool.internal.Secrets;
+import io.github.twpool.spi.ConnectionDecorator;
+import io.github.twpool.spi.PoolContext;
+import io.github.twpool.spi.TwPoolExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.Closeable;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * A HikariCP pool configured with twpool's policies. With optional features off, {@link #getConnection()} returns
+ * Hikari's own connection: nothing of twpool sits on the borrower's path.
+ *
+ * <p>{@link #unwrap(Class)} reaches the {@link HikariDataSource}, its {@link HikariPoolMXBean} and
+ * {@link HikariConfigMXBean}, so tools that look for Hikari (Spring Boot's metrics binder, for one) find it.
+ */
+public final class TwPoolDataSource implements DataSource, Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TwPoolDataSource.class);
+
+    private final TwPoolConfig config;
+    private final HikariDataSource hikari;
+    private final CountingDataSource connections;
+    private final ConnectionDecorator decorator;
+
+    private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
+        this.config = config;
+        List<TwPoolExtension> applicable = Extensions.forUrl(extensions, config.url());
+        for (TwPoolExtension e : applicable) {
+            e.validate(config);
+        }
+        checkExtensionProperties(config, applicable);
+        this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
+        this.connections = HikariConfigFactory.connections(config,
+                HikariConfigFactory.driverProperties(config, applicable));
+        this.hikari = new HikariDataSource(HikariConfigFactory.create(config, connections));
+        try {
+            PoolContext context = new Context();
+            for (TwPoolExtension e : applicable) {
+                e.onStart(context);
+            }
+        } catch (RuntimeException e) {
+            hikari.close();
+            throw e;
+        }
+        LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
+                applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
+        if (!config.prePing() && config.isExplicit("pre-ping")) {
+            LOG.info("twpool '{}': pre-ping=false is accepted for SQLAlchemy parity, but HikariCP still validates a connection "
+                    + "on borrow when it has been idle for more than 500 ms; there is no per-pool switch for that.", config.name());
+        }
+    }
+
+    /** A pool for the configuration, with the extensions found on the classpath. */
+    public static TwPoolDataSource create(TwPoolConfig config) {
+        return new TwPoolDataSource(config, Extensions.discovered());
+    }
+
+    /** A pool for the configuration with exactly these extensions (no classpath discovery). */
+    public static TwPoolDataSource create(TwPoolConfig config, List<TwPoolExtension> extensions) {
+        return new TwPoolDataSource(config, List.copyOf(extensions));
+    }
+
+    /** A pool from {@code twpool.*} properties. */
+    public static TwPoolDataSource fromProperties(Properties properties) {
+        return create(TwPoolConfig.fromProperties(properties));
+    }
+
+    /**
+     * A pool from the application's environment: {@code twpool.properties} on the classpath (or
+     * {@code application.properties}), then system properties, then {@code TWPOOL_*} environment variables; later
+     * sources win.
+     */
+    public static TwPoolDataSource fromEnvironment() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = TwPoolDataSource.class.getClassLoader();
+        }
+        return fromProperties(EnvironmentProperties.load(loader, System.getProperties(), System.getenv()));
+    }
+
+    private static ConnectionDecorator sessionReset(TwPoolConfig config, List<TwPoolExtension> extensions) {
+        for (TwPoolExtension e : extensions) {
+            ConnectionDecorator d = e.sessionReset(config);
+            if (d != null) {
+                return d;
+            }
+        }
+        throw TwPoolConfigException.invalid("twpool.reset-session", true,
+                "needs a database extension that can reset sessions, and none on the classpath handles "
+                        + Secrets.maskUrl(config.url()) + "; for MySQL add io.github.twpool:pool-mysql, or set reset-session=false");
+    }
+
+    private static void checkExtensionProperties(TwPoolConfig config, List<TwPoolExtension> applicable) {
+        for (String key : config.extensionProperties().keySet()) {
+            boolean owned = applicable.stream().anyMatch(e -> key.startsWith(e.name() + "."));
+            if (!owned) {
+                String full = TwPoolConfig.PREFIX + key;
+                throw new TwPoolConfigException(full, full + "=" + Secrets.displayValue(full, config.extensionProperties().get(key))
+                        + ": the extension that owns it does not apply to " + Secrets.maskUrl(config.url()));
+            }
+        }
+    }
+
+    /** The configuration this pool runs with. */
+    public TwPoolConfig config() {
+        return config;
+    }
+
+    /** Physical connections this pool has opened since it started (Hikari's first one included). */
+    public long connectionsOpened() {
+        return connections.opened();
+    }
+
+    /** Attempts to open a physical connection that failed. */
+    public long connectionAttemptsFailed() {
+        return connections.failed();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Connection c = hikari.getConnection();
+        return decorator == null ? c : decorator.decorate(c);
+    }
+
+    /** Not supported, as in HikariCP: a pool's connections all belong to one user. */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("twpool pools connections of one user; set twpool.username/password");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return hikari.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        hikari.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        hikari.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return hikari.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return hikari.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (iface.isInstance(hikari)) {
+            return iface.cast(hikari);
+        }
+        if (iface == HikariPoolMXBean.class) {
+            return iface.cast(hikari.getHikariPoolMXBean());
+        }
+        if (iface == HikariConfigMXBean.class) {
+            return iface.cast(hikari.getHikariConfigMXBean());
+        }
+        return hikari.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || iface.isInstance(hikari) || iface == HikariPoolMXBean.class
+                || iface == HikariConfigMXBean.class || hikari.isWrapperFor(iface);
+    }
+
+    public boolean isClosed() {
+        return hikari.isClosed();
+    }
+
+    /** Closes every connection and stops twpool's background work. Idempotent. */
+    @Override
+    public void close() {
+        hikari.close();
+    }
+
+    @Override
+    public String toString() {
+        return "TwPoolDataSource[name=" + config.name() + ", url=" + Secrets.maskUrl(config.url())
+                + ", " + config.describe() + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    private final class Context implements PoolContext {
+        @Override
+        public TwPoolConfig config() {
+            return config;
+        }
+
+        @Override
+        public DataSource pool() {
+            return hikari;
+        }
+
+        @Override
+        public HikariConfigMXBean hikariConfig() {
+            return hikari.getHikariConfigMXBean();
+        }
+
+        @Override
+        public HikariPoolMXBean hikariPool() {
+            return hikari.getHikariPoolMXBean();
+        }
+    }
+}

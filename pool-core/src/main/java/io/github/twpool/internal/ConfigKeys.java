@@ -1,0 +1,160 @@
+package io.github.twpool.internal;
+
+import io.github.twpool.TwPoolConfig;
+import io.github.twpool.TwPoolConfigException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The names of twpool's own properties and the checks {@link TwPoolConfig} must pass. */
+public final class ConfigKeys {
+
+    public static final String URL = "url";
+    public static final String USERNAME = "username";
+    public static final String PASSWORD = "password";
+    public static final String NAME = "name";
+    public static final String POOL_SIZE = "pool-size";
+    public static final String MAX_OVERFLOW = "max-overflow";
+    public static final String OVERFLOW_IDLE_TIMEOUT = "overflow-idle-timeout";
+    public static final String RECYCLE = "recycle";
+    public static final String PRE_PING = "pre-ping";
+    public static final String RESET_SESSION = "reset-session";
+    public static final String KEEPALIVE = "keepalive";
+    public static final String TIMEOUT = "timeout";
+    public static final String VALIDATION_TIMEOUT = "validation-timeout";
+    public static final String LEAK_DETECTION_THRESHOLD = "leak-detection-threshold";
+    public static final String PROBE_ENABLED = "probe.enabled";
+    public static final String PROBE_INTERVAL = "probe.interval";
+    public static final String PROBE_SCAN_EVERY = "probe.scan-every";
+    public static final String PROBE_SCAN_THRESHOLD = "probe.scan-threshold";
+    public static final String CHURN_WARN_INTERVAL = "churn.warn-interval";
+    public static final String CHURN_MIN_RATE = "churn.min-rate";
+    public static final String CHURN_OUTSIDE_FACTOR = "churn.outside-factor";
+    public static final String CHURN_PORT_WARN_RATIO = "churn.port-warn-ratio";
+
+    /** Namespaces for pass-through properties. */
+    public static final String HIKARI_PREFIX = "hikari.";
+    public static final String DRIVER_PREFIX = "driver.";
+
+    /** Every core key, in the order of the README's table. */
+    public static final List<String> ALL = List.of(URL, USERNAME, PASSWORD, NAME, POOL_SIZE, MAX_OVERFLOW,
+            OVERFLOW_IDLE_TIMEOUT, RECYCLE, PRE_PING, RESET_SESSION, KEEPALIVE, TIMEOUT, VALIDATION_TIMEOUT,
+            LEAK_DETECTION_THRESHOLD, PROBE_ENABLED, PROBE_INTERVAL, PROBE_SCAN_EVERY, PROBE_SCAN_THRESHOLD,
+            CHURN_WARN_INTERVAL, CHURN_MIN_RATE, CHURN_OUTSIDE_FACTOR, CHURN_PORT_WARN_RATIO);
+
+    public static final int MAX_CONNECTIONS = 1000;
+    static final Duration HIKARI_MIN_LIFETIME = Duration.ofSeconds(30);
+    static final Duration HIKARI_MIN_KEEPALIVE = Duration.ofSeconds(30);
+    static final Duration HIKARI_MIN_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration HIKARI_MIN_TIMEOUT = Duration.ofMillis(250);
+    static final Duration HIKARI_MIN_LEAK_THRESHOLD = Duration.ofSeconds(2);
+    private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private ConfigKeys() {
+    }
+
+    /** {@code twpool.} + key. */
+    public static String full(String key) {
+        return TwPoolConfig.PREFIX + key;
+    }
+
+    static TwPoolConfigException invalid(String key, Object value, String allowed) {
+        return TwPoolConfigException.invalid(full(key), Secrets.displayValue(full(key), value), allowed);
+    }
+
+    /** Every check on values and their combinations. Extension-specific checks run in the DataSource. */
+    public static void validate(TwPoolConfig c) {
+        if (c.url() == null || c.url().isBlank()) {
+            throw new TwPoolConfigException(full(URL), full(URL)
+                    + " is required: the JDBC URL of the database, e.g. jdbc:mysql://127.0.0.1:3306/test");
+        }
+        if (!c.url().startsWith("jdbc:")) {
+            throw invalid(URL, c.url(), "must be a JDBC URL starting with jdbc:, e.g. jdbc:mysql://127.0.0.1:3306/test");
+        }
+        if (c.name() == null || !NAME_PATTERN.matcher(c.name()).matches()) {
+            throw invalid(NAME, c.name(), "must be 1 to 64 letters, digits, '.', '_' or '-' (it names threads and metric tags)");
+        }
+        if (c.poolSize() < 1 || c.poolSize() > MAX_CONNECTIONS) {
+            throw invalid(POOL_SIZE, c.poolSize(), "must be an integer from 1 to " + MAX_CONNECTIONS
+                    + (c.poolSize() == 0 ? " (SQLAlchemy's pool_size=0, no limit, has no equivalent: a pool needs a bound)" : ""));
+        }
+        if (c.maxOverflow() < 0 || c.maxOverflow() > MAX_CONNECTIONS - c.poolSize()) {
+            throw invalid(MAX_OVERFLOW, c.maxOverflow(), "must be an integer from 0 to " + (MAX_CONNECTIONS - c.poolSize())
+                    + " (pool-size + max-overflow at most " + MAX_CONNECTIONS + ")"
+                    + (c.maxOverflow() == -1 ? "; SQLAlchemy's -1 (no limit) has no meaning here: give the bound the database can take" : ""));
+        }
+        boolean recycles = !c.recycle().isZero();
+        if (c.recycle().isNegative() || (recycles && c.recycle().compareTo(HIKARI_MIN_LIFETIME) < 0)) {
+            throw invalid(RECYCLE, Durations.format(c.recycle()),
+                    "must be 0 (never recycle) or at least 30s (HikariCP's floor for maxLifetime); "
+                    + "keep it a few minutes under the server's wait_timeout");
+        }
+        if (c.overflowIdleTimeout().compareTo(HIKARI_MIN_IDLE_TIMEOUT) < 0) {
+            throw invalid(OVERFLOW_IDLE_TIMEOUT, Durations.format(c.overflowIdleTimeout()),
+                    "must be at least 10s (HikariCP's floor for idleTimeout)");
+        }
+        if (recycles && c.maxOverflow() > 0 && c.overflowIdleTimeout().compareTo(c.recycle()) >= 0) {
+            throw invalid(OVERFLOW_IDLE_TIMEOUT, Durations.format(c.overflowIdleTimeout()),
+                    "must be shorter than recycle (" + Durations.format(c.recycle()) + "), or overflow connections would only retire by age");
+        }
+        if (c.maxOverflow() == 0 && c.isExplicit(OVERFLOW_IDLE_TIMEOUT)) {
+            throw invalid(OVERFLOW_IDLE_TIMEOUT, Durations.format(c.overflowIdleTimeout()),
+                    "has no effect with max-overflow=0: set max-overflow above 0 or remove " + full(OVERFLOW_IDLE_TIMEOUT));
+        }
+        if (c.keepalive().isNegative() || (!c.keepalive().isZero() && c.keepalive().compareTo(HIKARI_MIN_KEEPALIVE) < 0)) {
+            throw invalid(KEEPALIVE, Durations.format(c.keepalive()), "must be 0 (off) or at least 30s (HikariCP's floor for keepaliveTime)");
+        }
+        if (recycles && !c.keepalive().isZero() && c.keepalive().compareTo(c.recycle()) >= 0) {
+            throw invalid(KEEPALIVE, Durations.format(c.keepalive()),
+                    "must be shorter than recycle (" + Durations.format(c.recycle()) + "), or it never fires");
+        }
+        if (c.timeout().compareTo(HIKARI_MIN_TIMEOUT) < 0) {
+            throw invalid(TIMEOUT, Durations.format(c.timeout()), "must be at least 250ms (HikariCP's floor for connectionTimeout)");
+        }
+        if (c.validationTimeout().compareTo(HIKARI_MIN_TIMEOUT) < 0) {
+            throw invalid(VALIDATION_TIMEOUT, Durations.format(c.validationTimeout()), "must be at least 250ms (HikariCP's floor)");
+        }
+        if (c.validationTimeout().compareTo(c.timeout()) >= 0) {
+            throw invalid(VALIDATION_TIMEOUT, Durations.format(c.validationTimeout()),
+                    "must be shorter than timeout (" + Durations.format(c.timeout()) + ")");
+        }
+        Duration leak = c.leakDetectionThreshold();
+        if (leak.isNegative() || (!leak.isZero() && leak.compareTo(HIKARI_MIN_LEAK_THRESHOLD) < 0)) {
+            throw invalid(LEAK_DETECTION_THRESHOLD, Durations.format(leak), "must be 0 (off) or at least 2s");
+        }
+        if (recycles && !leak.isZero() && leak.compareTo(c.recycle()) >= 0) {
+            throw invalid(LEAK_DETECTION_THRESHOLD, Durations.format(leak),
+                    "must be shorter than recycle (" + Durations.format(c.recycle()) + ")");
+        }
+        if (c.probeInterval().compareTo(Duration.ofSeconds(1)) < 0 || c.probeInterval().compareTo(Duration.ofHours(1)) > 0) {
+            throw invalid(PROBE_INTERVAL, Durations.format(c.probeInterval()), "must be from 1s to 1h");
+        }
+        if (c.probeScanEvery() < 1 || c.probeScanEvery() > 10_000) {
+            throw invalid(PROBE_SCAN_EVERY, c.probeScanEvery(), "must be an integer from 1 to 10000 (ticks between full scans)");
+        }
+        if (c.probeScanThreshold() < 0 || c.probeScanThreshold() > 1_000_000) {
+            throw invalid(PROBE_SCAN_THRESHOLD, c.probeScanThreshold(),
+                    "must be an integer from 0 to 1000000 (change of host-wide TIME_WAIT that triggers a scan)");
+        }
+        if (c.churnWarnInterval().compareTo(c.probeInterval()) < 0 || c.churnWarnInterval().compareTo(Duration.ofDays(1)) > 0) {
+            throw invalid(CHURN_WARN_INTERVAL, Durations.format(c.churnWarnInterval()),
+                    "must be from probe.interval (" + Durations.format(c.probeInterval()) + ") to 1d");
+        }
+        if (!(c.churnMinRate() >= 0 && c.churnMinRate() <= 1_000_000)) {
+            throw invalid(CHURN_MIN_RATE, c.churnMinRate(), "must be a number of connections per second from 0 to 1000000");
+        }
+        if (!(c.churnOutsideFactor() >= 1 && c.churnOutsideFactor() <= 1000)) {
+            throw invalid(CHURN_OUTSIDE_FACTOR, c.churnOutsideFactor(), "must be a number from 1 to 1000");
+        }
+        if (!(c.churnPortWarnRatio() > 0 && c.churnPortWarnRatio() <= 1)) {
+            throw invalid(CHURN_PORT_WARN_RATIO, c.churnPortWarnRatio(), "must be a number above 0 and at most 1 (share of ip_local_port_range)");
+        }
+        HikariProperties.validate(c.hikariProperties());
+        for (String key : c.driverProperties().keySet()) {
+            if (key.isBlank()) {
+                throw invalid(DRIVER_PREFIX, "", "a driver property needs a name: twpool.driver.<name>=<value>");
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.twpool.internal;
+
+import io.github.twpool.TwPoolConfig;
+import io.github.twpool.TwPoolConfigException;
+import io.github.twpool.spi.TwPoolExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Collects {@code twpool.*} properties from the places an application keeps them, later ones winning:
+ * {@code twpool.properties} on the classpath (or, if there is none, {@code application.properties}),
+ * then system properties ({@code -Dtwpool.pool-size=20}), then environment variables ({@code TWPOOL_POOL_SIZE=20}).
+ */
+public final class EnvironmentProperties {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.twpool.config");
+
+    private EnvironmentProperties() {
+    }
+
+    public static Properties load(ClassLoader loader, Properties system, Map<String, String> env) {
+        Properties out = new Properties();
+        String source = loadClasspath(loader, "twpool.properties", out) ? "twpool.properties"
+                : loadClasspath(loader, "application.properties", out) ? "application.properties" : null;
+        out.keySet().removeIf(k -> !String.valueOf(k).startsWith(TwPoolConfig.PREFIX));
+        for (String name : system.stringPropertyNames()) {
+            if (name.startsWith(TwPoolConfig.PREFIX)) {
+                out.setProperty(name, system.getProperty(name));
+            }
+        }
+        Map<String, String> envNames = envNames();
+        env.forEach((var, value) -> {
+            if (!var.startsWith("TWPOOL_") || var.startsWith("TWPOOL_TEST_")) {
+                return;
+            }
+            String key = envNames.get(var);
+            if (key == null) {
+                key = hikariKey(var);
+            }
+            if (key != null) {
+                out.setProperty(TwPoolConfig.PREFIX + key, value);
+            } else {
+                LOG.warn("Ignoring environment variable {}: it names no twpool property{}. Driver properties keep their case "
+                                + "only as -Dtwpool.driver.<name>=... or in a properties file.",
+                        var, Suggestions.didYouMean(var, envNames.keySet()));
+            }
+        });
+        LOG.debug("twpool properties read from {}, system properties and environment", source == null ? "no file" : source);
+        return out;
+    }
+
+    /** {@code TWPOOL_POOL_SIZE} for {@code pool-size}, {@code TWPOOL_PROBE_INTERVAL} for {@code probe.interval}. */
+    public static String envName(String key) {
+        return "TWPOOL_" + key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    }
+
+    private static Map<String, String> envNames() {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String key : ConfigKeys.ALL) {
+            names.put(envName(key), key);
+        }
+        for (TwPoolExtension e : Extensions.discovered()) {
+            for (String k : e.propertyKeys()) {
+                names.put(envName(e.name() + "." + k), e.name() + "." + k);
+            }
+        }
+        return names;
+    }
+
+    private static String hikariKey(String var) {
+        String prefix = "TWPOOL_HIKARI_";
+        if (!var.startsWith(prefix)) {
+            return null;
+        }
+        String wanted = var.substring(prefix.length()).replace("_", "");
+        for (String name : HikariProperties.names()) {
+            if (name.equalsIgnoreCase(wanted)) {
+                return ConfigKeys.HIKARI_PREFIX + name;
+            }
+        }
+        return null;
+    }
+
+    private static boolean loadClasspath(ClassLoader loader, String resource, Properties into) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                return false;
+            }
+            into.load(in);
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource + " from the classpath", e);
+        } catch (IllegalArgumentException e) {
+            throw new TwPoolConfigException(resource, resource + " on the classpath is not a valid properties file: " + e.getMessage());
+        }
+    }
+}

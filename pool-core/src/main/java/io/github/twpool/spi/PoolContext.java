@@ -1,0 +1,21 @@
+package io.github.twpool.spi;
+
+import com.zaxxer.hikari.HikariConfigMXBean;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.twpool.TwPoolConfig;
+
+import javax.sql.DataSource;
+
+/** What an extension may see and adjust once the pool runs. */
+public interface PoolContext {
+
+    TwPoolConfig config();
+
+    /** The pool itself, without twpool's decorators: borrowing here never resets sessions. */
+    DataSource pool();
+
+    /** Hikari's runtime-adjustable settings (maxLifetime, idleTimeout, ...). */
+    HikariConfigMXBean hikariConfig();
+
+    HikariPoolMXBean hikariPool();
+}

@@ -1,0 +1,51 @@
+package io.github.twpool.spi;
+
+import io.github.twpool.TwPoolConfig;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A database-specific add-on to pool-core, such as pool-mysql. Found with {@link java.util.ServiceLoader} when its
+ * module is on the classpath, or registered explicitly with
+ * {@link io.github.twpool.TwPoolDataSource#create(TwPoolConfig, java.util.List)}.
+ *
+ * <p>Every method but {@link #onStart} and the {@link ServerStatusSource} it may return runs while the pool is being
+ * configured, before any connection is opened. None of them may run on a caller's {@code getConnection()}.
+ */
+public interface TwPoolExtension {
+
+    /** Short lower-case name; also the property namespace the extension owns, e.g. {@code mysql} for {@code twpool.mysql.*}. */
+    String name();
+
+    /** True when this extension applies to the JDBC URL, e.g. {@code jdbc:mysql:}. */
+    boolean supports(String jdbcUrl);
+
+    /** Property keys under {@code twpool.<name>.} this extension understands, without any prefix. */
+    default Set<String> propertyKeys() {
+        return Set.of();
+    }
+
+    /** Checks the configuration (its own properties included); throws {@link io.github.twpool.TwPoolConfigException}. */
+    default void validate(TwPoolConfig config) {
+    }
+
+    /** Driver properties to set unless the user set them with {@code twpool.driver.*}. */
+    default Map<String, String> driverDefaults(TwPoolConfig config) {
+        return Map.of();
+    }
+
+    /** The decorator that implements {@code reset-session=true}, or {@code null} when this extension cannot. */
+    default ConnectionDecorator sessionReset(TwPoolConfig config) {
+        return null;
+    }
+
+    /** Called once the pool is running, on the thread that created it. May adjust the pool through the context. */
+    default void onStart(PoolContext context) {
+    }
+
+    /** A source of server-side counters sampled on the probe thread, or {@code null}. */
+    default ServerStatusSource serverStatusSource(TwPoolConfig config) {
+        return null;
+    }
+}

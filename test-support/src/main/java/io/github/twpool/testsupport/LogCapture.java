@@ -1,0 +1,66 @@
+package io.github.twpool.testsupport;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Captures what a logger (and its children) writes, as the application's log would show it. Close to detach. */
+public final class LogCapture implements AutoCloseable {
+
+    private final Logger logger;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    private LogCapture(String loggerName) {
+        this.logger = (Logger) LoggerFactory.getLogger(loggerName);
+        appender.setContext(logger.getLoggerContext());
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    /** Captures everything below the root logger. */
+    public static LogCapture all() {
+        return new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    public static LogCapture of(String loggerName) {
+        return new LogCapture(loggerName);
+    }
+
+    /** Formatted messages, with stack traces, in order. */
+    public List<String> lines() {
+        synchronized (appender) {
+            List<String> out = new ArrayList<>();
+            for (ILoggingEvent e : new ArrayList<>(appender.list)) {
+                String line = e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage();
+                if (e.getThrowableProxy() != null) {
+                    line += "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy());
+                }
+                out.add(line);
+            }
+            return out;
+        }
+    }
+
+    /** Formatted messages at exactly this level. */
+    public List<String> messages(Level level) {
+        return new ArrayList<>(appender.list).stream().filter(e -> e.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+    }
+
+    public String text() {
+        return String.join("\n", lines());
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+        appender.stop();
+    }
+}
