@@ -84,7 +84,11 @@ public final class PropertiesParser {
         String extensionHint = namespace != null && hint.isEmpty()
                 ? " (if twpool." + namespace + ".* belongs to an extension such as pool-" + namespace + ", put that module on the classpath)"
                 : "";
-        throw new TwPoolConfigException(full, full + "=" + Secrets.displayValue(full, raw) + ": unknown property"
+        // A misspelt "pasword" still carries a password: judge the value by what the key was meant to be.
+        String meant = Suggestions.closest(key, candidates);
+        String shown = Secrets.isSecretKey(key) || (meant != null && Secrets.isSecretKey(meant)) ? Secrets.MASK
+                : Secrets.displayValue(full, raw);
+        throw new TwPoolConfigException(full, full + "=" + shown + ": unknown property"
                 + (hint.isEmpty() ? "" : hint.replace("did you mean ", "did you mean twpool.")) + extensionHint
                 + "; see the property table in the README");
     }

@@ -1,0 +1,53 @@
+package io.github.twpool;
+
+import io.github.twpool.testsupport.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+/** Small helpers shared by pool-core's integration tests. */
+final class PoolTestSupport {
+
+    private PoolTestSupport() {
+    }
+
+    /** The test server's url/credentials plus the given {@code twpool.*} pairs; the probe is off unless given. */
+    static Properties props(String... kv) {
+        Properties p = TestDatabase.get().twpoolProperties();
+        p.setProperty("twpool.probe.enabled", "false");
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    static long connectionId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static void kill(long connectionId) throws SQLException {
+        try (Connection admin = TestDatabase.get().openDirect(); Statement s = admin.createStatement()) {
+            s.execute("KILL " + connectionId);
+        }
+    }
+
+    /** Polls until the condition holds; false when the deadline passed first. */
+    static boolean await(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.twpool.internal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EnvironmentPropertiesTest {
+
+    @TempDir
+    Path dir;
+
+    private ClassLoader loaderWith(String file, String content) throws Exception {
+        Files.writeString(dir.resolve(file), content);
+        return new URLClassLoader(new URL[]{dir.toUri().toURL()}, null);
+    }
+
+    @Test
+    void fileThenSystemPropertiesThenEnvironmentLaterWins() throws Exception {
+        ClassLoader loader = loaderWith("twpool.properties",
+                "twpool.url=jdbc:mysql://file/db\ntwpool.pool-size=3\ntwpool.recycle=1h\ntwpool.name=file\nunrelated=1\n");
+        Properties system = new Properties();
+        system.setProperty("twpool.pool-size", "4");
+        system.setProperty("twpool.name", "sys");
+        Map<String, String> env = Map.of("TWPOOL_POOL_SIZE", "5", "TWPOOL_PROBE_INTERVAL", "7s",
+                "TWPOOL_HIKARI_CONNECTION_INIT_SQL", "SELECT 1", "TWPOOL_TEST_JDBC_URL", "ignored", "PATH", "/bin");
+
+        Properties p = EnvironmentProperties.load(loader, system, env);
+
+        assertThat(p.getProperty("twpool.url")).isEqualTo("jdbc:mysql://file/db");
+        assertThat(p.getProperty("twpool.recycle")).isEqualTo("1h");
+        assertThat(p.getProperty("twpool.name")).isEqualTo("sys");
+        assertThat(p.getProperty("twpool.pool-size")).isEqualTo("5");
+        assertThat(p.getProperty("twpool.probe.interval")).isEqualTo("7s");
+        assertThat(p.getProperty("twpool.hikari.connectionInitSql")).isEqualTo("SELECT 1");
+        assertThat(p.stringPropertyNames()).allMatch(k -> k.startsWith("twpool."));
+    }
+
+    @Test
+    void applicationPropertiesWhenThereIsNoTwpoolProperties() throws Exception {
+        ClassLoader loader = loaderWith("application.properties", "twpool.url=jdbc:mysql://app/db\nspring.x=y\n");
+        Properties p = EnvironmentProperties.load(loader, new Properties(), Map.of());
+        assertThat(p.getProperty("twpool.url")).isEqualTo("jdbc:mysql://app/db");
+        assertThat(p.getProperty("spring.x")).isNull();
+    }
+
+    @Test
+    void envNamesFollowTheKeys() {
+        assertThat(EnvironmentProperties.envName("pool-size")).isEqualTo("TWPOOL_POOL_SIZE");
+        assertThat(EnvironmentProperties.envName("probe.scan-every")).isEqualTo("TWPOOL_PROBE_SCAN_EVERY");
+    }
+}
