@@ -44,6 +44,7 @@ public final class TwPoolConfig {
     private final Duration probeInterval;
     private final int probeScanEvery;
     private final int probeScanThreshold;
+    private final String probeProcRoot;
     private final Duration churnWarnInterval;
     private final double churnMinRate;
     private final double churnOutsideFactor;
@@ -72,6 +73,7 @@ public final class TwPoolConfig {
         this.probeInterval = b.probeInterval;
         this.probeScanEvery = b.probeScanEvery;
         this.probeScanThreshold = b.probeScanThreshold;
+        this.probeProcRoot = b.probeProcRoot;
         this.churnWarnInterval = b.churnWarnInterval;
         this.churnMinRate = b.churnMinRate;
         this.churnOutsideFactor = b.churnOutsideFactor;
@@ -119,6 +121,7 @@ public final class TwPoolConfig {
         b.probeInterval = probeInterval;
         b.probeScanEvery = probeScanEvery;
         b.probeScanThreshold = probeScanThreshold;
+        b.probeProcRoot = probeProcRoot;
         b.churnWarnInterval = churnWarnInterval;
         b.churnMinRate = churnMinRate;
         b.churnOutsideFactor = churnOutsideFactor;
@@ -157,6 +160,8 @@ public final class TwPoolConfig {
     public Duration probeInterval() { return probeInterval; }
     public int probeScanEvery() { return probeScanEvery; }
     public int probeScanThreshold() { return probeScanThreshold; }
+    /** Where the probe reads {@code net/tcp} etc.; {@code /proc} by default. */
+    public String probeProcRoot() { return probeProcRoot; }
     public Duration churnWarnInterval() { return churnWarnInterval; }
     public double churnMinRate() { return churnMinRate; }
     public double churnOutsideFactor() { return churnOutsideFactor; }
@@ -218,6 +223,7 @@ public final class TwPoolConfig {
         private Duration probeInterval = Duration.ofSeconds(10);
         private int probeScanEvery = 6;
         private int probeScanThreshold = 50;
+        private String probeProcRoot = "/proc";
         private Duration churnWarnInterval = Duration.ofMinutes(5);
         private double churnMinRate = 2.0;
         private double churnOutsideFactor = 3.0;
@@ -253,6 +259,7 @@ public final class TwPoolConfig {
         public Builder probeInterval(Duration d) { this.probeInterval = d; return mark(ConfigKeys.PROBE_INTERVAL); }
         public Builder probeScanEvery(int ticks) { this.probeScanEvery = ticks; return mark(ConfigKeys.PROBE_SCAN_EVERY); }
         public Builder probeScanThreshold(int sockets) { this.probeScanThreshold = sockets; return mark(ConfigKeys.PROBE_SCAN_THRESHOLD); }
+        public Builder probeProcRoot(String path) { this.probeProcRoot = path; return mark(ConfigKeys.PROBE_PROC_ROOT); }
         public Builder churnWarnInterval(Duration d) { this.churnWarnInterval = d; return mark(ConfigKeys.CHURN_WARN_INTERVAL); }
         public Builder churnMinRate(double perSecond) { this.churnMinRate = perSecond; return mark(ConfigKeys.CHURN_MIN_RATE); }
         public Builder churnOutsideFactor(double factor) { this.churnOutsideFactor = factor; return mark(ConfigKeys.CHURN_OUTSIDE_FACTOR); }

@@ -9,7 +9,9 @@ import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
 import io.github.twpool.internal.Secrets;
 import io.github.twpool.spi.ConnectionDecorator;
+import io.github.twpool.internal.churn.PoolMonitor;
 import io.github.twpool.spi.PoolContext;
+import io.github.twpool.spi.ServerStatusSource;
 import io.github.twpool.spi.TwPoolExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.io.Closeable;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -39,6 +42,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final HikariDataSource hikari;
     private final CountingDataSource connections;
     private final ConnectionDecorator decorator;
+    private final PoolMonitor monitor;
 
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
@@ -59,6 +63,12 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         } catch (RuntimeException e) {
             hikari.close();
             throw e;
+        }
+        this.monitor = config.probeEnabled()
+                ? new PoolMonitor(config, hikari, connections, serverStatusSource(config, applicable), Path.of(config.probeProcRoot()))
+                : null;
+        if (monitor != null) {
+            monitor.start();
         }
         LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
                 applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
@@ -108,6 +118,16 @@ public final class TwPoolDataSource implements DataSource, Closeable {
                         + Secrets.maskUrl(config.url()) + "; for MySQL add io.github.twpool:pool-mysql, or set reset-session=false");
     }
 
+    private static ServerStatusSource serverStatusSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
+        for (TwPoolExtension e : extensions) {
+            ServerStatusSource s = e.serverStatusSource(config);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     private static void checkExtensionProperties(TwPoolConfig config, List<TwPoolExtension> applicable) {
         for (String key : config.extensionProperties().keySet()) {
             boolean owned = applicable.stream().anyMatch(e -> key.startsWith(e.name() + "."));
@@ -132,6 +152,19 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     /** Attempts to open a physical connection that failed. */
     public long connectionAttemptsFailed() {
         return connections.failed();
+    }
+
+    /**
+     * What twpool knows about connection churn now: the latest socket census for the database endpoint, rates,
+     * kernel settings and active verdicts. Cheap: it returns the snapshot the probe thread published last.
+     */
+    public ChurnReport churnReport() {
+        PoolMonitor m = monitor;
+        if (m == null) {
+            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+            return PoolMonitor.disabledReport(config, connections.opened(), pool == null ? 0 : pool.getTotalConnections());
+        }
+        return m.report();
     }
 
     @Override
@@ -201,6 +234,9 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     /** Closes every connection and stops twpool's background work. Idempotent. */
     @Override
     public void close() {
+        if (monitor != null) {
+            monitor.close();
+        }
         hikari.close();
     }
 

@@ -28,6 +28,7 @@ public final class ConfigKeys {
     public static final String PROBE_INTERVAL = "probe.interval";
     public static final String PROBE_SCAN_EVERY = "probe.scan-every";
     public static final String PROBE_SCAN_THRESHOLD = "probe.scan-threshold";
+    public static final String PROBE_PROC_ROOT = "probe.proc-root";
     public static final String CHURN_WARN_INTERVAL = "churn.warn-interval";
     public static final String CHURN_MIN_RATE = "churn.min-rate";
     public static final String CHURN_OUTSIDE_FACTOR = "churn.outside-factor";
@@ -40,7 +41,7 @@ public final class ConfigKeys {
     /** Every core key, in the order of the README's table. */
     public static final List<String> ALL = List.of(URL, USERNAME, PASSWORD, NAME, POOL_SIZE, MAX_OVERFLOW,
             OVERFLOW_IDLE_TIMEOUT, RECYCLE, PRE_PING, RESET_SESSION, KEEPALIVE, TIMEOUT, VALIDATION_TIMEOUT,
-            LEAK_DETECTION_THRESHOLD, PROBE_ENABLED, PROBE_INTERVAL, PROBE_SCAN_EVERY, PROBE_SCAN_THRESHOLD,
+            LEAK_DETECTION_THRESHOLD, PROBE_ENABLED, PROBE_INTERVAL, PROBE_SCAN_EVERY, PROBE_SCAN_THRESHOLD, PROBE_PROC_ROOT,
             CHURN_WARN_INTERVAL, CHURN_MIN_RATE, CHURN_OUTSIDE_FACTOR, CHURN_PORT_WARN_RATIO);
 
     public static final int MAX_CONNECTIONS = 1000;
@@ -136,6 +137,9 @@ public final class ConfigKeys {
         if (c.probeScanThreshold() < 0 || c.probeScanThreshold() > 1_000_000) {
             throw invalid(PROBE_SCAN_THRESHOLD, c.probeScanThreshold(),
                     "must be an integer from 0 to 1000000 (change of host-wide TIME_WAIT that triggers a scan)");
+        }
+        if (c.probeProcRoot() == null || !c.probeProcRoot().startsWith("/")) {
+            throw invalid(PROBE_PROC_ROOT, c.probeProcRoot(), "must be an absolute path such as /proc (or /host/proc in a container)");
         }
         if (c.churnWarnInterval().compareTo(c.probeInterval()) < 0 || c.churnWarnInterval().compareTo(Duration.ofDays(1)) > 0) {
             throw invalid(CHURN_WARN_INTERVAL, Durations.format(c.churnWarnInterval()),

@@ -51,6 +51,7 @@ public final class PropertiesParser {
             case ConfigKeys.PROBE_INTERVAL -> b.probeInterval(duration(key, value));
             case ConfigKeys.PROBE_SCAN_EVERY -> b.probeScanEvery(integer(key, value));
             case ConfigKeys.PROBE_SCAN_THRESHOLD -> b.probeScanThreshold(integer(key, value));
+            case ConfigKeys.PROBE_PROC_ROOT -> b.probeProcRoot(nonEmpty(key, value));
             case ConfigKeys.CHURN_WARN_INTERVAL -> b.churnWarnInterval(duration(key, value));
             case ConfigKeys.CHURN_MIN_RATE -> b.churnMinRate(number(key, value));
             case ConfigKeys.CHURN_OUTSIDE_FACTOR -> b.churnOutsideFactor(number(key, value));

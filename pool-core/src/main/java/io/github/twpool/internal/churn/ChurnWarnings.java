@@ -1,0 +1,62 @@
+package io.github.twpool.internal.churn;
+
+import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnVerdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes verdicts to the log as an operator wants them: one WARN per cause at most every {@code interval}, one INFO
+ * line when a cause clears. Counts the warnings written, by cause, for metrics.
+ */
+public final class ChurnWarnings {
+
+    public static final String LOGGER = "io.github.twpool.churn";
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
+
+    private final String pool;
+    private final long intervalNanos;
+    private final Map<ChurnCause, Long> lastWarned = new EnumMap<>(ChurnCause.class);
+    private final Map<ChurnCause, Long> written = new EnumMap<>(ChurnCause.class);
+
+    public ChurnWarnings(String pool, java.time.Duration interval) {
+        this.pool = pool;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    /** Called with the active verdicts of a tick; not thread-safe (the probe thread calls it). */
+    public void publish(List<ChurnVerdict> active, long nowNanos) {
+        EnumMap<ChurnCause, ChurnVerdict> byCause = new EnumMap<>(ChurnCause.class);
+        for (ChurnVerdict v : active) {
+            byCause.putIfAbsent(v.cause(), v);
+        }
+        for (var e : byCause.entrySet()) {
+            Long last = lastWarned.get(e.getKey());
+            if (last == null || nowNanos - last >= intervalNanos) {
+                LOG.warn(e.getValue().message());
+                lastWarned.put(e.getKey(), nowNanos);
+                synchronized (written) {
+                    written.merge(e.getKey(), 1L, Long::sum);
+                }
+            }
+        }
+        lastWarned.keySet().removeIf(cause -> {
+            if (!byCause.containsKey(cause)) {
+                LOG.info("twpool '{}': {} churn has cleared.", pool, cause.tag());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Warnings written so far, by cause (a copy). */
+    public Map<ChurnCause, Long> written() {
+        synchronized (written) {
+            return new EnumMap<>(written);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.github.twpool.internal.churn;
+
+import io.github.twpool.KernelSettings;
+import io.github.twpool.ServerStatus;
+import io.github.twpool.SocketCensus;
+
+/**
+ * What the monitor saw on one tick, the input of {@link ChurnDetector}.
+ *
+ * @param nanos            {@link System#nanoTime()} of the tick
+ * @param census           the latest socket census for the endpoint, or {@code null} when the probe is unavailable
+ * @param censusFresh      whether {@code census} was scanned on this tick
+ * @param hostTimeWait     host-wide TIME_WAIT from sockstat, -1 when unknown
+ * @param kernel           kernel settings, or {@code null} when unknown
+ * @param poolOpened       physical connections the pool opened so far
+ * @param poolFailed       failed attempts to open one
+ * @param poolTotal        connections the pool holds now
+ * @param poolPeakTotal    the most it held since the previous tick
+ * @param server           the latest server sample, or {@code null}
+ * @param poolOpenedAtServerSample {@code poolOpened} when {@code server} was read
+ */
+public record Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
+                          long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
+                          ServerStatus server, long poolOpenedAtServerSample) {
+}

@@ -1,0 +1,183 @@
+package io.github.twpool.internal.churn;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.twpool.ChurnRates;
+import io.github.twpool.ChurnReport;
+import io.github.twpool.KernelSettings;
+import io.github.twpool.ServerStatus;
+import io.github.twpool.TwPoolConfig;
+import io.github.twpool.internal.CountingDataSource;
+import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.internal.probe.KernelSettingsReader;
+import io.github.twpool.internal.probe.ProbeSample;
+import io.github.twpool.internal.probe.TimeWaitProbe;
+import io.github.twpool.spi.ServerStatusSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pool's one background thread for twpool: every {@code probe.interval} it reads the probe, the pool's counters
+ * and (when due) the server's, runs the detector and publishes a {@link ChurnReport}. Nothing here runs on a caller's
+ * thread, and nothing here can break the pool: every failure is caught and reported in one log line.
+ */
+public final class PoolMonitor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.twpool.probe");
+    private static final long PEAK_SAMPLE_MILLIS = 500;
+
+    private final TwPoolConfig config;
+    private final HikariDataSource hikari;
+    private final CountingDataSource connections;
+    private final Path procRoot;
+    private final ScheduledExecutorService thread;
+    private final ChurnWarnings warnings;
+    private volatile ServerStatusSource serverSource;
+
+    // Touched by the monitor thread only.
+    private Endpoint endpoint;
+    private TimeWaitProbe probe;
+    private KernelSettings kernel;
+    private ChurnDetector detector;
+    private int peakTotal;
+    private long nextServerSampleNanos;
+    private ServerStatus server;
+    private long poolOpenedAtServerSample;
+    private boolean failureLogged;
+
+    private volatile ChurnReport report;
+
+    public PoolMonitor(TwPoolConfig config, HikariDataSource hikari, CountingDataSource connections,
+                       ServerStatusSource serverSource, Path procRoot) {
+        this.config = config;
+        this.hikari = hikari;
+        this.connections = connections;
+        this.serverSource = serverSource;
+        this.procRoot = procRoot;
+        this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
+        this.report = emptyReport("starting", null);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "twpool-" + config.name() + "-probe");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() {
+        long interval = config.probeInterval().toMillis();
+        thread.scheduleWithFixedDelay(this::tickSafely, 0, interval, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::samplePeak, PEAK_SAMPLE_MILLIS, PEAK_SAMPLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    public ChurnReport report() {
+        return report;
+    }
+
+    private void samplePeak() {
+        try {
+            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+            if (pool != null) {
+                peakTotal = Math.max(peakTotal, pool.getTotalConnections());
+            }
+        } catch (RuntimeException e) {
+            // the pool is closing; the next tick notices
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (Throwable t) {
+            if (!failureLogged) {
+                failureLogged = true;
+                LOG.warn("twpool '{}': the churn probe failed ({}); the pool keeps working without it until it recovers.",
+                        config.name(), t.toString());
+            }
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        if (probe == null) {
+            endpoint = Endpoint.fromJdbcUrl(config.url());
+            probe = new TimeWaitProbe(procRoot, endpoint, config.probeScanEvery(), config.probeScanThreshold());
+            kernel = KernelSettingsReader.read(procRoot);
+            detector = new ChurnDetector(config, endpoint.toString(), endpoint.port());
+        }
+        HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+        if (pool == null) {
+            return; // closed
+        }
+        int total = pool.getTotalConnections();
+        sampleServer(now, pool);
+        ProbeSample sample = probe.tick();
+        if (!probe.available()) {
+            report = emptyReport("unavailable: " + probe.unavailableReason(), endpoint);
+            return;
+        }
+        if (sample.scanned()) {
+            kernel = KernelSettingsReader.read(procRoot);
+        }
+        Observation o = new Observation(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel,
+                connections.opened(), connections.failed(), total, Math.max(peakTotal, total), server, poolOpenedAtServerSample);
+        peakTotal = total;
+        ChurnDetector.Evaluation e = detector.evaluate(o);
+        warnings.publish(e.verdicts(), now);
+        long opened = connections.opened();
+        report = new ChurnReport(Instant.now(), config.name(), endpoint.toString(), "running", sample.census(),
+                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, Math.max(0, opened - total), server,
+                e.verdicts(), warnings.written());
+        if (failureLogged) {
+            failureLogged = false;
+            LOG.info("twpool '{}': the churn probe works again.", config.name());
+        }
+    }
+
+    private void sampleServer(long now, HikariPoolMXBean pool) {
+        ServerStatusSource source = serverSource;
+        if (source == null || now < nextServerSampleNanos || pool.getIdleConnections() == 0) {
+            return;
+        }
+        nextServerSampleNanos = now + source.interval().toNanos();
+        try (Connection c = hikari.getConnection()) {
+            server = source.sample(c);
+            poolOpenedAtServerSample = connections.opened();
+        } catch (Exception e) {
+            serverSource = null;
+            LOG.info("twpool '{}': server-side churn signals are off: {}", config.name(), e.getMessage());
+        }
+    }
+
+    private ChurnReport emptyReport(String status, Endpoint ep) {
+        long opened = connections.opened();
+        HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+        int total = pool == null ? 0 : pool.getTotalConnections();
+        return new ChurnReport(Instant.now(), config.name(), ep == null ? "?" : ep.toString(), status, null, -1, null,
+                Double.NaN, ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), server, List.of(), warnings.written());
+    }
+
+    /** A report for a pool whose probe is switched off. */
+    public static ChurnReport disabledReport(TwPoolConfig config, long opened, int total) {
+        return new ChurnReport(Instant.now(), config.name(), "?", "disabled", null, -1, null, Double.NaN,
+                ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), null, List.of(), Map.of());
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
