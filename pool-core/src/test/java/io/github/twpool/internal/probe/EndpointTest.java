@@ -1,0 +1,40 @@
+package io.github.twpool.internal.probe;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EndpointTest {
+
+    @Test
+    void hostsAndPortsOfEveryJdbcUrlForm() {
+        assertThat(Endpoint.parseHosts("jdbc:mysql://db.internal:3307/app?user=x"))
+                .containsExactly(new Endpoint.HostPort("db.internal", 3307));
+        assertThat(Endpoint.parseHosts("jdbc:mysql://db.internal/app")).containsExactly(new Endpoint.HostPort("db.internal", 3306));
+        assertThat(Endpoint.parseHosts("jdbc:mysql://[::1]:3310/test")).containsExactly(new Endpoint.HostPort("::1", 3310));
+        assertThat(Endpoint.parseHosts("jdbc:mariadb://a:1,b:2/x")).containsExactly(
+                new Endpoint.HostPort("a", 1), new Endpoint.HostPort("b", 2));
+        assertThat(Endpoint.parseHosts("jdbc:mysql://user:pw@h:3306/x")).containsExactly(new Endpoint.HostPort("h", 3306));
+        assertThat(Endpoint.parseHosts("jdbc:mysql://(host=h1,port=3308,user=u)/db"))
+                .containsExactly(new Endpoint.HostPort("h1", 3308));
+        assertThat(Endpoint.parseHosts("jdbc:mysql:replication://h1,h2:4000/db")).containsExactly(
+                new Endpoint.HostPort("h1", 3306), new Endpoint.HostPort("h2", 4000));
+    }
+
+    @Test
+    void addressesInTheKernelsHexForms() throws Exception {
+        assertThat(Endpoint.wordsHex(InetAddress.getByName("127.0.0.1").getAddress())).isEqualTo("0100007F");
+        assertThat(Endpoint.wordsHex(InetAddress.getByName("10.1.2.3").getAddress())).isEqualTo("0302010A");
+        assertThat(Endpoint.wordsHex(InetAddress.getByName("::1").getAddress()))
+                .isEqualTo("00000000000000000000000001000000");
+        Endpoint e = Endpoint.fromJdbcUrl("jdbc:mysql://127.0.0.1:3306/test");
+        byte[] mapped = "0000000000000000FFFF00000100007F".getBytes();
+        assertThat(e.matchesV6(mapped, 0)).isTrue();
+        assertThat(e.matchesV4("0100007F".getBytes(), 0)).isTrue();
+        assertThat(e.local()).isTrue();
+        assertThat(e.toString()).isEqualTo("127.0.0.1:3306");
+        assertThat(Endpoint.fromJdbcUrl("jdbc:mysql://app:secret@127.0.0.1:3306/x").toString()).doesNotContain("secret");
+    }
+}

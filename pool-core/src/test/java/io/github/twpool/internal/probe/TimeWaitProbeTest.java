@@ -1,0 +1,76 @@
+package io.github.twpool.internal.probe;
+
+import ch.qos.logback.classic.Level;
+import io.github.twpool.testsupport.LogCapture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TimeWaitProbeTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aMissingProcMakesTheProbeUnavailableWithOneInfoLine() throws Exception {
+        Path missing = root.resolve("no-proc");
+        try (LogCapture log = LogCapture.of("io.github.twpool.probe")) {
+            TimeWaitProbe probe = new TimeWaitProbe(missing, ProcNetTcpParserTest.endpoint(3306, "127.0.0.1"), 2, 10);
+            for (int i = 0; i < 5; i++) {
+                ProbeSample s = probe.tick();
+                assertThat(s.census()).isNull();
+                assertThat(s.hostTimeWait()).isEqualTo(-1);
+            }
+            assertThat(probe.available()).isFalse();
+            assertThat(probe.unavailableReason()).contains("sockstat");
+            assertThat(log.messages(Level.INFO)).hasSize(1).first().asString().contains("TIME_WAIT probe unavailable");
+        }
+    }
+
+    @Test
+    void unreadableSocketTablesAreReportedOnceToo() throws Exception {
+        Files.createDirectories(root.resolve("net"));
+        Files.writeString(root.resolve("net/sockstat"), "TCP: inuse 1 orphan 0 tw 5 alloc 1 mem 1\n");
+        Files.createDirectories(root.resolve("net/tcp")); // a directory where a file should be
+        try (LogCapture log = LogCapture.of("io.github.twpool.probe")) {
+            TimeWaitProbe probe = new TimeWaitProbe(root, ProcNetTcpParserTest.endpoint(3306, "127.0.0.1"), 1, 0);
+            probe.tick();
+            probe.tick();
+            assertThat(probe.available()).isFalse();
+            assertThat(log.messages(Level.INFO)).hasSize(1);
+        }
+    }
+
+    @Test
+    void scansOnTheFirstTickOnThresholdAndEveryNTicksOnly() throws Exception {
+        Files.createDirectories(root.resolve("net"));
+        Files.copy(ProcNetTcpParserTest.sample("sample1").resolve("net/tcp"), root.resolve("net/tcp"));
+        Files.copy(ProcNetTcpParserTest.sample("sample1").resolve("net/tcp6"), root.resolve("net/tcp6"));
+        TimeWaitProbe probe = new TimeWaitProbe(root, ProcNetTcpParserTest.endpoint(ProcNetTcpParserTest.SAMPLE1_PORT, "127.0.0.1"), 4, 10);
+        long[] tw = {100, 105, 95, 120, 121, 119, 118, 118, 118};
+        List<Boolean> scanned = new ArrayList<>();
+        for (long t : tw) {
+            Files.writeString(root.resolve("net/sockstat"), "sockets: used 10\nTCP: inuse 3 orphan 0 tw " + t + " alloc 5 mem 1\n");
+            ProbeSample s = probe.tick();
+            scanned.add(s.scanned());
+            assertThat(s.hostTimeWait()).isEqualTo(t);
+            assertThat(s.census().timeWaitServer()).isEqualTo(30);
+        }
+        // first tick; 120 is >10 away from 100; then 4 ticks later (121,119,118 are within 10 of 120)
+        assertThat(scanned).containsExactly(true, false, false, true, false, false, false, true, false);
+    }
+
+    @Test
+    void sockstatParsing() {
+        byte[] b = "sockets: used 291\nTCP: inuse 27 orphan 0 tw 13579 alloc 40 mem 3\nUDP: inuse 2 mem 0\n".getBytes();
+        assertThat(SockstatReader.parseTimeWait(b, b.length)).isEqualTo(13579);
+        byte[] bad = "TCP: inuse 27 orphan 0 tw x\n".getBytes();
+        assertThat(SockstatReader.parseTimeWait(bad, bad.length)).isEqualTo(-1);
+    }
+}
