@@ -29,14 +29,20 @@ public final class ChurnDetector {
     /** The lifetime a healthy pool's connections have: HikariCP's default maxLifetime. */
     static final Duration HEALTHY_LIFETIME = Duration.ofMinutes(30);
     static final double CAPACITY_WARN_RATIO = 0.8;
+    /**
+     * The pool churns when it both opens and closes connections fast over this long: a burst that warms the pool up
+     * opens without closing, and overflow retirement comes an idle timeout after the burst that opened it.
+     */
+    static final Duration POOL_HORIZON = Duration.ofSeconds(60);
 
     private final TwPoolConfig config;
     private final String endpoint;
     private final int endpointPort;
 
+    /** Pool counters of recent ticks, oldest first, for rates over {@link #POOL_HORIZON}. */
+    private final java.util.ArrayDeque<Observation> history = new java.util.ArrayDeque<>();
     private Observation lastEvaluated;
     private Observation lastServer;
-    private int peakSinceEvaluation;
     private ChurnRates rates = ChurnRates.UNKNOWN;
     private double serverRate = Double.NaN;
     private List<ChurnVerdict> localVerdicts = List.of();
@@ -57,7 +63,11 @@ public final class ChurnDetector {
      * only when a new server sample arrived.
      */
     public Evaluation evaluate(Observation o) {
-        peakSinceEvaluation = Math.max(peakSinceEvaluation, Math.max(o.poolPeakTotal(), o.poolTotal()));
+        history.addLast(o);
+        // Keep the newest sample that is at least POOL_HORIZON old, and everything after it.
+        while (history.size() > 2 && o.nanos() - secondOldest().nanos() >= POOL_HORIZON.toNanos()) {
+            history.removeFirst();
+        }
         if (o.server() != null && (lastServer == null || !o.server().at().equals(lastServer.server().at()))) {
             if (lastServer != null) {
                 serverVerdicts = serverVerdicts(lastServer, o);
@@ -71,7 +81,6 @@ public final class ChurnDetector {
                 localVerdicts = portVerdicts(o, Double.NaN);
             }
             lastEvaluated = o;
-            peakSinceEvaluation = o.poolTotal();
         }
         List<ChurnVerdict> all = new ArrayList<>(localVerdicts);
         all.addAll(serverVerdicts);
@@ -87,9 +96,12 @@ public final class ChurnDetector {
         double poolOpenRate = opened / seconds;
         double poolCloseRate = closed / seconds;
         SocketCensus c = o.census();
-        int enteredClient = c.clientTimeWaitNewerThan(window);
-        int enteredServer = c.serverTimeWaitNewerThan(window);
-        double twRate = (enteredClient + enteredServer) / (window.toNanos() / 1e9);
+        // The census knows TIME_WAIT ages to the second: count whole seconds and divide by the same.
+        long windowSeconds = Math.max(1, Math.min(TIME_WAIT_LENGTH.toSeconds(), (window.toMillis() + 999) / 1000));
+        Duration counted = Duration.ofSeconds(windowSeconds);
+        int enteredClient = c.clientTimeWaitNewerThan(counted);
+        int enteredServer = c.serverTimeWaitNewerThan(counted);
+        double twRate = (enteredClient + enteredServer) / (double) windowSeconds;
         double endpointRate = Math.max(twRate, poolCloseRate);
         double outside = Math.max(0, endpointRate - poolCloseRate);
         rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed);
@@ -104,19 +116,34 @@ public final class ChurnDetector {
                             + "DataSource, or another process on this host (find it: ss -tanp '( dport = :%d or sport = :%d )'). "
                             + "Fix: send that traffic through this pool, which keeps %d connections open for reuse.",
                     config.name(), endpoint, c.timeWait(), c.timeWaitClient(), c.timeWaitServer(), endpointRate,
-                    Durations.format(Duration.ofSeconds(Math.max(1, Math.round(window.toNanos() / 1e9)))), poolOpenRate,
+                    Durations.format(counted), poolOpenRate,
                     endpointPort, endpointPort, config.poolSize())));
         }
-        ChurnVerdict pool = poolVerdict(poolOpenRate, opened, elapsed, o);
+        ChurnVerdict pool = poolVerdict(o);
         if (pool != null) {
             verdicts.add(pool);
         }
-        double clientRate = enteredClient / (window.toNanos() / 1e9);
+        double clientRate = enteredClient / (double) windowSeconds;
         verdicts.addAll(portVerdicts(o, clientRate));
         return verdicts;
     }
 
-    private ChurnVerdict poolVerdict(double openRate, long opened, Duration elapsed, Observation o) {
+    private Observation secondOldest() {
+        java.util.Iterator<Observation> it = history.iterator();
+        it.next();
+        return it.next();
+    }
+
+    private ChurnVerdict poolVerdict(Observation o) {
+        Observation then = history.peekFirst();
+        Duration elapsed = Duration.ofNanos(o.nanos() - then.nanos());
+        if (elapsed.isZero() || elapsed.isNegative()) {
+            return null;
+        }
+        long opened = o.poolOpened() - then.poolOpened();
+        long closed = opened - (o.poolTotal() - then.poolTotal());
+        // Opening without closing is a pool filling up, not churn.
+        double openRate = Math.min(opened, closed) / (elapsed.toNanos() / 1e9);
         double healthy = config.maxPoolSize() / (double) HEALTHY_LIFETIME.toSeconds();
         if (openRate < config.churnMinRate() || openRate <= config.churnOutsideFactor() * healthy) {
             return null;
@@ -133,13 +160,17 @@ public final class ChurnDetector {
                             + "Fix: raise recycle to a few minutes under the server's wait_timeout (e.g. 30m).",
                     Durations.format(config.recycle()), o.poolTotal(), Durations.format(config.recycle()), recycleRate));
         }
-        if (config.maxOverflow() > 0 && peakSinceEvaluation > config.poolSize()) {
+        int peak = 0;
+        for (Observation h : history) {
+            peak = Math.max(peak, Math.max(h.poolPeakTotal(), h.poolTotal()));
+        }
+        if (config.maxOverflow() > 0 && peak > config.poolSize()) {
             return new ChurnVerdict(ChurnCause.POOL, "overflow", head + String.format(Locale.ROOT,
                     "Overflow connections retire after overflow-idle-timeout=%s and the next burst opens them again "
                             + "(the pool peaked at %d connections, pool-size=%d, max-overflow=%d). Fix: raise pool-size to the "
                             + "load's concurrency (%d) or lengthen overflow-idle-timeout beyond the gap between bursts.",
-                    Durations.format(config.overflowIdleTimeout()), peakSinceEvaluation, config.poolSize(),
-                    config.maxOverflow(), peakSinceEvaluation));
+                    Durations.format(config.overflowIdleTimeout()), peak, config.poolSize(),
+                    config.maxOverflow(), peak));
         }
         return new ChurnVerdict(ChurnCause.POOL, "failures", head + String.format(Locale.ROOT,
                 "They are not retiring by age or idleness: connections fail validation or are closed by the server or the "
