@@ -110,6 +110,13 @@ class TwPoolConfigTest {
     }
 
     @Test
+    void theDefaultValidationTimeoutFollowsAShortTimeoutButAnExplicitOneIsChecked() {
+        assertThat(TwPoolConfig.fromProperties(props("twpool.timeout", "2s")).validationTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.timeout", "2s", "twpool.validation-timeout", "3s")))
+                .hasMessageContaining("twpool.validation-timeout=3s: must be shorter than timeout (2s)");
+    }
+
+    @Test
     void urlIsRequired() {
         Properties p = new Properties();
         p.setProperty("twpool.pool-size", "3");

@@ -1,0 +1,200 @@
+package io.github.twpool;
+
+import ch.qos.logback.classic.Level;
+import io.github.twpool.testsupport.LogCapture;
+import io.github.twpool.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.github.twpool.PoolTestSupport.await;
+import static io.github.twpool.PoolTestSupport.props;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Real churn against the real server, and what the detector makes of it. */
+class ChurnDetectionIntegrationTest {
+
+    private static final Pattern RATE = Pattern.compile("~([0-9.]+) new connections/s");
+    private static final Duration LOAD = Duration.ofSeconds(8);
+
+    private static String[] probeFast(String name, String... more) {
+        List<String> kv = new ArrayList<>(List.of("twpool.name", name, "twpool.probe.enabled", "true",
+                "twpool.probe.interval", "1s", "twpool.probe.scan-every", "1", "twpool.churn.min-rate", "5",
+                "twpool.churn.warn-interval", "1s"));
+        kv.addAll(List.of(more));
+        return kv.toArray(new String[0]);
+    }
+
+    private static void query(Connection c) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+        }
+    }
+
+    /** Runs requests for LOAD at most {@code perSecond}; returns how many ran. */
+    private static int load(int perSecond, ThrowingRequest request) throws Exception {
+        long start = System.nanoTime();
+        long end = start + LOAD.toNanos();
+        int n = 0;
+        while (System.nanoTime() < end) {
+            request.run();
+            n++;
+            long due = start + (long) (n * 1e9 / perSecond);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
+        return n;
+    }
+
+    interface ThrowingRequest {
+        void run() throws Exception;
+    }
+
+    @Test
+    void unpooledChurnBesideAQuietPoolIsReportedAsOutsideThePool() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(probeFast("quiet", "twpool.pool-size", "2")));
+             LogCapture log = LogCapture.of("io.github.twpool.churn")) {
+            assertThat(await(Duration.ofSeconds(5), () -> ds.churnReport().probeRunning())).isTrue();
+            long startNanos = System.nanoTime();
+            int requests = load(150, () -> {
+                try (Connection c = db.openDirect()) {
+                    query(c);
+                }
+            });
+            double actual = requests / ((System.nanoTime() - startNanos) / 1e9);
+            assertThat(await(Duration.ofSeconds(5), () -> !log.messages(Level.WARN).isEmpty())).isTrue();
+            List<String> warnings = log.messages(Level.WARN);
+            // The last one: the first may come from a window the load only half filled.
+            String outside = warnings.stream().filter(w -> w.contains("churn outside this pool")).reduce((a, b) -> b)
+                    .orElseThrow(() -> new AssertionError("no outside-pool warning in " + warnings));
+            Matcher m = RATE.matcher(outside);
+            assertThat(m.find()).isTrue();
+            double reported = Double.parseDouble(m.group(1));
+            // The right order of magnitude: a one-second window at ~150/s.
+            assertThat(reported).isBetween(actual / 3, actual * 3);
+            assertThat(outside).contains("this pool opened 0.0/s", "quiet", db.port() + "");
+            assertThat(ds.churnReport().warnings()).containsKey(ChurnCause.OUTSIDE_POOL);
+            assertThat(ds.connectionsOpened()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aPooledSteadyLoadOfTheSameSizeYieldsNoWarning() throws Exception {
+        // Churn from earlier tests is real churn: give its newest TIME_WAIT sockets time to age past the window.
+        Thread.sleep(3000);
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(probeFast("steady", "twpool.pool-size", "4")));
+             LogCapture log = LogCapture.of("io.github.twpool.churn")) {
+            assertThat(await(Duration.ofSeconds(5), () -> ds.churnReport().probeRunning())).isTrue();
+            Thread.sleep(1500); // let the probe take a baseline after the pool filled
+            int requests = load(150, () -> {
+                try (Connection c = ds.getConnection()) {
+                    query(c);
+                }
+            });
+            Thread.sleep(2500); // two more probe ticks
+            assertThat(requests).isGreaterThan(600);
+            assertThat(log.messages(Level.WARN)).isEmpty();
+            ChurnReport r = ds.churnReport();
+            assertThat(r.verdicts()).isEmpty();
+            assertThat(r.connectionsOpened()).isEqualTo(4);
+            assertThat(r.census()).isNotNull();
+            assertThat(r.census().establishedClient() + r.census().establishedServer()).isGreaterThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void aPoolConfiguredToChurnIsToldThatOverflowIsTheCause() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(probeFast("bursty",
+                "twpool.pool-size", "1", "twpool.max-overflow", "8", "twpool.overflow-idle-timeout", "10s",
+                "twpool.churn.min-rate", "0.1", "twpool.timeout", "5s")));
+             LogCapture log = LogCapture.of("io.github.twpool.churn")) {
+            ExecutorService burst = Executors.newFixedThreadPool(9);
+            try {
+                for (int round = 0; round < 3; round++) {
+                    CountDownLatch all = new CountDownLatch(9);
+                    List<Future<?>> f = new ArrayList<>();
+                    for (int i = 0; i < 9; i++) {
+                        f.add(burst.submit(() -> {
+                            try (Connection c = ds.getConnection()) {
+                                all.countDown();
+                                all.await(5, TimeUnit.SECONDS); // all 9 held at once: 8 overflow connections
+                                query(c);
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> x : f) {
+                        x.get(20, TimeUnit.SECONDS);
+                    }
+                    if (round < 2) {
+                        // overflow-idle-timeout plus a housekeeping run (1 s in tests): the overflow is gone again
+                        assertThat(await(Duration.ofSeconds(20), () -> total(ds) == 1)).isTrue();
+                    }
+                }
+                assertThat(await(Duration.ofSeconds(5), () -> log.messages(Level.WARN).stream()
+                        .anyMatch(w -> w.contains("this pool churns")))).isTrue();
+                String warning = log.messages(Level.WARN).stream().filter(w -> w.contains("this pool churns")).findFirst().orElseThrow();
+                assertThat(warning).contains("Overflow connections retire after overflow-idle-timeout=10s", "pool-size=1", "max-overflow=8");
+                assertThat(ds.connectionsOpened()).isGreaterThanOrEqualTo(1 + 3 * 8);
+            } finally {
+                burst.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void anUnreadableProcLeavesThePoolWorkingAndLogsOneLine() throws Exception {
+        try (LogCapture log = LogCapture.of("io.github.twpool.probe");
+             TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(probeFast("noproc",
+                     "twpool.pool-size", "1", "twpool.probe.proc-root", "/nonexistent-twpool-proc")))) {
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = ds.getConnection()) {
+                    query(c);
+                }
+            }
+            assertThat(await(Duration.ofSeconds(5), () -> ds.churnReport().probeStatus().startsWith("unavailable"))).isTrue();
+            Thread.sleep(2500);
+            assertThat(log.messages(Level.INFO)).filteredOn(l -> l.contains("probe unavailable")).hasSize(1);
+            assertThat(log.messages(Level.WARN)).isEmpty();
+        }
+    }
+
+    @Test
+    void theProbeThreadRunsOnlyWhenEnabledAndStopsOnClose() throws Exception {
+        try (TwPoolDataSource off = TwPoolDataSource.fromProperties(props("twpool.name", "probe-off", "twpool.pool-size", "1"))) {
+            assertThat(off.churnReport().probeStatus()).isEqualTo("disabled");
+            assertThat(threadNamed("twpool-probe-off-probe")).isFalse();
+        }
+        TwPoolDataSource on = TwPoolDataSource.fromProperties(props(probeFast("probe-on", "twpool.pool-size", "1")));
+        assertThat(await(Duration.ofSeconds(5), () -> threadNamed("twpool-probe-on-probe"))).isTrue();
+        on.close();
+        assertThat(await(Duration.ofSeconds(5), () -> !threadNamed("twpool-probe-on-probe"))).isTrue();
+    }
+
+    private static int total(TwPoolDataSource ds) {
+        try {
+            return ds.unwrap(com.zaxxer.hikari.HikariPoolMXBean.class).getTotalConnections();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+}
