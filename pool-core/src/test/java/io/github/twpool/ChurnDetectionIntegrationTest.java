@@ -106,6 +106,10 @@ class ChurnDetectionIntegrationTest {
                     query(c);
                 }
             });
+            try (Connection c = ds.getConnection()) {
+                // With the probe on, the borrower still gets Hikari's own connection: no twpool proxy.
+                assertThat(c.getClass().getName()).startsWith("com.zaxxer.hikari.pool.");
+            }
             Thread.sleep(2500); // two more probe ticks
             assertThat(requests).isGreaterThan(600);
             assertThat(log.messages(Level.WARN)).isEmpty();
