@@ -43,6 +43,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final CountingDataSource connections;
     private final ConnectionDecorator decorator;
     private final PoolMonitor monitor;
+    private final PoolContext context;
 
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
@@ -55,8 +56,8 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         this.connections = HikariConfigFactory.connections(config,
                 HikariConfigFactory.driverProperties(config, applicable));
         this.hikari = new HikariDataSource(HikariConfigFactory.create(config, connections));
+        this.context = new Context();
         try {
-            PoolContext context = new Context();
             for (TwPoolExtension e : applicable) {
                 e.onStart(context);
             }
@@ -65,7 +66,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             throw e;
         }
         this.monitor = config.probeEnabled()
-                ? new PoolMonitor(config, hikari, connections, serverStatusSource(config, applicable), Path.of(config.probeProcRoot()))
+                ? new PoolMonitor(config, hikari, connections, serverStatusSource(context, applicable), Path.of(config.probeProcRoot()))
                 : null;
         if (monitor != null) {
             monitor.start();
@@ -118,9 +119,9 @@ public final class TwPoolDataSource implements DataSource, Closeable {
                         + Secrets.maskUrl(config.url()) + "; for MySQL add io.github.twpool:pool-mysql, or set reset-session=false");
     }
 
-    private static ServerStatusSource serverStatusSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
+    private static ServerStatusSource serverStatusSource(PoolContext context, List<TwPoolExtension> extensions) {
         for (TwPoolExtension e : extensions) {
-            ServerStatusSource s = e.serverStatusSource(config);
+            ServerStatusSource s = e.serverStatusSource(context);
             if (s != null) {
                 return s;
             }
@@ -170,7 +171,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     @Override
     public Connection getConnection() throws SQLException {
         Connection c = hikari.getConnection();
-        return decorator == null ? c : decorator.decorate(c);
+        return decorator == null ? c : decorator.decorate(c, context);
     }
 
     /** Not supported, as in HikariCP: a pool's connections all belong to one user. */
@@ -265,6 +266,11 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         @Override
         public HikariPoolMXBean hikariPool() {
             return hikari.getHikariPoolMXBean();
+        }
+
+        @Override
+        public void evict(Connection connection) {
+            hikari.evictConnection(connection);
         }
     }
 }

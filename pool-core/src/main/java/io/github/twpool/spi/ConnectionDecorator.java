@@ -6,5 +6,10 @@ import java.sql.SQLException;
 /** Wraps a connection borrowed from Hikari, e.g. to reset the server session when it is returned. */
 @FunctionalInterface
 public interface ConnectionDecorator {
-    Connection decorate(Connection pooled) throws SQLException;
+
+    /**
+     * @param pooled Hikari's connection, as a borrower would get it
+     * @param pool   the pool it came from, e.g. to evict it when it cannot be made clean again
+     */
+    Connection decorate(Connection pooled, PoolContext pool) throws SQLException;
 }

@@ -18,4 +18,7 @@ public interface PoolContext {
     HikariConfigMXBean hikariConfig();
 
     HikariPoolMXBean hikariPool();
+
+    /** Takes a borrowed connection out of the pool: closed now if idle, else when it is returned. */
+    void evict(java.sql.Connection connection);
 }

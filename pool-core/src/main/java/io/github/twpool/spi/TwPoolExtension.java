@@ -35,7 +35,10 @@ public interface TwPoolExtension {
         return Map.of();
     }
 
-    /** The decorator that implements {@code reset-session=true}, or {@code null} when this extension cannot. */
+    /**
+     * The decorator that implements {@code reset-session=true}, or {@code null} when this extension cannot. Called
+     * before the pool starts, so that a pool that cannot reset sessions fails before it opens a connection.
+     */
     default ConnectionDecorator sessionReset(TwPoolConfig config) {
         return null;
     }
@@ -44,8 +47,8 @@ public interface TwPoolExtension {
     default void onStart(PoolContext context) {
     }
 
-    /** A source of server-side counters sampled on the probe thread, or {@code null}. */
-    default ServerStatusSource serverStatusSource(TwPoolConfig config) {
+    /** A source of server-side counters sampled on the probe thread, or {@code null}. Called once per pool, after {@link #onStart}. */
+    default ServerStatusSource serverStatusSource(PoolContext context) {
         return null;
     }
 }

@@ -1,0 +1,151 @@
+package io.github.twpool.mysql;
+
+import io.github.twpool.TwPoolConfig;
+import io.github.twpool.TwPoolConfigException;
+import io.github.twpool.internal.Durations;
+import io.github.twpool.internal.Suggestions;
+import io.github.twpool.mysql.internal.ConnectorJDefaults;
+import io.github.twpool.mysql.internal.MySqlStatusSource;
+import io.github.twpool.mysql.internal.RecycleGuard;
+import io.github.twpool.mysql.internal.SessionResetConnection;
+import io.github.twpool.spi.ConnectionDecorator;
+import io.github.twpool.spi.PoolContext;
+import io.github.twpool.spi.ServerStatusSource;
+import io.github.twpool.spi.TwPoolExtension;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * MySQL Connector/J specifics for twpool, found by {@link java.util.ServiceLoader} when pool-mysql is on the
+ * classpath: driver defaults for pooled use, {@code reset-session} with COM_RESET_CONNECTION, {@code recycle} kept
+ * under the server's {@code wait_timeout}, and server-side churn signals from {@code SHOW GLOBAL STATUS}.
+ *
+ * <p>{@code jdbc:mariadb:} URLs (MariaDB Connector/J) pool as usual but get none of this; the features that need
+ * Connector/J ({@code reset-session}, {@code twpool.mysql.*}) are refused with a message saying so.
+ */
+public final class MySqlExtension implements TwPoolExtension {
+
+    public static final String CLAMP_RECYCLE = "clamp-recycle";
+    public static final String STATUS_INTERVAL = "status-interval";
+    public static final String STATUS_ENABLED = "status-enabled";
+    private static final Set<String> KEYS = Set.of(CLAMP_RECYCLE, STATUS_INTERVAL, STATUS_ENABLED);
+
+    @Override
+    public String name() {
+        return "mysql";
+    }
+
+    @Override
+    public boolean supports(String jdbcUrl) {
+        return isConnectorJ(jdbcUrl) || isMariaDbDriver(jdbcUrl);
+    }
+
+    static boolean isConnectorJ(String url) {
+        return url.startsWith("jdbc:mysql:");
+    }
+
+    static boolean isMariaDbDriver(String url) {
+        return url.startsWith("jdbc:mariadb:");
+    }
+
+    @Override
+    public Set<String> propertyKeys() {
+        return KEYS;
+    }
+
+    @Override
+    public void validate(TwPoolConfig config) {
+        for (var e : config.extensionProperties().entrySet()) {
+            String key = e.getKey().substring(name().length() + 1);
+            String full = "twpool." + e.getKey();
+            if (!KEYS.contains(key)) {
+                throw new TwPoolConfigException(full, full + "=" + e.getValue() + ": unknown property"
+                        + Suggestions.didYouMean(key, KEYS).replace("did you mean ", "did you mean twpool.mysql.")
+                        + " (pool-mysql knows " + String.join(", ", KEYS) + ")");
+            }
+        }
+        clampRecycle(config);
+        statusInterval(config);
+        statusEnabled(config);
+        if (isMariaDbDriver(config.url())) {
+            if (config.resetSession()) {
+                throw TwPoolConfigException.invalid("twpool.reset-session", true,
+                        "is implemented with MySQL Connector/J (jdbc:mysql: URLs, which talk to MariaDB servers too); "
+                                + "MariaDB Connector/J (jdbc:mariadb:) is not supported for it: use a jdbc:mysql: URL or reset-session=false");
+            }
+            if (!config.extensionProperties().isEmpty()) {
+                String key = config.extensionProperties().keySet().iterator().next();
+                throw new TwPoolConfigException("twpool." + key, "twpool." + key
+                        + ": pool-mysql's settings apply to MySQL Connector/J (jdbc:mysql:) URLs only, not to jdbc:mariadb:");
+            }
+            return;
+        }
+        if (config.resetSession() && ConnectorJDefaults.paranoid(config)) {
+            throw TwPoolConfigException.invalid("twpool.reset-session", true,
+                    "cannot work with Connector/J's paranoid=true, which silently skips the session reset: "
+                            + "remove paranoid=true (twpool.driver.paranoid or the URL) or set reset-session=false");
+        }
+    }
+
+    @Override
+    public Map<String, String> driverDefaults(TwPoolConfig config) {
+        return isConnectorJ(config.url()) ? ConnectorJDefaults.forUrl(config.url()) : Map.of();
+    }
+
+    @Override
+    public ConnectionDecorator sessionReset(TwPoolConfig config) {
+        return isConnectorJ(config.url()) ? SessionResetConnection::new : null;
+    }
+
+    @Override
+    public void onStart(PoolContext context) {
+        if (isConnectorJ(context.config().url())) {
+            new RecycleGuard(context, clampRecycle(context.config())).checkAtStart();
+        }
+    }
+
+    @Override
+    public ServerStatusSource serverStatusSource(PoolContext context) {
+        TwPoolConfig config = context.config();
+        if (!isConnectorJ(config.url()) || !statusEnabled(config)) {
+            return null;
+        }
+        return new MySqlStatusSource(statusInterval(config), new RecycleGuard(context, clampRecycle(config)));
+    }
+
+    static boolean clampRecycle(TwPoolConfig config) {
+        return bool(config, CLAMP_RECYCLE, true);
+    }
+
+    static boolean statusEnabled(TwPoolConfig config) {
+        return bool(config, STATUS_ENABLED, true);
+    }
+
+    static Duration statusInterval(TwPoolConfig config) {
+        String raw = config.extensionProperties().get("mysql." + STATUS_INTERVAL);
+        if (raw == null) {
+            return Duration.ofSeconds(60);
+        }
+        Duration d = Durations.parse(raw);
+        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
+            throw TwPoolConfigException.invalid("twpool.mysql." + STATUS_INTERVAL, raw,
+                    "must be a duration from 1s to 1h, such as 30s or 5m");
+        }
+        return d;
+    }
+
+    private static boolean bool(TwPoolConfig config, String key, boolean dflt) {
+        String raw = config.extensionProperties().get("mysql." + key);
+        if (raw == null) {
+            return dflt;
+        }
+        String v = raw.trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw TwPoolConfigException.invalid("twpool.mysql." + key, raw, "must be true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+}

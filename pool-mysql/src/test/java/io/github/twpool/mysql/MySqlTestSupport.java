@@ -1,0 +1,37 @@
+package io.github.twpool.mysql;
+
+import io.github.twpool.testsupport.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+final class MySqlTestSupport {
+
+    private MySqlTestSupport() {
+    }
+
+    static Properties props(String... kv) {
+        Properties p = TestDatabase.get().twpoolProperties();
+        p.setProperty("twpool.probe.enabled", "false");
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    static String scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void execute(String sql) throws SQLException {
+        try (Connection c = TestDatabase.get().openDirect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
