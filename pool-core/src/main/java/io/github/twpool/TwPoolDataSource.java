@@ -145,6 +145,11 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         return config;
     }
 
+    /** The database endpoint the probe watches, {@code host:port} of the URL's first host (no credentials). */
+    public String endpoint() {
+        return io.github.twpool.internal.probe.Endpoint.displayOf(config.url());
+    }
+
     /** Physical connections this pool has opened since it started (Hikari's first one included). */
     public long connectionsOpened() {
         return connections.opened();

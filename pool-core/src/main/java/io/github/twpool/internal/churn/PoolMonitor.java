@@ -161,13 +161,13 @@ public final class PoolMonitor implements AutoCloseable {
         long opened = connections.opened();
         HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
         int total = pool == null ? 0 : pool.getTotalConnections();
-        return new ChurnReport(Instant.now(), config.name(), ep == null ? "?" : ep.toString(), status, null, -1, null,
+        return new ChurnReport(Instant.now(), config.name(), ep == null ? Endpoint.displayOf(config.url()) : ep.toString(), status, null, -1, null,
                 Double.NaN, ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), server, List.of(), warnings.written());
     }
 
     /** A report for a pool whose probe is switched off. */
     public static ChurnReport disabledReport(TwPoolConfig config, long opened, int total) {
-        return new ChurnReport(Instant.now(), config.name(), "?", "disabled", null, -1, null, Double.NaN,
+        return new ChurnReport(Instant.now(), config.name(), Endpoint.displayOf(config.url()), "disabled", null, -1, null, Double.NaN,
                 ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), null, List.of(), Map.of());
     }
 

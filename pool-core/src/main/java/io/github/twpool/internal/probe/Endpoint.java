@@ -71,6 +71,11 @@ public final class Endpoint {
         return new Endpoint(first.display(), new ArrayList<>(all), first.port());
     }
 
+    /** {@code host:port} of the URL's first host, without resolving it and without credentials. */
+    public static String displayOf(String jdbcUrl) {
+        return parseHosts(jdbcUrl).get(0).display();
+    }
+
     /** Resolves one host and port. */
     public static Endpoint resolve(String host, int port) throws UnknownHostException {
         List<InetAddress> addresses = List.of(InetAddress.getAllByName(host));

@@ -1,0 +1,111 @@
+package io.github.twpool.metrics;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnRates;
+import io.github.twpool.ChurnReport;
+import io.github.twpool.ServerStatus;
+import io.github.twpool.SocketCensus;
+import io.github.twpool.TwPoolDataSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.sql.SQLException;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Micrometer meters for a {@link TwPoolDataSource}: TIME_WAIT and ESTABLISHED sockets to the database, ephemeral
+ * port usage, churn rates and verdicts, connections opened and closed, and (with pool-mysql) the server's view.
+ * {@link #bindTo} also installs HikariCP's own Micrometer tracker on the same registry unless the pool has one, so
+ * one call gives both {@code twpool.*} and {@code hikaricp.*} meters.
+ *
+ * <p>Every meter reads {@link TwPoolDataSource#churnReport()}, the snapshot the probe thread published last:
+ * binding or scraping never scans {@code /proc}. docs/metrics.md lists the meters.
+ */
+public final class TwPoolMetrics implements MeterBinder {
+
+    private final TwPoolDataSource dataSource;
+    private final Iterable<Tag> extraTags;
+
+    public TwPoolMetrics(TwPoolDataSource dataSource) {
+        this(dataSource, Tags.empty());
+    }
+
+    public TwPoolMetrics(TwPoolDataSource dataSource, Iterable<Tag> extraTags) {
+        this.dataSource = dataSource;
+        this.extraTags = extraTags;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        installHikariTracker(registry);
+        Tags tags = Tags.of("pool", dataSource.config().name(), "endpoint", dataSource.endpoint()).and(extraTags);
+
+        gauge(registry, "twpool.time.wait", tags.and("side", "client"), "sockets",
+                "Client-side sockets to the database endpoint in TIME_WAIT", r -> census(r, SocketCensus::timeWaitClient));
+        gauge(registry, "twpool.time.wait", tags.and("side", "server"), "sockets",
+                "Server-side sockets (local port = the database's) in TIME_WAIT", r -> census(r, SocketCensus::timeWaitServer));
+        gauge(registry, "twpool.established", tags.and("side", "client"), "sockets",
+                "Client-side ESTABLISHED sockets to the database endpoint", r -> census(r, SocketCensus::establishedClient));
+        gauge(registry, "twpool.established", tags.and("side", "server"), "sockets",
+                "Server-side ESTABLISHED sockets (local port = the database's)", r -> census(r, SocketCensus::establishedServer));
+        gauge(registry, "twpool.ephemeral.ports.usage", tags, "ratio",
+                "Client-side sockets to the endpoint as a share of ip_local_port_range", ChurnReport::portUsage);
+        gauge(registry, "twpool.host.time.wait", tags, "sockets",
+                "TIME_WAIT sockets of the whole host (network namespace), from /proc/net/sockstat",
+                r -> r.hostTimeWait() < 0 ? Double.NaN : r.hostTimeWait());
+        gauge(registry, "twpool.churn.rate", tags.and("source", "endpoint"), null,
+                "Connections to the endpoint closed per second on this host", r -> r.rates().endpoint());
+        gauge(registry, "twpool.churn.rate", tags.and("source", "outside"), null,
+                "Connections per second to the endpoint that this pool did not cause", r -> r.rates().outside());
+        gauge(registry, "twpool.churn.rate", tags.and("source", "pool"), null,
+                "Connections per second this pool opened", r -> r.rates().poolOpened());
+        gauge(registry, "twpool.churn.rate", tags.and("source", "server"), null,
+                "New connections per second the server accepted from all clients (pool-mysql)", r -> r.rates().server());
+        for (ChurnCause cause : ChurnCause.values()) {
+            gauge(registry, "twpool.churn.active", tags.and("cause", cause.tag()), null,
+                    "1 while the churn detector reports this cause", r -> r.has(cause) ? 1 : 0);
+            FunctionCounter.builder("twpool.churn.warnings", dataSource, ds -> ds.churnReport().warnings().getOrDefault(cause, 0L))
+                    .tags(tags.and("cause", cause.tag())).description("Churn warnings written to the log")
+                    .register(registry);
+        }
+        FunctionCounter.builder("twpool.connections.opened", dataSource, ds -> ds.connectionsOpened())
+                .tags(tags).description("Physical connections this pool opened").register(registry);
+        FunctionCounter.builder("twpool.connections.closed", dataSource, ds -> ds.churnReport().connectionsClosed())
+                .tags(tags).description("Physical connections this pool closed").register(registry);
+        gauge(registry, "twpool.server.connections.usage", tags, "ratio",
+                "Threads_connected / max_connections on the server (pool-mysql)", TwPoolMetrics::serverUsage);
+    }
+
+    private void installHikariTracker(MeterRegistry registry) {
+        try {
+            HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
+            if (hikari.getMetricsTrackerFactory() == null && hikari.getMetricRegistry() == null) {
+                hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("TwPoolDataSource does not wrap a HikariDataSource", e);
+        }
+    }
+
+    private void gauge(MeterRegistry registry, String name, Tags tags, String unit, String description,
+                       ToDoubleFunction<ChurnReport> value) {
+        Gauge.builder(name, dataSource, ds -> value.applyAsDouble(ds.churnReport()))
+                .tags(tags).baseUnit(unit).description(description).strongReference(false).register(registry);
+    }
+
+    private static double census(ChurnReport r, java.util.function.ToIntFunction<SocketCensus> f) {
+        return r.census() == null ? Double.NaN : f.applyAsInt(r.census());
+    }
+
+    private static double serverUsage(ChurnReport r) {
+        ServerStatus s = r.server();
+        return s == null || s.maxConnections() <= 0 || s.threadsConnected() < 0 ? Double.NaN
+                : (double) s.threadsConnected() / s.maxConnections();
+    }
+}
