@@ -1,0 +1,318 @@
+package io.github.twpool.examples;
+
+import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnReport;
+import io.github.twpool.SocketCensus;
+import io.github.twpool.TwPoolDataSource;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The churn demo: the same small workload first with a connection per request ("naive"), then through
+ * {@link TwPoolDataSource} ("pooled"), with twpool's probe watching both. Options: {@code --threads N}
+ * ({@code 8}), {@code --duration 20s} per phase, {@code --url/--user/--password} (else TWPOOL_URL, else
+ * 127.0.0.1:3306, else an embedded MariaDB).
+ */
+public final class ChurnDemo {
+
+    /** One phase's figures. {@code newTimeWait}: sockets to the database that entered TIME_WAIT during the phase. */
+    public record PhaseResult(String phase, long requests, double requestsPerSecond, long newConnections,
+                              int timeWaitPeak, int newTimeWait, long warnings, long outsideWarnings) {
+    }
+
+    public record Summary(String database, int poolSize, List<PhaseResult> phases) {
+        public PhaseResult phase(String name) {
+            return phases.stream().filter(p -> p.phase().equals(name)).findFirst().orElseThrow();
+        }
+    }
+
+    public record Options(int threads, Duration duration, Duration cooldown, String url, String user, String password) {
+        static Options parse(String[] args) {
+            int threads = Integer.getInteger("demo.threads", 8);
+            Duration duration = Duration.ofSeconds(Long.getLong("demo.duration-seconds", 20));
+            String url = null;
+            String user = null;
+            String password = null;
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--threads" -> threads = Integer.parseInt(args[i + 1]);
+                    case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(args[i + 1].replace("s", "")));
+                    case "--url" -> url = args[i + 1];
+                    case "--user" -> user = args[i + 1];
+                    case "--password" -> password = args[i + 1];
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; options: --threads N --duration 20s --url jdbc:mysql://... --user U --password P");
+                }
+            }
+            if (threads < 1 || threads > 256) {
+                throw new IllegalArgumentException("--threads " + threads + ": must be from 1 to 256");
+            }
+            return new Options(threads, duration, Duration.ofSeconds(4), url, user, password);
+        }
+    }
+
+    private ChurnDemo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(options, System.out);
+    }
+
+    public static Summary run(Options o, PrintStream out) throws Exception {
+        DemoDatabase db = DemoDatabase.resolve(o.url(), o.user(), o.password());
+        out.println("Database: " + db.description + " (" + maskedUrl(db.url) + ")");
+        String table = "twpool_demo_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
+        Workload workload = new Workload(db, table);
+        TwPoolDataSource pool = null;
+        Thread cleanup = null;
+        try {
+            workload.create();
+            pool = TwPoolDataSource.fromProperties(poolProperties(db));
+            TwPoolDataSource p = pool;
+            cleanup = new Thread(() -> cleanUp(p, workload, db), "twpool-demo-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            out.println("Table " + table + " with " + Workload.ROWS + " rows; " + o.threads() + " threads; "
+                    + o.duration().toSeconds() + " s per phase. Pool: " + pool.config().describe());
+            awaitProbe(pool);
+            List<PhaseResult> results = new ArrayList<>();
+            TwPoolDataSource watcher = pool;
+            results.add(phase("naive", o, out, pool, () -> {
+                try (Connection c = DriverManager.getConnection(db.url, db.username, db.password)) {
+                    workload.request(c);
+                }
+            }));
+            out.println("... " + o.cooldown().toSeconds() + " s pause so the probe sees the naive churn stop");
+            Thread.sleep(o.cooldown().toMillis());
+            results.add(phase("pooled", o, out, pool, () -> {
+                try (Connection c = watcher.getConnection()) {
+                    workload.request(c);
+                }
+            }));
+            Summary summary = new Summary(db.description, pool.config().maxPoolSize(), results);
+            printSummary(summary, out);
+            return summary;
+        } finally {
+            if (cleanup != null) {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
+            cleanUp(pool, workload, db);
+        }
+    }
+
+    private static PhaseResult phase(String name, Options o, PrintStream out, TwPoolDataSource pool, Request request)
+            throws Exception {
+        AtomicLong requests = new AtomicLong();
+        long connectionsBefore = serverConnections(pool);
+        long warningsBefore = warnings(pool.churnReport(), null);
+        long outsideBefore = warnings(pool.churnReport(), ChurnCause.OUTSIDE_POOL);
+        long start = System.nanoTime();
+        long end = start + o.duration().toNanos();
+        ExecutorService workers = Executors.newFixedThreadPool(o.threads());
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < o.threads(); i++) {
+            running.add(workers.submit(() -> {
+                while (System.nanoTime() < end) {
+                    request.run();
+                    requests.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        int peak = 0;
+        long lastRequests = 0;
+        long lastAt = start;
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.min(2000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            long now = System.nanoTime();
+            long n = requests.get();
+            ChurnReport r = pool.churnReport();
+            SocketCensus c = r.census();
+            if (c != null) {
+                peak = Math.max(peak, c.timeWait());
+            }
+            out.printf(Locale.ROOT, "%-7s %s %3ds  req/s=%6.0f  TIME_WAIT client=%5s server=%5s  ports=%5s%n", name,
+                    bar((now - start) / (double) o.duration().toNanos()), (now - start) / 1_000_000_000L,
+                    (n - lastRequests) / ((now - lastAt) / 1e9), c == null ? "?" : c.timeWaitClient(),
+                    c == null ? "?" : c.timeWaitServer(),
+                    Double.isNaN(r.portUsage()) ? "?" : String.format(Locale.ROOT, "%.1f%%", 100 * r.portUsage()));
+            lastRequests = n;
+            lastAt = now;
+        }
+        workers.shutdown();
+        for (Future<?> f : running) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // One more probe tick so the census covers the end of the phase.
+        Thread.sleep(pool.config().probeInterval().toMillis() + 200);
+        ChurnReport r = pool.churnReport();
+        int newTimeWait = 0;
+        if (r.census() != null) {
+            Duration window = Duration.ofNanos(System.nanoTime() - start);
+            newTimeWait = r.census().clientTimeWaitNewerThan(window) + r.census().serverTimeWaitNewerThan(window);
+            peak = Math.max(peak, r.census().timeWait());
+        }
+        long total = requests.get();
+        return new PhaseResult(name, total, total / seconds, serverConnections(pool) - connectionsBefore, peak, newTimeWait,
+                warnings(r, null) - warningsBefore, warnings(r, ChurnCause.OUTSIDE_POOL) - outsideBefore);
+    }
+
+    interface Request {
+        void run() throws Exception;
+    }
+
+    private static void printSummary(Summary s, PrintStream out) {
+        out.println();
+        out.println("Summary (" + s.database() + ")");
+        out.println("phase     requests   requests/s   new TCP connections   TIME_WAIT peak   new TIME_WAIT   churn warnings");
+        for (PhaseResult p : s.phases()) {
+            out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
+                    p.newConnections(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
+        }
+        PhaseResult naive = s.phase("naive");
+        PhaseResult pooled = s.phase("pooled");
+        out.printf(Locale.ROOT, "%nPooling served %.1fx the requests per second and opened %d instead of %d connections.%n",
+                pooled.requestsPerSecond() / Math.max(1e-9, naive.requestsPerSecond()), pooled.newConnections(), naive.newConnections());
+    }
+
+    private static Properties poolProperties(DemoDatabase db) throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = ChurnDemo.class.getResourceAsStream("/application.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        }
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("twpool."))
+                .forEach(k -> p.setProperty(k, System.getProperty(k)));
+        p.setProperty("twpool.url", db.url);
+        if (db.username != null) {
+            p.setProperty("twpool.username", db.username);
+        }
+        p.setProperty("twpool.password", db.password);
+        return p;
+    }
+
+    private static void awaitProbe(TwPoolDataSource pool) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (pool.churnReport().census() == null && System.nanoTime() < deadline
+                && !pool.churnReport().probeStatus().startsWith("unavailable")) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static long serverConnections(TwPoolDataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Connections'")) {
+            return rs.next() ? rs.getLong(2) : -1;
+        }
+    }
+
+    private static long warnings(ChurnReport r, ChurnCause cause) {
+        return cause == null ? r.warnings().values().stream().mapToLong(Long::longValue).sum() : r.warnings().getOrDefault(cause, 0L);
+    }
+
+    private static String bar(double done) {
+        int filled = (int) Math.round(Math.min(1, done) * 20);
+        return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "]";
+    }
+
+    private static String maskedUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1****").replaceAll("//([^/:@]*):[^/@]*@", "//$1:****@");
+    }
+
+    private static synchronized void cleanUp(TwPoolDataSource pool, Workload workload, DemoDatabase db) {
+        try {
+            workload.drop();
+        } catch (Exception e) {
+            System.err.println("could not drop the demo table: " + e.getMessage());
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        try {
+            db.close();
+        } catch (Exception e) {
+            System.err.println("could not stop the embedded database: " + e.getMessage());
+        }
+    }
+
+    /** The demo's table and its requests: 80 % point reads, 20 % small writes. */
+    static final class Workload {
+        static final int ROWS = 1000;
+        private final DemoDatabase db;
+        private final String table;
+        private volatile boolean dropped;
+
+        Workload(DemoDatabase db, String table) {
+            this.db = db;
+            this.table = table;
+        }
+
+        void create() throws SQLException {
+            try (Connection c = DriverManager.getConnection(db.url, db.username, db.password); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL, hits INT NOT NULL DEFAULT 0)");
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (id, name) VALUES (?, ?)")) {
+                    for (int i = 1; i <= ROWS; i++) {
+                        ps.setInt(1, i);
+                        ps.setString(2, "customer-" + i);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+        }
+
+        void request(Connection c) throws SQLException {
+            int id = 1 + ThreadLocalRandom.current().nextInt(ROWS);
+            if (ThreadLocalRandom.current().nextInt(5) == 0) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET hits = hits + 1 WHERE id = ?")) {
+                    ps.setInt(1, id);
+                    ps.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement ps = c.prepareStatement("SELECT name, hits FROM " + table + " WHERE id = ?")) {
+                    ps.setInt(1, id);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                    }
+                }
+            }
+        }
+
+        void drop() throws SQLException {
+            if (dropped) {
+                return;
+            }
+            try (Connection c = DriverManager.getConnection(db.url, db.username, db.password); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + table);
+                dropped = true;
+            }
+        }
+    }
+}

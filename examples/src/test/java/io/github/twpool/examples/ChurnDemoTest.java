@@ -1,0 +1,44 @@
+package io.github.twpool.examples;
+
+import io.github.twpool.testsupport.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's demo, shortened, against the test server. */
+class ChurnDemoTest {
+
+    @Test
+    void theDemoShowsTheChurnTheWarningAndTheCure() throws Exception {
+        TestDatabase db = TestDatabase.get();
+        Thread.sleep(3000); // no TIME_WAIT from earlier tests inside the probe's first window
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        ChurnDemo.Summary s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(6), Duration.ofSeconds(4),
+                db.jdbcUrl(), db.username(), db.password()), new PrintStream(console, true, StandardCharsets.UTF_8));
+        String out = console.toString(StandardCharsets.UTF_8);
+        ChurnDemo.PhaseResult naive = s.phase("naive");
+        ChurnDemo.PhaseResult pooled = s.phase("pooled");
+
+        assertThat(pooled.requestsPerSecond()).as(out).isGreaterThan(naive.requestsPerSecond());
+        assertThat(naive.newConnections()).as(out).isGreaterThanOrEqualTo(naive.requests());
+        assertThat(naive.newTimeWait()).as(out).isGreaterThan(100);
+        assertThat(pooled.newTimeWait()).as(out).isLessThanOrEqualTo(s.poolSize());
+        assertThat(naive.outsideWarnings()).as(out).isGreaterThanOrEqualTo(1);
+        assertThat(pooled.warnings()).as(out).isZero();
+        assertThat(out).contains("Summary", "naive", "pooled", "req/s=", "TIME_WAIT client=");
+        // The demo leaves nothing behind.
+        try (Connection c = db.openDirect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_NAME LIKE 'twpool_demo_%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+}
