@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Reproduces every number in docs/BENCHMARKS.md, in one run on one machine:
+#   1. pool overhead (JMH, stub driver): bare HikariCP vs TwPoolDataSource vs TwPoolDataSource with reset-session
+#   2. probe cost (JMH): census parse of 1k..100k /proc lines with allocation (-prof gc), and the sockstat tick;
+#      then real TIME_WAIT sockets on loopback timed against ss and cat
+#   3. end to end against the real server (TestDatabase: TWPOOL_TEST_JDBC_URL or 127.0.0.1:3306): unpooled vs pooled
+# Quick look: benchmarks/run.sh quick  (fewer iterations; the numbers are then only indicative)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p benchmarks/target
+mvn -q -B -DskipTests -pl benchmarks -am install
+mvn -q -B -pl benchmarks dependency:build-classpath -Dmdep.outputFile=benchmarks/target/classpath.txt
+CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+JMH_ARGS=()
+if [ "${1:-}" = "quick" ]; then JMH_ARGS=(-wi 1 -i 2 -w 1s -r 1s); fi
+
+echo "== machine"
+echo "cores: $(nproc); kernel: $(uname -r); $(java -version 2>&1 | head -1)"
+
+echo "== 1. pool overhead (ops/ms, higher is better)"
+java -cp "$CP" org.openjdk.jmh.Main PoolOverheadBenchmark "${JMH_ARGS[@]}" -rf text -rff benchmarks/target/jmh-pool.txt
+echo "== 2a. probe: census parse (us/op) with allocation per scan, and the sockstat tick"
+java -cp "$CP" org.openjdk.jmh.Main 'ProbeBenchmark|SockstatBenchmark' -prof gc "${JMH_ARGS[@]}" -rf text -rff benchmarks/target/jmh-probe.txt
+echo "== 2b. probe vs ss on real TIME_WAIT sockets"
+java -cp "$CP" io.github.twpool.benchmarks.ProbeVsSsHarness
+echo "== 3. end to end against the real server"
+java -cp "$CP" io.github.twpool.benchmarks.EndToEndHarness
