@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/target
 mvn -q -B -DskipTests -pl benchmarks -am install
-mvn -q -B -pl benchmarks dependency:build-classpath -Dmdep.outputFile=benchmarks/target/classpath.txt
+mvn -q -B -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$PWD/benchmarks/target/classpath.txt"
 CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 JMH_ARGS=()
 if [ "${1:-}" = "quick" ]; then JMH_ARGS=(-wi 1 -i 2 -w 1s -r 1s); fi

@@ -18,12 +18,7 @@ final class PoolTestSupport {
 
     /** The test server's url/credentials plus the given {@code twpool.*} pairs; the probe is off unless given. */
     static Properties props(String... kv) {
-        Properties p = TestDatabase.get().twpoolProperties();
-        p.setProperty("twpool.probe.enabled", "false");
-        for (int i = 0; i < kv.length; i += 2) {
-            p.setProperty(kv[i], kv[i + 1]);
-        }
-        return p;
+        return TestDatabase.get().twpoolProperties(kv);
     }
 
     static long connectionId(Connection c) throws SQLException {

@@ -14,12 +14,7 @@ final class MySqlTestSupport {
     }
 
     static Properties props(String... kv) {
-        Properties p = TestDatabase.get().twpoolProperties();
-        p.setProperty("twpool.probe.enabled", "false");
-        for (int i = 0; i < kv.length; i += 2) {
-            p.setProperty(kv[i], kv[i + 1]);
-        }
-        return p;
+        return TestDatabase.get().twpoolProperties(kv);
     }
 
     static String scalar(Connection c, String sql) throws SQLException {

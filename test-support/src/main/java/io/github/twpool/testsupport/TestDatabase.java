@@ -135,6 +135,19 @@ public final class TestDatabase {
         return p;
     }
 
+    /**
+     * {@link #twpoolProperties()} with the probe off, then the given {@code twpool.*} key/value pairs (which may
+     * switch it on again or replace the URL).
+     */
+    public Properties twpoolProperties(String... keyValues) {
+        Properties p = twpoolProperties();
+        p.setProperty("twpool.probe.enabled", "false");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+
     /** An unpooled connection straight from the driver (for setup, admin statements and churn). */
     public Connection openDirect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, username, password());

@@ -14,9 +14,19 @@ public class StubConnection implements java.sql.Connection {
         }
         if (c == com.mysql.cj.jdbc.JdbcConnection.class) {
             if (mysqlView == null) {
-                mysqlView = java.lang.reflect.Proxy.newProxyInstance(c.getClassLoader(), new Class<?>[]{c}, (p, m, a) ->
-                        m.getReturnType() == boolean.class ? Boolean.FALSE : m.getReturnType() == int.class ? 0
-                                : m.getReturnType() == long.class ? 0L : null);
+                mysqlView = java.lang.reflect.Proxy.newProxyInstance(c.getClassLoader(), new Class<?>[]{c}, (p, m, a) -> {
+                    Class<?> r = m.getReturnType();
+                    if (r == boolean.class) {
+                        return Boolean.FALSE;
+                    }
+                    if (r == int.class) {
+                        return 0;
+                    }
+                    if (r == long.class) {
+                        return 0L;
+                    }
+                    return null; // resetServerState() and every other call: nothing to do
+                });
             }
             return c.cast(mysqlView);
         }
