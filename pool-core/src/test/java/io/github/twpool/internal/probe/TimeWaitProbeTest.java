@@ -67,6 +67,27 @@ class TimeWaitProbeTest {
     }
 
     @Test
+    void sockstatFuzzNeverThrowsAndFindsTheWellFormedLine() {
+        java.util.Random random = new java.util.Random(4711);
+        for (int round = 0; round < 2000; round++) {
+            byte[] noise = new byte[random.nextInt(600)];
+            random.nextBytes(noise);
+            String tail = round % 2 == 0 ? "\nTCP: inuse 1 orphan 0 tw " + round + " alloc 2 mem 0\n" : "";
+            byte[] head = new String(noise, java.nio.charset.StandardCharsets.ISO_8859_1).replace("TCP:", "tcp:")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] all = (new String(head, java.nio.charset.StandardCharsets.ISO_8859_1) + tail)
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            int cut = round % 3 == 0 ? all.length : random.nextInt(all.length + 1);
+            long tw = SockstatReader.parseTimeWait(all, cut);
+            if (round % 2 == 0 && cut == all.length) {
+                assertThat(tw).isEqualTo(round);
+            } else if (round % 2 == 1) {
+                assertThat(tw).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void sockstatParsing() {
         byte[] b = "sockets: used 291\nTCP: inuse 27 orphan 0 tw 13579 alloc 40 mem 3\nUDP: inuse 2 mem 0\n".getBytes();
         assertThat(SockstatReader.parseTimeWait(b, b.length)).isEqualTo(13579);
