@@ -53,6 +53,8 @@ public final class PoolMonitor implements AutoCloseable {
     private ServerStatus server;
     private long poolOpenedAtServerSample;
     private boolean failureLogged;
+    private boolean failing;
+    private boolean recoveryLogged;
 
     private volatile ChurnReport report;
 
@@ -96,12 +98,23 @@ public final class PoolMonitor implements AutoCloseable {
     private void tickSafely() {
         try {
             tick();
+            if (failing) {
+                failing = false;
+                if (!recoveryLogged) {
+                    recoveryLogged = true;
+                    LOG.info("twpool '{}': the churn probe works again.", config.name());
+                }
+            }
         } catch (Throwable t) {
+            // One WARN per pool, however often it fails: a broken probe must not flood the application's log.
             if (!failureLogged) {
                 failureLogged = true;
                 LOG.warn("twpool '{}': the churn probe failed ({}); the pool keeps working without it until it recovers.",
                         config.name(), t.toString());
+            } else {
+                LOG.debug("twpool '{}': the churn probe failed again", config.name(), t);
             }
+            failing = true;
         }
     }
 
@@ -136,10 +149,6 @@ public final class PoolMonitor implements AutoCloseable {
         report = new ChurnReport(Instant.now(), config.name(), endpoint.toString(), "running", sample.census(),
                 sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, Math.max(0, opened - total), server,
                 e.verdicts(), warnings.written());
-        if (failureLogged) {
-            failureLogged = false;
-            LOG.info("twpool '{}': the churn probe works again.", config.name());
-        }
     }
 
     private void sampleServer(long now, HikariPoolMXBean pool) {
