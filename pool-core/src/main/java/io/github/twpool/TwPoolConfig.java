@@ -184,7 +184,7 @@ public final class TwPoolConfig {
                 + " max-overflow=" + maxOverflow
                 + (maxOverflow > 0 ? " overflow-idle-timeout=" + Durations.format(overflowIdleTimeout) : "")
                 + " recycle=" + (recycle.isZero() ? "never" : Durations.format(recycle))
-                + " pre-ping=" + prePing
+                + " pre-ping=" + (prePing ? "true (validate every borrow)" : "false (validate after 500ms idle)")
                 + " reset-session=" + resetSession
                 + " keepalive=" + (keepalive.isZero() ? "off" : Durations.format(keepalive))
                 + " timeout=" + Durations.format(timeout)
@@ -213,7 +213,7 @@ public final class TwPoolConfig {
         private int maxOverflow = 0;
         private Duration overflowIdleTimeout = Duration.ofMinutes(10);
         private Duration recycle = Duration.ofMinutes(30);
-        private boolean prePing = true;
+        private boolean prePing = false;
         private boolean resetSession = false;
         private Duration keepalive = Duration.ofMinutes(2);
         private Duration timeout = Duration.ofSeconds(30);

@@ -55,7 +55,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
         this.connections = HikariConfigFactory.connections(config,
                 HikariConfigFactory.driverProperties(config, applicable));
-        this.hikari = new HikariDataSource(HikariConfigFactory.create(config, connections));
+        this.hikari = HikariConfigFactory.start(HikariConfigFactory.create(config, connections), config.prePing());
         this.context = new Context();
         try {
             for (TwPoolExtension e : applicable) {
@@ -73,10 +73,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         }
         LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
                 applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
-        if (!config.prePing() && config.isExplicit("pre-ping")) {
-            LOG.info("twpool '{}': pre-ping=false is accepted for SQLAlchemy parity, but HikariCP still validates a connection "
-                    + "on borrow when it has been idle for more than 500 ms; there is no per-pool switch for that.", config.name());
-        }
     }
 
     /** A pool for the configuration, with the extensions found on the classpath. */

@@ -33,7 +33,7 @@ class TwPoolConfigTest {
         assertThat(c.keepalive()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.validationTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(c.prePing()).isTrue();
+        assertThat(c.prePing()).isFalse();
         assertThat(c.resetSession()).isFalse();
         assertThat(c.probeEnabled()).isTrue();
         assertThat(c.probeInterval()).isEqualTo(Duration.ofSeconds(10));

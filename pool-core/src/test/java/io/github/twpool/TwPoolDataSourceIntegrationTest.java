@@ -159,12 +159,31 @@ class TwPoolDataSourceIntegrationTest {
                 killed = connectionId(c);
             }
             kill(killed);
-            Thread.sleep(700); // past Hikari's 500 ms alive-bypass window
+            // At once: with pre-ping every borrow is validated, however recently the connection was used.
             try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(connectionId(c)).isNotEqualTo(killed);
             }
             assertThat(ds.connectionsOpened()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void withoutPrePingHikariSkipsValidationForAConnectionUsedWithinHalfASecond() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.pre-ping", "false"))) {
+            long killed;
+            try (Connection c = ds.getConnection()) {
+                killed = connectionId(c);
+            }
+            kill(killed);
+            try (Connection c = ds.getConnection()) {
+                // The dead connection is handed out: its first statement fails, and Hikari then evicts it.
+                assertThatThrownBy(() -> connectionId(c)).isInstanceOf(java.sql.SQLException.class);
+            }
+            Thread.sleep(700); // past the 500 ms window: validated again, so replaced before anyone sees it
+            try (Connection c = ds.getConnection()) {
+                assertThat(connectionId(c)).isNotEqualTo(killed);
+            }
         }
     }
 
