@@ -32,7 +32,7 @@ public class TwPoolHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("pool", r.pool()).withDetail("endpoint", r.endpoint()).withDetail("probe", r.probeStatus());
         HikariPoolMXBean pool = dataSource.unwrap(HikariPoolMXBean.class);
         builder.withDetail("connections", Map.of("active", pool.getActiveConnections(), "idle", pool.getIdleConnections(),
-                "total", pool.getTotalConnections(), "opened", r.connectionsOpened()));
+                "total", pool.getTotalConnections(), "opened", dataSource.connectionsOpened()));
         if (r.census() != null) {
             builder.withDetail("timeWait", Map.of("client", r.census().timeWaitClient(), "server", r.census().timeWaitServer()));
         }
