@@ -49,7 +49,7 @@ public class TwPoolAutoConfiguration {
                 details = details != null ? details : source.get();
             }
             return TwPoolDataSource.fromProperties(
-                    ConnectionSettings.resolve(properties.toTwPoolProperties(), environment, details));
+                    ConnectionSettings.resolve(properties.toTwPoolProperties(environment), environment, details));
         }
     }
 
@@ -59,8 +59,8 @@ public class TwPoolAutoConfiguration {
     @ConditionalOnMissingBean(DataSource.class)
     static class NoDatabase {
         @Bean
-        TwPoolSettingsCheck twPoolSettingsCheck(TwPoolProperties properties) {
-            return TwPoolSettingsCheck.requireDatabase(properties);
+        TwPoolSettingsCheck twPoolSettingsCheck(TwPoolProperties properties, Environment environment) {
+            return TwPoolSettingsCheck.requireDatabase(properties, environment);
         }
     }
 
@@ -68,8 +68,9 @@ public class TwPoolAutoConfiguration {
     @ConditionalOnBean(DataSource.class)
     static class OwnDataSource {
         @Bean
-        TwPoolSettingsCheck twPoolSettingsCheck(TwPoolProperties properties, ObjectProvider<DataSource> dataSources) {
-            return TwPoolSettingsCheck.warnUnused(properties, dataSources);
+        TwPoolSettingsCheck twPoolSettingsCheck(TwPoolProperties properties, Environment environment,
+                                                ObjectProvider<DataSource> dataSources) {
+            return TwPoolSettingsCheck.warnUnused(properties, environment, dataSources);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.twpool.spring;
 
+import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolConfigException;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -8,6 +9,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
 
+import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
@@ -52,9 +54,31 @@ public class TwPoolFailureAnalyzer implements FailureAnalyzer, Ordered {
 
     private static FailureAnalysis badValue(BindException bind, Throwable failure) {
         ConfigurationProperty property = bind.getProperty();
-        String where = property == null ? bind.getName().toString() : where(property);
-        return new FailureAnalysis("Failed to bind " + where + ": the value (not shown) is not a valid "
-                + bind.getTarget().getType() + ".", "Correct " + bind.getName() + ". " + PROPERTY_TABLE, failure);
+        String name = bind.getName().toString();
+        String verdict = property == null ? null : twpoolsVerdict(name, property.getValue());
+        String where = property == null ? name : where(property);
+        String description = verdict != null ? verdict + " (" + where + ")"
+                : "Failed to bind " + where + ": the value (not shown) is not a valid " + bind.getTarget().getType() + ".";
+        return new FailureAnalysis(description, "Correct " + name + ". " + PROPERTY_TABLE, failure);
+    }
+
+    /**
+     * twpool's own message for this value, as outside Spring (it never shows a secret), when twpool rejects it too:
+     * Boot's type check runs first, but the user should read the same rule either way.
+     */
+    static String twpoolsVerdict(String name, Object value) {
+        if (!(value instanceof CharSequence) || !TwPoolProperties.KEYS.contains(name.substring("twpool.".length()))) {
+            return null;
+        }
+        Properties p = new Properties();
+        p.setProperty("twpool.url", "jdbc:mysql://127.0.0.1/only-validated");
+        p.setProperty(name, value.toString());
+        try {
+            TwPoolConfig.fromProperties(p);
+            return null;
+        } catch (TwPoolConfigException e) {
+            return name.equals(e.property()) ? e.getMessage() : null;
+        }
     }
 
     private static String where(ConfigurationProperty p) {

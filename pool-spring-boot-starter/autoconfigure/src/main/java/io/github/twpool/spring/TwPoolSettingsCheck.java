@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.core.env.Environment;
 
 import javax.sql.DataSource;
 import java.util.List;
@@ -23,25 +24,28 @@ final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSi
     private static final Logger LOG = LoggerFactory.getLogger(TwPoolSettingsCheck.class);
 
     private final TwPoolProperties properties;
+    private final Environment environment;
     private final ObjectProvider<DataSource> ownDataSources;
 
-    private TwPoolSettingsCheck(TwPoolProperties properties, ObjectProvider<DataSource> ownDataSources) {
+    private TwPoolSettingsCheck(TwPoolProperties properties, Environment environment, ObjectProvider<DataSource> ownDataSources) {
         this.properties = properties;
+        this.environment = environment;
         this.ownDataSources = ownDataSources;
     }
 
     /** No database named anywhere and no DataSource bean: fails as soon as it is created if twpool.* is set. */
-    static TwPoolSettingsCheck requireDatabase(TwPoolProperties properties) {
-        return new TwPoolSettingsCheck(properties, null);
+    static TwPoolSettingsCheck requireDatabase(TwPoolProperties properties, Environment environment) {
+        return new TwPoolSettingsCheck(properties, environment, null);
     }
 
     /** The application defines its own DataSource: warns once, after start-up, if twpool.* is set. */
-    static TwPoolSettingsCheck warnUnused(TwPoolProperties properties, ObjectProvider<DataSource> ownDataSources) {
-        return new TwPoolSettingsCheck(properties, ownDataSources);
+    static TwPoolSettingsCheck warnUnused(TwPoolProperties properties, Environment environment,
+                                          ObjectProvider<DataSource> ownDataSources) {
+        return new TwPoolSettingsCheck(properties, environment, ownDataSources);
     }
 
     private Set<String> keys() {
-        return new TreeSet<>(properties.toTwPoolProperties().stringPropertyNames());
+        return new TreeSet<>(properties.toTwPoolProperties(environment).stringPropertyNames());
     }
 
     @Override

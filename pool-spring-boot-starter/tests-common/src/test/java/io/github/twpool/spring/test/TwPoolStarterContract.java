@@ -1,7 +1,9 @@
 package io.github.twpool.spring.test;
 
+import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolDataSource;
 import io.github.twpool.internal.ConfigKeys;
+import io.github.twpool.spring.TwPoolProperties;
 import io.github.twpool.testsupport.FaultProxy;
 import io.github.twpool.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -190,11 +193,15 @@ public abstract class TwPoolStarterContract {
                 "twpool.jdbc-url=jdbc:mysql://app:" + SECRET + "@127.0.0.1:9/x")))).isNotNull();
         assertThat(output.getAll()).contains("twpool.pasword", "did you mean twpool.password?", "twpool.jdbc-url")
                 .doesNotContain(SECRET);
-        assertThatThrownBy(() -> application.run(args(connection("twpool.pool-size=" + SECRET)))).isNotNull();
-        assertThat(output.getAll()).contains("Failed to bind twpool.pool-size").doesNotContain(SECRET);
-        assertThatThrownBy(() -> application.run(args(connection("twpool.recycle=10s")))).isNotNull();
-        assertThat(output.getAll()).contains("twpool.recycle=10s: must be 0 (never recycle) or at least 30s")
-                .doesNotContain(SECRET);
+        // A bad value gets twpool's own message, as outside Spring, whether Boot's type check or twpool refuses it:
+        // "abc" is no Integer for Boot; a bare 30 is 30 ms for Boot, and ambiguous for twpool.
+        for (String bad : new String[]{"twpool.pool-size=abc", "twpool.probe.interval=abc", "twpool.recycle=30", "twpool.recycle=10s"}) {
+            assertThatThrownBy(() -> application.run(args(connection(bad)))).isNotNull();
+        }
+        assertThat(output.getAll()).contains("twpool.pool-size=abc: must be a whole number",
+                "twpool.probe.interval=abc: must be a duration such as 500ms",
+                "twpool.recycle=30: must be a duration such as 500ms", "write 30s or 30ms",
+                "twpool.recycle=10s: must be 0 (never recycle) or at least 30s").doesNotContain(SECRET);
     }
 
     private static String[] args(String... properties) {
@@ -231,7 +238,37 @@ public abstract class TwPoolStarterContract {
     }
 
     @Test
-    void theConfigurationMetadataDocumentsEveryKey() throws Exception {
+    void theDefaultsIdesShowAreTwpoolsOwn() {
+        // The field initialisers exist for the IDE metadata; unset keys are not passed, so twpool's own defaults
+        // apply. This keeps the two equal.
+        TwPoolProperties shown = new TwPoolProperties();
+        Properties url = new Properties();
+        url.setProperty("twpool.url", db.jdbcUrl());
+        TwPoolConfig actual = TwPoolConfig.fromProperties(url);
+        assertThat(shown.getName()).isEqualTo(actual.name());
+        assertThat(shown.getPoolSize()).isEqualTo(actual.poolSize());
+        assertThat(shown.getMaxOverflow()).isEqualTo(actual.maxOverflow());
+        assertThat(shown.getOverflowIdleTimeout()).isEqualTo(actual.overflowIdleTimeout());
+        assertThat(shown.getRecycle()).isEqualTo(actual.recycle());
+        assertThat(shown.isPrePing()).isEqualTo(actual.prePing());
+        assertThat(shown.isResetSession()).isEqualTo(actual.resetSession());
+        assertThat(shown.getKeepalive()).isEqualTo(actual.keepalive());
+        assertThat(shown.getTimeout()).isEqualTo(actual.timeout());
+        assertThat(shown.getValidationTimeout()).isEqualTo(actual.validationTimeout());
+        assertThat(shown.getLeakDetectionThreshold()).isEqualTo(actual.leakDetectionThreshold());
+        assertThat(shown.getProbe().isEnabled()).isEqualTo(actual.probeEnabled());
+        assertThat(shown.getProbe().getInterval()).isEqualTo(actual.probeInterval());
+        assertThat(shown.getProbe().getScanEvery()).isEqualTo(actual.probeScanEvery());
+        assertThat(shown.getProbe().getScanThreshold()).isEqualTo(actual.probeScanThreshold());
+        assertThat(shown.getProbe().getProcRoot()).isEqualTo(actual.probeProcRoot());
+        assertThat(shown.getChurn().getWarnInterval()).isEqualTo(actual.churnWarnInterval());
+        assertThat(shown.getChurn().getMinRate()).isEqualTo(actual.churnMinRate());
+        assertThat(shown.getChurn().getOutsideFactor()).isEqualTo(actual.churnOutsideFactor());
+        assertThat(shown.getChurn().getPortWarnRatio()).isEqualTo(actual.churnPortWarnRatio());
+    }
+
+    @Test
+    void theConfigurationMetadataDocumentsEveryKeyWithTypeAndDefault() throws Exception {
         String json;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -242,5 +279,9 @@ public abstract class TwPoolStarterContract {
         for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled", "hikari", "driver"}) {
             assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
         }
+        String compact = json.replaceAll("\\s+", "");
+        assertThat(compact).contains(
+                "\"name\":\"twpool.recycle\",\"type\":\"java.time.Duration\"", "\"defaultValue\":\"30m\"",
+                "\"name\":\"twpool.pool-size\",\"type\":\"java.lang.Integer\"", "\"defaultValue\":10");
     }
 }
