@@ -57,7 +57,7 @@ public class TwPoolFailureAnalyzer implements FailureAnalyzer, Ordered {
         String name = bind.getName().toString();
         String verdict = property == null ? null : twpoolsVerdict(name, property.getValue());
         String where = property == null ? name : where(property);
-        String description = verdict != null ? verdict + " (" + where + ")"
+        String description = verdict != null ? verdict + (property.getOrigin() == null ? "" : " (" + property.getOrigin() + ")")
                 : "Failed to bind " + where + ": the value (not shown) is not a valid " + bind.getTarget().getType() + ".";
         return new FailureAnalysis(description, "Correct " + name + ". " + PROPERTY_TABLE, failure);
     }
