@@ -3,6 +3,8 @@ package io.github.twpool.spring.test;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolDataSource;
 import io.github.twpool.internal.ConfigKeys;
+import io.github.twpool.spring.TwPoolAutoConfiguration;
+import io.github.twpool.spring.TwPoolMetricsAutoConfiguration;
 import io.github.twpool.spring.TwPoolProperties;
 import io.github.twpool.testsupport.FaultProxy;
 import io.github.twpool.testsupport.TestDatabase;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -183,6 +186,13 @@ public abstract class TwPoolStarterContract {
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("twpool.pool-size is set, but twpool has no database")
                     .hasMessageContaining("[twpool.pool-size, twpool.recycle]");
         });
+    }
+
+    @Test
+    void withoutAnyTwpoolSettingOrDatabaseTheStarterDoesNothing() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TwPoolAutoConfiguration.class,
+                        TwPoolMetricsAutoConfiguration.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DataSource.class));
     }
 
     @Test
