@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import javax.sql.DataSource;
+import java.util.Objects;
 
 /**
  * Makes a {@link TwPoolDataSource} the application's {@link DataSource} when it has a database: {@code twpool.url},
@@ -44,10 +45,8 @@ public class TwPoolAutoConfiguration {
         @Bean(destroyMethod = "close")
         TwPoolDataSource dataSource(TwPoolProperties properties, Environment environment,
                                     ObjectProvider<ConnectionDetailsSource> connectionDetails) {
-            ConnectionDetailsSource.Details details = null;
-            for (ConnectionDetailsSource source : connectionDetails.orderedStream().toList()) {
-                details = details != null ? details : source.get();
-            }
+            ConnectionDetailsSource.Details details = connectionDetails.orderedStream().map(ConnectionDetailsSource::get)
+                    .filter(Objects::nonNull).findFirst().orElse(null);
             return TwPoolDataSource.fromProperties(
                     ConnectionSettings.resolve(properties.toTwPoolProperties(environment), environment, details));
         }
