@@ -4,7 +4,6 @@ import io.github.twpool.TwPoolDataSource;
 import io.github.twpool.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import javax.sql.DataSource;
@@ -24,7 +23,8 @@ class OrdersApplicationTest {
         try (ConfigurableApplicationContext context = SpringApplication.run(OrdersApplication.class, "--server.port=0",
                 "--twpool.url=" + db.jdbcUrl(), "--twpool.username=" + db.username(), "--twpool.password=" + db.password())) {
             assertThat(context.getBean(DataSource.class)).isInstanceOf(TwPoolDataSource.class);
-            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            // local.server.port: the same on Boot 3.5 and 4 (the web server classes moved between them).
+            int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
             HttpClient http = HttpClient.newHttpClient();
             String now = get(http, port, "/now");
             assertThat(now).contains("\"connection\"");

@@ -1,0 +1,303 @@
+package io.github.twpool.spring.test;
+
+import io.github.twpool.TwPoolConfig;
+import io.github.twpool.TwPoolDataSource;
+import io.github.twpool.internal.ConfigKeys;
+import io.github.twpool.spring.TwPoolAutoConfiguration;
+import io.github.twpool.spring.TwPoolMetricsAutoConfiguration;
+import io.github.twpool.spring.TwPoolProperties;
+import io.github.twpool.testsupport.FaultProxy;
+import io.github.twpool.testsupport.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import javax.sql.DataSource;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What the starter must do under every supported Boot generation, run as an application would run it: all
+ * auto-configuration on the classpath ({@code @EnableAutoConfiguration}), the versions its Boot BOM selects, the
+ * real test server. Each generation's module extends this with what differs in Boot's API.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+public abstract class TwPoolStarterContract {
+
+    /** A distinctive password: it must never reach the output. */
+    protected static final String SECRET = "Pw9fQz-twpool-never-printed";
+
+    protected final TestDatabase db = TestDatabase.get();
+
+    /** Status code and details of the health contributor bean with this name, through this Boot's health API. */
+    protected abstract HealthView health(ApplicationContext context, String beanName);
+
+    /** A configuration class defining this Boot's JdbcConnectionDetails bean for the test database. */
+    protected abstract Class<?> connectionDetailsConfiguration();
+
+    /** The HikariCP and Micrometer versions this Boot's BOM selects, e.g. "6.3.3", "1.15.12". */
+    protected abstract String bomHikariCP();
+
+    protected abstract String bomMicrometer();
+
+    public record HealthView(String status, Map<String, Object> details) {
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    public static class App {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    public static class OwnDataSource {
+        @Bean
+        DataSource ownDataSource() {
+            TestDatabase db = TestDatabase.get();
+            return new DriverManagerDataSource(db.jdbcUrl(), db.username(), db.password());
+        }
+    }
+
+    protected ApplicationContextRunner app() {
+        return new ApplicationContextRunner().withUserConfiguration(App.class);
+    }
+
+    protected String[] connection(String... more) {
+        String[] base = {"twpool.url=" + db.jdbcUrl(), "twpool.username=" + db.username(), "twpool.password=" + db.password(),
+                "twpool.probe.enabled=false"};
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void twpoolPropertiesMakeTheDataSourceWithHealthAndMetersUnderThisBootsVersions() {
+        app().withPropertyValues(connection("twpool.pool-size=2", "twpool.poolSize=2", "twpool.recycle=20m",
+                        "twpool.hikari.connectionInitSql=SELECT 1", "twpool.driver.connectTimeout=4000", "twpool.name=boot"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DataSource.class);
+                    TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+                    assertThat(ds.config().poolSize()).isEqualTo(2);
+                    assertThat(ds.config().recycle()).isEqualTo(Duration.ofMinutes(20));
+                    assertThat(ds.config().hikariProperties()).containsEntry("connectionInitSql", "SELECT 1");
+                    assertThat(ds.config().driverProperties()).containsEntry("connectTimeout", "4000");
+                    try (Connection c = ds.getConnection()) {
+                        assertThat(c.isValid(1)).isTrue();
+                    }
+                    HealthView twpool = health(context, "twpoolHealthIndicator");
+                    assertThat(twpool.status()).isEqualTo("UP");
+                    assertThat(twpool.details()).containsKeys("pool", "endpoint", "connections", "churn");
+                    // Boot's db check is answered by twpool for its only DataSource, bounded the same way.
+                    assertThat(health(context, "dbHealthIndicator").details()).containsEntry("pool", "boot");
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find("twpool.time.wait").tag("pool", "boot").gauges()).hasSize(2);
+                    assertThat(registry.find("twpool.connections.opened").functionCounter()).isNotNull();
+                    assertThat(registry.find("hikaricp.connections.active").tag("pool", "boot").gauge()).isNotNull();
+                    // The versions are this Boot BOM's, not twpool's own.
+                    assertThat(jarOf(com.zaxxer.hikari.HikariDataSource.class)).contains("HikariCP-" + bomHikariCP() + ".jar");
+                    assertThat(jarOf(MeterRegistry.class)).contains("micrometer-core-" + bomMicrometer() + ".jar");
+                });
+    }
+
+    private static String jarOf(Class<?> c) {
+        return c.getProtectionDomain().getCodeSource().getLocation().toString();
+    }
+
+    @Test
+    void anApplicationsOwnDataSourceIsKeptAndTwpoolStepsAside(CapturedOutput output) {
+        // Issue 13 #8: twpool's health indicator and meters required a TwPoolDataSource and failed the start.
+        app().withUserConfiguration(OwnDataSource.class)
+                .withPropertyValues(connection("spring.datasource.url=" + db.jdbcUrl()))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DataSource.class).doesNotHaveBean(TwPoolDataSource.class);
+                    assertThat(context.getBean(DataSource.class)).isInstanceOf(DriverManagerDataSource.class);
+                    assertThat(context).doesNotHaveBean("twpoolHealthIndicator").doesNotHaveBean("twPoolMetrics")
+                            .doesNotHaveBean("dbHealthIndicator").hasBean("dbHealthContributor");
+                    assertThat(context.getBean(MeterRegistry.class).find("twpool.time.wait").gauges()).isEmpty();
+                });
+        assertThat(output.getAll()).contains("twpool steps aside", "twpool.url").doesNotContain(db.password().isEmpty() ? SECRET : db.password());
+    }
+
+    @Test
+    void theApplicationsJdbcConnectionDetailsAreUsedAsBootWouldUseThem() {
+        // No spring.datasource.url: the database comes from a connection-details bean (@ServiceConnection style),
+        // and it wins over twpool.url as it wins over spring.datasource.url in Boot.
+        app().withUserConfiguration(connectionDetailsConfiguration())
+                .withPropertyValues("twpool.url=jdbc:mysql://127.0.0.1:9/elsewhere", "twpool.password=" + SECRET,
+                        "twpool.pool-size=1", "twpool.probe.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+                    assertThat(ds.config().url()).isEqualTo(db.jdbcUrl());
+                    assertThat(ds.config().password()).isEqualTo(db.password());
+                    try (Connection c = ds.getConnection()) {
+                        assertThat(c.isValid(1)).isTrue();
+                    }
+                });
+    }
+
+    @Test
+    void twoDifferentDatabaseUrlsAreRefusedAndCredentialsNeverMixed() {
+        // Issue 13 #10: twpool.url won silently and spring.datasource.password went to the other server.
+        app().withPropertyValues(connection("spring.datasource.url=jdbc:mysql://127.0.0.1:9/other",
+                        "spring.datasource.password=" + SECRET))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("twpool.url and spring.datasource.url are both set and name different databases")
+                            .hasMessageNotContaining(SECRET).hasMessageNotContaining("127.0.0.1:9");
+                });
+        app().withPropertyValues("spring.datasource.url=" + db.jdbcUrl(), "twpool.password=" + SECRET, "twpool.probe.enabled=false")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("twpool.password is set but the database comes from spring.datasource.url")
+                        .hasMessageNotContaining(SECRET));
+        // The same database under both prefixes is fine, and so is spring.datasource.* alone.
+        app().withPropertyValues("twpool.url=" + db.jdbcUrl(), "spring.datasource.url=" + db.jdbcUrl(),
+                        "spring.datasource.username=" + db.username(), "spring.datasource.password=" + db.password(),
+                        "twpool.probe.enabled=false", "twpool.pool-size=1")
+                .run(context -> assertThat(context.getBean(TwPoolDataSource.class).config().username()).isEqualTo(db.username()));
+    }
+
+    @Test
+    void twpoolSettingsWithoutAnyDatabaseFailTheStartNamingThem() {
+        // Issue 13 #10: twpool.* without twpool.url disabled the starter silently; bad values were never reported.
+        app().withPropertyValues("twpool.pool-size=3", "twpool.recycle=10s").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("twpool.pool-size is set, but twpool has no database")
+                    .hasMessageContaining("[twpool.pool-size, twpool.recycle]");
+        });
+    }
+
+    @Test
+    void withoutAnyTwpoolSettingOrDatabaseTheStarterDoesNothing() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TwPoolAutoConfiguration.class,
+                        TwPoolMetricsAutoConfiguration.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DataSource.class));
+    }
+
+    @Test
+    void aTypoKeyOrABadValueFailsTheStartNamingTheKeyWithoutItsValue(CapturedOutput output) {
+        // Issue 13 #14: Boot's failure report printed the value of an unknown key.
+        SpringApplication application = new SpringApplication(App.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        assertThatThrownBy(() -> application.run(args(connection("twpool.pasword=" + SECRET,
+                "twpool.jdbc-url=jdbc:mysql://app:" + SECRET + "@127.0.0.1:9/x")))).isNotNull();
+        assertThat(output.getAll()).contains("twpool.pasword", "did you mean twpool.password?", "twpool.jdbc-url")
+                .doesNotContain(SECRET);
+        // A bad value gets twpool's own message, as outside Spring, whether Boot's type check or twpool refuses it:
+        // "abc" is no Integer for Boot; a bare 30 is 30 ms for Boot, and ambiguous for twpool.
+        for (String bad : new String[]{"twpool.pool-size=abc", "twpool.probe.interval=abc", "twpool.recycle=30", "twpool.recycle=10s"}) {
+            assertThatThrownBy(() -> application.run(args(connection(bad)))).isNotNull();
+        }
+        assertThat(output.getAll()).contains("twpool.pool-size=abc: must be a whole number",
+                "twpool.probe.interval=abc: must be a duration such as 500ms",
+                "twpool.recycle=30: must be a duration such as 500ms", "write 30s or 30ms",
+                "twpool.recycle=10s: must be 0 (never recycle) or at least 30s").doesNotContain(SECRET);
+    }
+
+    private static String[] args(String... properties) {
+        String[] args = new String[properties.length];
+        for (int i = 0; i < properties.length; i++) {
+            args[i] = "--" + properties[i];
+        }
+        return args;
+    }
+
+    @Test
+    void healthAnswersWithinValidationTimeoutWhenTheDatabaseIsGone() throws Exception {
+        // Issue 13 #9: /actuator/health blocked for twpool.timeout (here 10 s), twice with Boot's db check.
+        try (FaultProxy proxy = FaultProxy.forTestDatabase()) {
+            app().withPropertyValues(connection("twpool.url=" + proxy.jdbcUrl(), "twpool.timeout=10s",
+                            "twpool.validation-timeout=500ms", "twpool.pool-size=1", "twpool.driver.connectTimeout=1000"))
+                    .run(context -> {
+                        assertThat(health(context, "twpoolHealthIndicator").status()).isEqualTo("UP");
+                        for (Runnable fault : new Runnable[]{proxy::cut, proxy::blackhole}) {
+                            fault.run();
+                            // Each check twice, after HikariCP's 500 ms of trust in a recent connection: the dead
+                            // one is then evicted and the pool is empty, where getConnection() waited its timeout.
+                            for (String indicator : new String[]{"twpoolHealthIndicator", "dbHealthIndicator",
+                                    "twpoolHealthIndicator", "dbHealthIndicator"}) {
+                                Thread.sleep(600);
+                                long start = System.nanoTime();
+                                HealthView down = health(context, indicator);
+                                long millis = (System.nanoTime() - start) / 1_000_000;
+                                LoggerFactory.getLogger(TwPoolStarterContract.class).info("{} with the database gone: {} ms", indicator, millis);
+                                assertThat(down.status()).as(indicator).isEqualTo("DOWN");
+                                assertThat(down.details().get("error").toString()).contains("validation-timeout=500ms");
+                                // about validation-timeout; at most twice that, plus isValid's whole second
+                                assertThat(millis).as(indicator + " took " + millis + " ms").isLessThan(2_500);
+                            }
+                            proxy.heal();
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void theDefaultsIdesShowAreTwpoolsOwn() {
+        // The field initialisers exist for the IDE metadata; unset keys are not passed, so twpool's own defaults
+        // apply. This keeps the two equal.
+        TwPoolProperties shown = new TwPoolProperties();
+        Properties url = new Properties();
+        url.setProperty("twpool.url", db.jdbcUrl());
+        TwPoolConfig actual = TwPoolConfig.fromProperties(url);
+        assertThat(shown.getName()).isEqualTo(actual.name());
+        assertThat(shown.getPoolSize()).isEqualTo(actual.poolSize());
+        assertThat(shown.getMaxOverflow()).isEqualTo(actual.maxOverflow());
+        assertThat(shown.getOverflowIdleTimeout()).isEqualTo(actual.overflowIdleTimeout());
+        assertThat(shown.getRecycle()).isEqualTo(actual.recycle());
+        assertThat(shown.isPrePing()).isEqualTo(actual.prePing());
+        assertThat(shown.isResetSession()).isEqualTo(actual.resetSession());
+        assertThat(shown.getKeepalive()).isEqualTo(actual.keepalive());
+        assertThat(shown.getTimeout()).isEqualTo(actual.timeout());
+        assertThat(shown.getValidationTimeout()).isEqualTo(actual.validationTimeout());
+        assertThat(shown.getLeakDetectionThreshold()).isEqualTo(actual.leakDetectionThreshold());
+        assertThat(shown.getProbe().isEnabled()).isEqualTo(actual.probeEnabled());
+        assertThat(shown.getProbe().getInterval()).isEqualTo(actual.probeInterval());
+        assertThat(shown.getProbe().getScanEvery()).isEqualTo(actual.probeScanEvery());
+        assertThat(shown.getProbe().getScanThreshold()).isEqualTo(actual.probeScanThreshold());
+        assertThat(shown.getProbe().getProcRoot()).isEqualTo(actual.probeProcRoot());
+        assertThat(shown.getChurn().getWarnInterval()).isEqualTo(actual.churnWarnInterval());
+        assertThat(shown.getChurn().getMinRate()).isEqualTo(actual.churnMinRate());
+        assertThat(shown.getChurn().getOutsideFactor()).isEqualTo(actual.churnOutsideFactor());
+        assertThat(shown.getChurn().getPortWarnRatio()).isEqualTo(actual.churnPortWarnRatio());
+    }
+
+    @Test
+    void theConfigurationMetadataDocumentsEveryKeyWithTypeAndDefault() throws Exception {
+        String json;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String key : ConfigKeys.ALL) {
+            assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
+        }
+        for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled", "hikari", "driver"}) {
+            assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
+        }
+        String compact = json.replaceAll("\\s+", "");
+        assertThat(compact).contains(
+                "\"name\":\"twpool.recycle\",\"type\":\"java.time.Duration\"", "\"defaultValue\":\"30m\"",
+                "\"name\":\"twpool.pool-size\",\"type\":\"java.lang.Integer\"", "\"defaultValue\":10");
+    }
+}
