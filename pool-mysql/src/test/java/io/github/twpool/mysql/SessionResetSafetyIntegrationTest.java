@@ -299,8 +299,13 @@ class SessionResetSafetyIntegrationTest {
                 defaultIsolation = serverIsolation(c);
                 c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
                 c.setReadOnly(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("USE reset_cat");
+                }
             }
             try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT DATABASE()")).isEqualTo("test");
+                assertThat(c.getCatalog()).isEqualTo("test");
                 assertThat(serverIsolation(c)).isEqualTo(defaultIsolation);
                 assertThat(isolationName(c.getTransactionIsolation())).isEqualTo(defaultIsolation);
                 assertThat(serverReadOnly(c)).isEqualTo("0");
@@ -364,6 +369,43 @@ class SessionResetSafetyIntegrationTest {
             assertThat(ds.connectionsOpened()).isEqualTo(2);
             assertThat(log.messages(Level.WARN)).hasSize(1).first().asString()
                     .contains("'reset-prod'", "evicted");
+        }
+    }
+
+    private static boolean driverReads(Connection c, com.mysql.cj.conf.PropertyKey key) throws SQLException {
+        return c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).getPropertySet().getBooleanProperty(key).getValue();
+    }
+
+    // Found on the way: COM_RESET_CONNECTION deallocates server-side prepared statements that Connector/J caches.
+    @Test
+    void cachedServerPreparedStatementsWouldDieWithTheResetSoTheyAreOffOrRefused() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.reset-session", "true"))) {
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = ds.getConnection()) {
+                    assertThat(driverReads(c, com.mysql.cj.conf.PropertyKey.useServerPrepStmts)).isFalse();
+                    assertThat(driverReads(c, com.mysql.cj.conf.PropertyKey.cachePrepStmts)).isTrue();
+                    insert(c, "prep-" + i);
+                }
+            }
+            assertThat(ds.connectionsOpened()).isEqualTo(1);
+        }
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1"));
+             Connection c = ds.getConnection()) {
+            assertThat(driverReads(c, com.mysql.cj.conf.PropertyKey.useServerPrepStmts)).as("reset-session off").isTrue();
+        }
+        assertThatThrownBy(() -> TwPoolDataSource.fromProperties(props("twpool.reset-session", "true",
+                "twpool.driver.useServerPrepStmts", "YES")).close())
+                .isInstanceOf(io.github.twpool.TwPoolConfigException.class)
+                .hasMessageContaining("twpool.reset-session")
+                .hasMessageContaining("useServerPrepStmts=true together with cachePrepStmts=true");
+        // Server-side statements without the cache are closed with their statement, before the reset: allowed.
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.reset-session", "true",
+                "twpool.driver.useServerPrepStmts", "true", "twpool.driver.cachePrepStmts", "false"))) {
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = ds.getConnection()) {
+                    insert(c, "prep-server-" + i);
+                }
+            }
         }
     }
 

@@ -69,6 +69,16 @@ public final class ConnectorJDefaults {
         return sets;
     }
 
+    /** The database the URL names, by the driver's own reading; null when it names none (or cannot be read). */
+    static String database(TwPoolConfig config) {
+        try {
+            String db = ConnectionUrl.getConnectionUrlInstance(config.url(), new Properties()).getMainHost().getDatabase();
+            return db == null || db.isEmpty() ? null : db;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** True when Connector/J would run with this boolean property true for any host, by the driver's own reading. */
     public static boolean isTrue(TwPoolConfig config, PropertyKey key) {
         for (PropertySet set : effective(config)) {

@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The order matters: an open transaction is rolled back first, explicitly, so nothing the reset or the restore
  * does can commit it; then COM_RESET_CONNECTION; then the pool's settings in HikariCP's own order (read-only,
- * autocommit, isolation, catalog, schema, init SQL). Settings go to the server as SQL and then through Connector/J's
+ * autocommit, isolation, catalog, schema, init SQL). The database goes back to the pool's catalog, or the URL's
+ * database, because COM_RESET_CONNECTION leaves a borrower's {@code USE} in place. Settings go to the server as SQL and then through Connector/J's
  * setters, so that the driver's local state ({@code useLocalSessionState}) agrees with the server.
  */
 public final class SessionReset implements ConnectionDecorator {
@@ -37,24 +38,26 @@ public final class SessionReset implements ConnectionDecorator {
     private final int isolation;
     private final String isolationSql;
     private final String catalog;
+    private final String database;
     private final String schema;
     private final String initSql;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-    private SessionReset(Map<String, String> hikari) {
+    private SessionReset(Map<String, String> hikari, String urlDatabase) {
         this.autoCommit = Boolean.parseBoolean(setting(hikari, "autoCommit", "true").trim());
         this.readOnly = Boolean.parseBoolean(setting(hikari, "readOnly", "false").trim());
         String level = setting(hikari, "transactionIsolation", null);
         this.isolation = level == null ? -1 : isolationLevel(level.trim());
         this.isolationSql = isolationSql(isolation);
         this.catalog = setting(hikari, "catalog", null);
+        this.database = catalog != null ? catalog : urlDatabase;
         this.schema = setting(hikari, "schema", null);
         this.initSql = setting(hikari, "connectionInitSql", null);
     }
 
     /** The reset for a pool with this configuration; each pool has its own (and its own failure log). */
     public static SessionReset forConfig(TwPoolConfig config) {
-        return new SessionReset(config.hikariProperties());
+        return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config));
     }
 
     @Override
@@ -90,8 +93,9 @@ public final class SessionReset implements ConnectionDecorator {
                     + (isolationSql == null ? "" : "ISOLATION LEVEL " + isolationSql + (readOnlyToServer ? ", " : ""))
                     + (readOnlyToServer ? "READ ONLY" : ""));
         }
-        if (catalog != null) {
-            server.add("USE " + quoteIdentifier(catalog));
+        // COM_RESET_CONNECTION keeps the current database: a borrower's USE would reach the next borrower.
+        if (database != null) {
+            server.add("USE " + quoteIdentifier(database));
         }
         if (!server.isEmpty()) {
             try (Statement s = physical.createStatement()) {
@@ -110,8 +114,8 @@ public final class SessionReset implements ConnectionDecorator {
         if (isolation >= 0) {
             physical.setTransactionIsolation(isolation);
         }
-        if (catalog != null) {
-            physical.setCatalog(catalog);
+        if (database != null) {
+            physical.setCatalog(database);
         }
         if (schema != null) {
             physical.setSchema(schema);
