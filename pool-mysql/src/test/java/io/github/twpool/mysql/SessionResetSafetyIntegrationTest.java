@@ -334,6 +334,11 @@ class SessionResetSafetyIntegrationTest {
                      "twpool.hikari.transactionIsolation", "TRANSACTION_READ_COMMITTED",
                      "twpool.hikari.readOnly", "true"))) {
             String readOnlyOnServer = serverReadOnlyWithoutReset();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+                System.out.println("reset-session production test against " + TestDatabase.get().description() + ", TLS cipher: "
+                        + (rs.next() && !rs.getString(2).isEmpty() ? rs.getString(2) : "none"));
+            }
             for (var path : paths().entrySet()) {
                 Connection c = ds.getConnection();
                 try (Statement s = c.createStatement()) {

@@ -72,7 +72,11 @@ public final class SessionReset implements ConnectionDecorator {
     void reset(Connection pooled) throws SQLException {
         JdbcConnection physical = pooled.unwrap(JdbcConnection.class);
         if (!pooled.getAutoCommit()) {
-            pooled.rollback();
+            // Through Hikari's proxy, which then has nothing left to roll back on close. Skipped only where nothing
+            // is open and autocommit stays off (the pool's own setting), so that Hikari's rollback cannot fail.
+            if (autoCommit || inTransaction(physical)) {
+                pooled.rollback();
+            }
         } else if (inTransaction(physical)) {
             // START TRANSACTION with autocommit on: Connector/J's rollback() refuses, the statement does not.
             execute(physical, "ROLLBACK");
