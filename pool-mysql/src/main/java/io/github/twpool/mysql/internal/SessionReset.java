@@ -3,6 +3,7 @@ package io.github.twpool.mysql.internal;
 import com.mysql.cj.Session;
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.jdbc.JdbcConnection;
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.spi.PoolContext;
@@ -132,16 +133,22 @@ public final class SessionReset implements ConnectionDecorator {
     /** Evicts the connection a reset failed on; logs the first failure of this pool only. */
     void failed(PoolContext pool, Connection pooled, Exception e) {
         pool.evict(pooled);
+        if (pool.pool() instanceof HikariDataSource hikari && hikari.isClosed()) {
+            return; // the pool's close() aborted the connection under its borrower: nothing to report
+        }
         if (failureLogged.compareAndSet(false, true)) {
             LOG.warn("twpool '{}': resetting a session on return failed ({}); the connection was evicted, not reused. "
                     + "Further failures of this pool are not logged.", pool.config().name(), e.getMessage());
         }
     }
 
-    /** The server's in-transaction flag from the last reply, as Connector/J keeps it: no round trip. */
+    /**
+     * The server's in-transaction flag from the last reply, as Connector/J keeps it: no round trip. A connection
+     * without a session is closed, and the reset that follows fails and evicts it.
+     */
     private static boolean inTransaction(JdbcConnection physical) {
         Session session = physical.getSession();
-        return session == null || session.getServerSession().inTransactionOnServer();
+        return session != null && session.getServerSession().inTransactionOnServer();
     }
 
     private static void execute(JdbcConnection physical, String sql) throws SQLException {
