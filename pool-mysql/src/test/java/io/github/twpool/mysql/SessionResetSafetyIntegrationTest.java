@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static io.github.twpool.mysql.MySqlTestSupport.execute;
-import static io.github.twpool.mysql.MySqlTestSupport.props;
 import static io.github.twpool.mysql.MySqlTestSupport.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -32,6 +31,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionResetSafetyIntegrationTest {
 
     private static final String TABLE = "reset_rows";
+
+    /**
+     * The test's properties, with the session's wait_timeout pinned through Connector/J's sessionVariables: other
+     * test runs sharing the server may lower the global one for a while, and the recycle clamp would then replace
+     * connections these tests count. The driver sets it again after every reset, which these tests check too.
+     */
+    private static java.util.Properties props(String... kv) {
+        java.util.Properties p = MySqlTestSupport.props(kv);
+        p.setProperty("twpool.driver.sessionVariables", "wait_timeout=28800");
+        return p;
+    }
 
     @BeforeAll
     static void createTable() throws SQLException {
@@ -343,6 +353,7 @@ class SessionResetSafetyIntegrationTest {
                 Connection c = ds.getConnection();
                 try (Statement s = c.createStatement()) {
                     s.execute("SET @v := 1");
+                    s.execute("SET SESSION wait_timeout = 1234");
                 }
                 c.setAutoCommit(true);
                 c.setReadOnly(false);
@@ -357,6 +368,7 @@ class SessionResetSafetyIntegrationTest {
                     assertThat(serverReadOnly(next)).as(when).isEqualTo(readOnlyOnServer);
                     assertThat(next.isReadOnly()).as(when).isTrue();
                     assertThat(scalar(next, "SELECT @v")).as(when).isNull();
+                    assertThat(scalar(next, "SELECT @@session.wait_timeout")).as(when).isEqualTo("28800");
                 }
             }
             assertThat(ds.connectionsOpened()).isEqualTo(1);
