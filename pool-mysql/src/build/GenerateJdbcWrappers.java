@@ -28,14 +28,15 @@ public class GenerateJdbcWrappers {
     private static final Path OUT = Path.of("pool-mysql/src/main/java/io/github/twpool/mysql/internal");
 
     public static void main(String[] args) throws IOException {
-        write("SessionStatement", Statement.class, false);
-        write("SessionPreparedStatement", PreparedStatement.class, false);
-        write("SessionCallableStatement", CallableStatement.class, false);
-        write("SessionResultSet", ResultSet.class, false);
-        write("SessionDatabaseMetaData", DatabaseMetaData.class, true);
+        // The statement wrappers extend each other, as the interfaces (and HikariCP's proxies) do.
+        write("SessionStatement", Statement.class, null, false);
+        write("SessionPreparedStatement", PreparedStatement.class, "SessionStatement", false);
+        write("SessionCallableStatement", CallableStatement.class, "SessionPreparedStatement", false);
+        write("SessionResultSet", ResultSet.class, null, false);
+        write("SessionDatabaseMetaData", DatabaseMetaData.class, null, true);
     }
 
-    private static void write(String name, Class<?> iface, boolean checkOpen) throws IOException {
+    private static void write(String name, Class<?> iface, String parent, boolean checkOpen) throws IOException {
         boolean statement = Statement.class.isAssignableFrom(iface);
         boolean resultSet = iface == ResultSet.class;
         StringBuilder s = new StringBuilder();
@@ -45,19 +46,29 @@ public class GenerateJdbcWrappers {
                 .append(checkOpen ? "\n * and that calls after that connection was closed throw." : ".")
                 .append("\n * Do not edit by hand; change the generator.\n */\n");
         s.append("@SuppressWarnings({\"deprecation\", \"unchecked\"})\n");
-        s.append("final class ").append(name).append(" implements ").append(iface.getName()).append(" {\n\n");
+        boolean extendable = statement && iface != CallableStatement.class;
+        s.append(extendable ? "class " : "final class ").append(name)
+                .append(parent == null ? "" : " extends " + parent).append(" implements ").append(iface.getName()).append(" {\n\n");
         s.append("    private final ").append(iface.getName()).append(" delegate;\n");
-        s.append("    private final SessionResetConnection connection;\n");
+        if (parent == null) {
+            s.append(extendable ? "    final" : "    private final").append(" SessionResetConnection connection;\n");
+        }
         if (resultSet) {
             s.append("    private final java.sql.Statement statement;\n\n");
             s.append("    ").append(name).append("(java.sql.ResultSet delegate, java.sql.Statement statement, SessionResetConnection connection) {\n");
             s.append("        this.delegate = delegate;\n        this.statement = statement;\n        this.connection = connection;\n    }\n");
-        } else {
+        } else if (parent == null) {
             s.append("\n    ").append(name).append("(").append(iface.getName()).append(" delegate, SessionResetConnection connection) {\n");
             s.append("        this.delegate = delegate;\n        this.connection = connection;\n    }\n");
+        } else {
+            s.append("\n    ").append(name).append("(").append(iface.getName()).append(" delegate, SessionResetConnection connection) {\n");
+            s.append("        super(delegate, connection);\n        this.delegate = delegate;\n    }\n");
         }
-        s.append("\n    @Override\n    public String toString() {\n        return \"").append(name).append("[\" + delegate + \"]\";\n    }\n");
-        List<Method> methods = Arrays.stream(iface.getMethods())
+        if (parent == null) {
+            s.append("\n    @Override\n    public String toString() {\n        return getClass().getSimpleName() + \"[\" + delegate + \"]\";\n    }\n");
+        }
+        // A subclass adds only what its interface declares; the rest it inherits.
+        List<Method> methods = Arrays.stream(parent == null ? iface.getMethods() : iface.getDeclaredMethods())
                 .filter(m -> !Modifier.isStatic(m.getModifiers()))
                 .sorted(Comparator.comparing(GenerateJdbcWrappers::signature))
                 .collect(Collectors.toList());

@@ -19,7 +19,7 @@ final class SessionDatabaseMetaData implements java.sql.DatabaseMetaData {
 
     @Override
     public String toString() {
-        return "SessionDatabaseMetaData[" + delegate + "]";
+        return getClass().getSimpleName() + "[" + delegate + "]";
     }
 
     @Override

@@ -6,19 +6,13 @@ package io.github.twpool.mysql.internal;
  * Do not edit by hand; change the generator.
  */
 @SuppressWarnings({"deprecation", "unchecked"})
-final class SessionPreparedStatement implements java.sql.PreparedStatement {
+class SessionPreparedStatement extends SessionStatement implements java.sql.PreparedStatement {
 
     private final java.sql.PreparedStatement delegate;
-    private final SessionResetConnection connection;
 
     SessionPreparedStatement(java.sql.PreparedStatement delegate, SessionResetConnection connection) {
+        super(delegate, connection);
         this.delegate = delegate;
-        this.connection = connection;
-    }
-
-    @Override
-    public String toString() {
-        return "SessionPreparedStatement[" + delegate + "]";
     }
 
     @Override
@@ -27,64 +21,8 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public void addBatch(java.lang.String a0) throws java.sql.SQLException {
-        delegate.addBatch(a0);
-    }
-
-    @Override
-    public void cancel() throws java.sql.SQLException {
-        delegate.cancel();
-    }
-
-    @Override
-    public void clearBatch() throws java.sql.SQLException {
-        delegate.clearBatch();
-    }
-
-    @Override
     public void clearParameters() throws java.sql.SQLException {
         delegate.clearParameters();
-    }
-
-    @Override
-    public void clearWarnings() throws java.sql.SQLException {
-        delegate.clearWarnings();
-    }
-
-    @Override
-    public void closeOnCompletion() throws java.sql.SQLException {
-        delegate.closeOnCompletion();
-    }
-
-    @Override
-    public void close() throws java.sql.SQLException {
-        connection.forget(this);
-        delegate.close();
-    }
-
-    @Override
-    public java.lang.String enquoteIdentifier(java.lang.String a0, boolean a1) throws java.sql.SQLException {
-        return delegate.enquoteIdentifier(a0, a1);
-    }
-
-    @Override
-    public java.lang.String enquoteLiteral(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.enquoteLiteral(a0);
-    }
-
-    @Override
-    public java.lang.String enquoteNCharLiteral(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.enquoteNCharLiteral(a0);
-    }
-
-    @Override
-    public int[] executeBatch() throws java.sql.SQLException {
-        return delegate.executeBatch();
-    }
-
-    @Override
-    public long[] executeLargeBatch() throws java.sql.SQLException {
-        return delegate.executeLargeBatch();
     }
 
     @Override
@@ -93,33 +31,8 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public long executeLargeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0, a1);
-    }
-
-    @Override
-    public long executeLargeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0, a1);
-    }
-
-    @Override
-    public long executeLargeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0, a1);
-    }
-
-    @Override
-    public long executeLargeUpdate(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.executeLargeUpdate(a0);
-    }
-
-    @Override
     public java.sql.ResultSet executeQuery() throws java.sql.SQLException {
         return connection.wrap(delegate.executeQuery(), this);
-    }
-
-    @Override
-    public java.sql.ResultSet executeQuery(java.lang.String a0) throws java.sql.SQLException {
-        return connection.wrap(delegate.executeQuery(a0), this);
     }
 
     @Override
@@ -128,88 +41,8 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public int executeUpdate(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0, a1);
-    }
-
-    @Override
-    public int executeUpdate(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0, a1);
-    }
-
-    @Override
-    public int executeUpdate(java.lang.String a0, int a1) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0, a1);
-    }
-
-    @Override
-    public int executeUpdate(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.executeUpdate(a0);
-    }
-
-    @Override
     public boolean execute() throws java.sql.SQLException {
         return delegate.execute();
-    }
-
-    @Override
-    public boolean execute(java.lang.String a0, int[] a1) throws java.sql.SQLException {
-        return delegate.execute(a0, a1);
-    }
-
-    @Override
-    public boolean execute(java.lang.String a0, java.lang.String[] a1) throws java.sql.SQLException {
-        return delegate.execute(a0, a1);
-    }
-
-    @Override
-    public boolean execute(java.lang.String a0, int a1) throws java.sql.SQLException {
-        return delegate.execute(a0, a1);
-    }
-
-    @Override
-    public boolean execute(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.execute(a0);
-    }
-
-    @Override
-    public java.sql.Connection getConnection() throws java.sql.SQLException {
-        return connection;
-    }
-
-    @Override
-    public int getFetchDirection() throws java.sql.SQLException {
-        return delegate.getFetchDirection();
-    }
-
-    @Override
-    public int getFetchSize() throws java.sql.SQLException {
-        return delegate.getFetchSize();
-    }
-
-    @Override
-    public java.sql.ResultSet getGeneratedKeys() throws java.sql.SQLException {
-        return connection.wrap(delegate.getGeneratedKeys(), this);
-    }
-
-    @Override
-    public long getLargeMaxRows() throws java.sql.SQLException {
-        return delegate.getLargeMaxRows();
-    }
-
-    @Override
-    public long getLargeUpdateCount() throws java.sql.SQLException {
-        return delegate.getLargeUpdateCount();
-    }
-
-    @Override
-    public int getMaxFieldSize() throws java.sql.SQLException {
-        return delegate.getMaxFieldSize();
-    }
-
-    @Override
-    public int getMaxRows() throws java.sql.SQLException {
-        return delegate.getMaxRows();
     }
 
     @Override
@@ -218,78 +51,8 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public boolean getMoreResults() throws java.sql.SQLException {
-        return delegate.getMoreResults();
-    }
-
-    @Override
-    public boolean getMoreResults(int a0) throws java.sql.SQLException {
-        return delegate.getMoreResults(a0);
-    }
-
-    @Override
     public java.sql.ParameterMetaData getParameterMetaData() throws java.sql.SQLException {
         return delegate.getParameterMetaData();
-    }
-
-    @Override
-    public int getQueryTimeout() throws java.sql.SQLException {
-        return delegate.getQueryTimeout();
-    }
-
-    @Override
-    public int getResultSetConcurrency() throws java.sql.SQLException {
-        return delegate.getResultSetConcurrency();
-    }
-
-    @Override
-    public int getResultSetHoldability() throws java.sql.SQLException {
-        return delegate.getResultSetHoldability();
-    }
-
-    @Override
-    public int getResultSetType() throws java.sql.SQLException {
-        return delegate.getResultSetType();
-    }
-
-    @Override
-    public java.sql.ResultSet getResultSet() throws java.sql.SQLException {
-        return connection.wrap(delegate.getResultSet(), this);
-    }
-
-    @Override
-    public int getUpdateCount() throws java.sql.SQLException {
-        return delegate.getUpdateCount();
-    }
-
-    @Override
-    public java.sql.SQLWarning getWarnings() throws java.sql.SQLException {
-        return delegate.getWarnings();
-    }
-
-    @Override
-    public boolean isCloseOnCompletion() throws java.sql.SQLException {
-        return delegate.isCloseOnCompletion();
-    }
-
-    @Override
-    public boolean isClosed() throws java.sql.SQLException {
-        return delegate.isClosed();
-    }
-
-    @Override
-    public boolean isPoolable() throws java.sql.SQLException {
-        return delegate.isPoolable();
-    }
-
-    @Override
-    public boolean isSimpleIdentifier(java.lang.String a0) throws java.sql.SQLException {
-        return delegate.isSimpleIdentifier(a0);
-    }
-
-    @Override
-    public boolean isWrapperFor(java.lang.Class<?> a0) throws java.sql.SQLException {
-        return a0.isInstance(this) || delegate.isWrapperFor(a0);
     }
 
     @Override
@@ -393,11 +156,6 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public void setCursorName(java.lang.String a0) throws java.sql.SQLException {
-        delegate.setCursorName(a0);
-    }
-
-    @Override
     public void setDate(int a0, java.sql.Date a1, java.util.Calendar a2) throws java.sql.SQLException {
         delegate.setDate(a0, a1, a2);
     }
@@ -413,21 +171,6 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public void setEscapeProcessing(boolean a0) throws java.sql.SQLException {
-        delegate.setEscapeProcessing(a0);
-    }
-
-    @Override
-    public void setFetchDirection(int a0) throws java.sql.SQLException {
-        delegate.setFetchDirection(a0);
-    }
-
-    @Override
-    public void setFetchSize(int a0) throws java.sql.SQLException {
-        delegate.setFetchSize(a0);
-    }
-
-    @Override
     public void setFloat(int a0, float a1) throws java.sql.SQLException {
         delegate.setFloat(a0, a1);
     }
@@ -438,23 +181,8 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public void setLargeMaxRows(long a0) throws java.sql.SQLException {
-        delegate.setLargeMaxRows(a0);
-    }
-
-    @Override
     public void setLong(int a0, long a1) throws java.sql.SQLException {
         delegate.setLong(a0, a1);
-    }
-
-    @Override
-    public void setMaxFieldSize(int a0) throws java.sql.SQLException {
-        delegate.setMaxFieldSize(a0);
-    }
-
-    @Override
-    public void setMaxRows(int a0) throws java.sql.SQLException {
-        delegate.setMaxRows(a0);
     }
 
     @Override
@@ -523,16 +251,6 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     }
 
     @Override
-    public void setPoolable(boolean a0) throws java.sql.SQLException {
-        delegate.setPoolable(a0);
-    }
-
-    @Override
-    public void setQueryTimeout(int a0) throws java.sql.SQLException {
-        delegate.setQueryTimeout(a0);
-    }
-
-    @Override
     public void setRef(int a0, java.sql.Ref a1) throws java.sql.SQLException {
         delegate.setRef(a0, a1);
     }
@@ -585,10 +303,5 @@ final class SessionPreparedStatement implements java.sql.PreparedStatement {
     @Override
     public void setUnicodeStream(int a0, java.io.InputStream a1, int a2) throws java.sql.SQLException {
         delegate.setUnicodeStream(a0, a1, a2);
-    }
-
-    @Override
-    public <T> T unwrap(java.lang.Class<T> a0) throws java.sql.SQLException {
-        return a0.isInstance(this) ? (T) this : delegate.unwrap(a0);
     }
 }

@@ -20,7 +20,7 @@ final class SessionResultSet implements java.sql.ResultSet {
 
     @Override
     public String toString() {
-        return "SessionResultSet[" + delegate + "]";
+        return getClass().getSimpleName() + "[" + delegate + "]";
     }
 
     @Override

@@ -6,10 +6,10 @@ package io.github.twpool.mysql.internal;
  * Do not edit by hand; change the generator.
  */
 @SuppressWarnings({"deprecation", "unchecked"})
-final class SessionStatement implements java.sql.Statement {
+class SessionStatement implements java.sql.Statement {
 
     private final java.sql.Statement delegate;
-    private final SessionResetConnection connection;
+    final SessionResetConnection connection;
 
     SessionStatement(java.sql.Statement delegate, SessionResetConnection connection) {
         this.delegate = delegate;
@@ -18,7 +18,7 @@ final class SessionStatement implements java.sql.Statement {
 
     @Override
     public String toString() {
-        return "SessionStatement[" + delegate + "]";
+        return getClass().getSimpleName() + "[" + delegate + "]";
     }
 
     @Override
