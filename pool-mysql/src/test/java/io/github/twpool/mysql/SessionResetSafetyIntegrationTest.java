@@ -231,6 +231,22 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
+    @Test
+    void anAbortedConnectionGivesItsPlaceBackAndIsNotReused() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.reset-session", "true",
+                "twpool.timeout", "2s"))) {
+            Connection c = ds.getConnection();
+            String id = scalar(c, "SELECT CONNECTION_ID()");
+            c.abort(Runnable::run);
+            assertThat(c.isClosed()).isTrue();
+            assertThatThrownBy(c::createStatement).isInstanceOf(SQLException.class).hasMessageContaining("connection is closed");
+            assertThatCode(c::close).doesNotThrowAnyException();
+            try (Connection next = ds.getConnection()) {
+                assertThat(scalar(next, "SELECT CONNECTION_ID()")).isNotEqualTo(id);
+            }
+        }
+    }
+
     // Finding 4
     @Test
     void autoCommitOffWithoutCommitClosesQuietlyAndKeepsTheConnection() throws Exception {

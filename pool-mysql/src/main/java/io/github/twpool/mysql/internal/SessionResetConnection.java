@@ -77,13 +77,19 @@ public final class SessionResetConnection implements Connection {
         return !closed && delegate.isValid(timeout);
     }
 
+    /** Aborts the physical connection and gives its place in the pool back: it is evicted, never reused. */
     @Override
     public void abort(Executor executor) throws SQLException {
         if (closed) {
             return;
         }
         closed = true;
-        delegate.abort(executor);
+        pool.evict(delegate);
+        try {
+            delegate.abort(executor);
+        } finally {
+            delegate.close();
+        }
     }
 
     void checkOpen() throws SQLException {
