@@ -5,7 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.benchmarks.stub.StubDriver;
 import io.github.twpool.TwPoolDataSource;
-import io.github.twpool.mysql.internal.SessionResetConnection;
+import io.github.twpool.mysql.internal.SessionReset;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.spi.TwPoolExtension;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -116,7 +116,7 @@ public class PoolOverheadBenchmark {
 
         @Override
         public ConnectionDecorator sessionReset(TwPoolConfig config) {
-            return SessionResetConnection::new;
+            return SessionReset.forConfig(config);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.twpool.mysql;
 
+import com.mysql.cj.conf.PropertyKey;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolConfigException;
 import io.github.twpool.internal.Durations;
@@ -7,7 +8,7 @@ import io.github.twpool.internal.Suggestions;
 import io.github.twpool.mysql.internal.ConnectorJDefaults;
 import io.github.twpool.mysql.internal.MySqlStatusSource;
 import io.github.twpool.mysql.internal.RecycleGuard;
-import io.github.twpool.mysql.internal.SessionResetConnection;
+import io.github.twpool.mysql.internal.SessionReset;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.spi.PoolContext;
 import io.github.twpool.spi.ServerStatusSource;
@@ -83,21 +84,37 @@ public final class MySqlExtension implements TwPoolExtension {
             }
             return;
         }
-        if (config.resetSession() && ConnectorJDefaults.paranoid(config)) {
+        if (config.resetSession()) {
+            checkResetSessionCanWork(config);
+        }
+    }
+
+    /** Refuses driver settings under which the reset would be skipped or would break the next borrower's statements. */
+    private static void checkResetSessionCanWork(TwPoolConfig config) {
+        if (ConnectorJDefaults.isTrue(config, PropertyKey.paranoid)) {
             throw TwPoolConfigException.invalid("twpool.reset-session", true,
-                    "cannot work with Connector/J's paranoid=true, which silently skips the session reset: "
-                            + "remove paranoid=true (twpool.driver.paranoid or the URL) or set reset-session=false");
+                    "cannot work with Connector/J's paranoid=true, which silently skips the session reset: Connector/J reads "
+                            + "paranoid as true from twpool.driver.paranoid or the URL (true/yes in any case, URL-encoded or in "
+                            + "(key=value) host syntax); remove it or set reset-session=false");
+        }
+        if (ConnectorJDefaults.cachesServerPreparedStatements(config)) {
+            throw TwPoolConfigException.invalid("twpool.reset-session", true,
+                    "cannot work with Connector/J's useServerPrepStmts=true together with cachePrepStmts=true: the reset "
+                            + "(COM_RESET_CONNECTION) deallocates server-side prepared statements that the cache would hand "
+                            + "to the next borrower dead (\"Unknown prepared statement handler\"); pool-mysql defaults "
+                            + "useServerPrepStmts=false with reset-session=true, so remove useServerPrepStmts=true "
+                            + "(twpool.driver.useServerPrepStmts or the URL), set cachePrepStmts=false, or set reset-session=false");
         }
     }
 
     @Override
     public Map<String, String> driverDefaults(TwPoolConfig config) {
-        return isConnectorJ(config.url()) ? ConnectorJDefaults.forUrl(config.url()) : Map.of();
+        return isConnectorJ(config.url()) ? ConnectorJDefaults.forConfig(config) : Map.of();
     }
 
     @Override
     public ConnectionDecorator sessionReset(TwPoolConfig config) {
-        return isConnectorJ(config.url()) ? SessionResetConnection::new : null;
+        return isConnectorJ(config.url()) ? SessionReset.forConfig(config) : null;
     }
 
     @Override

@@ -1,10 +1,18 @@
 package io.github.twpool.mysql.internal;
 
+import com.mysql.cj.conf.ConnectionUrl;
+import com.mysql.cj.conf.HostInfo;
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.conf.PropertySet;
+import com.mysql.cj.jdbc.JdbcPropertySetImpl;
 import io.github.twpool.TwPoolConfig;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Connector/J properties careful operators set for pooled use (HikariCP's MySQL recommendations and Connector/J's
@@ -17,12 +25,13 @@ public final class ConnectorJDefaults {
     private ConnectorJDefaults() {
     }
 
-    public static Map<String, String> forUrl(String url) {
+    public static Map<String, String> forConfig(TwPoolConfig config) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("cachePrepStmts", "true");
         d.put("prepStmtCacheSize", "250");
         d.put("prepStmtCacheSqlLimit", "2048");
-        d.put("useServerPrepStmts", "true");
+        // COM_RESET_CONNECTION deallocates server-side statements, which the cache would then hand out dead.
+        d.put("useServerPrepStmts", config.resetSession() ? "false" : "true");
         d.put("useLocalSessionState", "true");
         d.put("rewriteBatchedStatements", "true");
         d.put("cacheResultSetMetadata", "true");
@@ -32,19 +41,62 @@ public final class ConnectorJDefaults {
         d.put("tcpKeepAlive", "true");
         d.put("connectTimeout", "10000");
         // Drop what the URL already says so the user's value shows as theirs in any dump of properties.
-        String query = url.toLowerCase(Locale.ROOT);
+        String query = config.url().toLowerCase(Locale.ROOT);
         d.keySet().removeIf(k -> query.contains(k.toLowerCase(Locale.ROOT) + "="));
         return d;
     }
 
-    /** True when Connector/J would run with {@code paranoid=true}, from driver properties or the URL. */
-    public static boolean paranoid(TwPoolConfig config) {
-        for (var e : config.driverProperties().entrySet()) {
-            if (e.getKey().equalsIgnoreCase("paranoid") && e.getValue().trim().equalsIgnoreCase("true")) {
+    /**
+     * The properties Connector/J will connect with, one set per host of the URL, read by the driver's own parser
+     * from the URL (query, {@code (key=value)} and {@code address=(key=value)} forms, URL-encoding,
+     * {@code useConfigs}, {@code propertiesTransform}) and the driver properties, exactly as it reads them when it
+     * connects. Empty when the driver cannot read them: then it cannot connect either, and says why when it tries.
+     */
+    static List<PropertySet> effective(TwPoolConfig config) {
+        Properties info = new Properties();
+        info.putAll(forConfig(config));
+        info.putAll(config.driverProperties());
+        List<PropertySet> sets = new ArrayList<>();
+        try {
+            for (HostInfo host : ConnectionUrl.getConnectionUrlInstance(config.url(), info).getHostsList()) {
+                JdbcPropertySetImpl set = new JdbcPropertySetImpl();
+                set.initializeProperties(host.exposeAsProperties());
+                sets.add(set);
+            }
+        } catch (RuntimeException e) {
+            return List.of(); // its message may quote the URL, credentials included: the driver reports it at connect
+        }
+        return sets;
+    }
+
+    /** The database the URL names, by the driver's own reading; null when it names none (or cannot be read). */
+    static String database(TwPoolConfig config) {
+        try {
+            String db = ConnectionUrl.getConnectionUrlInstance(config.url(), new Properties()).getMainHost().getDatabase();
+            return db == null || db.isEmpty() ? null : db;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** True when Connector/J would run with this boolean property true for any host, by the driver's own reading. */
+    public static boolean isTrue(TwPoolConfig config, PropertyKey key) {
+        for (PropertySet set : effective(config)) {
+            if (set.getBooleanProperty(key).getValue()) {
                 return true;
             }
         }
-        String url = config.url().toLowerCase(Locale.ROOT).replace(" ", "");
-        return url.contains("paranoid=true") || url.contains("paranoid=yes");
+        return false;
+    }
+
+    /** True when Connector/J would cache server-side prepared statements, which COM_RESET_CONNECTION deallocates. */
+    public static boolean cachesServerPreparedStatements(TwPoolConfig config) {
+        for (PropertySet set : effective(config)) {
+            if (set.getBooleanProperty(PropertyKey.useServerPrepStmts).getValue()
+                    && set.getBooleanProperty(PropertyKey.cachePrepStmts).getValue()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,0 +1,193 @@
+package io.github.twpool.mysql.internal;
+
+import com.mysql.cj.Session;
+import com.mysql.cj.conf.PropertyKey;
+import com.mysql.cj.jdbc.JdbcConnection;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.twpool.TwPoolConfig;
+import io.github.twpool.spi.ConnectionDecorator;
+import io.github.twpool.spi.PoolContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * reset-session for one pool: what a returned connection goes through before Hikari takes it back, and the session
+ * settings the pool itself configured ({@code twpool.hikari.*}), which COM_RESET_CONNECTION throws away and which
+ * HikariCP, unaware of the reset, would never set again.
+ *
+ * <p>The order matters: an open transaction is rolled back first, explicitly, so nothing the reset or the restore
+ * does can commit it; then COM_RESET_CONNECTION; then the pool's settings in HikariCP's own order (read-only,
+ * autocommit, isolation, catalog, schema, init SQL). The database goes back to the pool's catalog, or the URL's
+ * database, because COM_RESET_CONNECTION leaves a borrower's {@code USE} in place. Settings go to the server as SQL and then through Connector/J's
+ * setters, so that the driver's local state ({@code useLocalSessionState}) agrees with the server.
+ */
+public final class SessionReset implements ConnectionDecorator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionReset.class);
+
+    private final boolean autoCommit;
+    private final boolean readOnly;
+    private final int isolation;
+    private final String isolationSql;
+    private final String catalog;
+    private final String database;
+    private final String schema;
+    private final String initSql;
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
+
+    private SessionReset(Map<String, String> hikari, String urlDatabase) {
+        this.autoCommit = Boolean.parseBoolean(setting(hikari, "autoCommit", "true").trim());
+        this.readOnly = Boolean.parseBoolean(setting(hikari, "readOnly", "false").trim());
+        String level = setting(hikari, "transactionIsolation", null);
+        this.isolation = level == null ? -1 : isolationLevel(level.trim());
+        this.isolationSql = isolationSql(isolation);
+        this.catalog = setting(hikari, "catalog", null);
+        this.database = catalog != null ? catalog : urlDatabase;
+        this.schema = setting(hikari, "schema", null);
+        this.initSql = setting(hikari, "connectionInitSql", null);
+    }
+
+    /** The reset for a pool with this configuration; each pool has its own (and its own failure log). */
+    public static SessionReset forConfig(TwPoolConfig config) {
+        return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config));
+    }
+
+    @Override
+    public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
+        return new SessionResetConnection(pooled, this, pool);
+    }
+
+    /**
+     * Makes the session of a borrowed connection what a new borrower must find. {@code pooled} is Hikari's proxy,
+     * still open: the rollback goes through it so that Hikari does not roll back again (and fail) on close.
+     */
+    void reset(Connection pooled) throws SQLException {
+        JdbcConnection physical = pooled.unwrap(JdbcConnection.class);
+        if (!pooled.getAutoCommit()) {
+            // Through Hikari's proxy, which then has nothing left to roll back on close. Skipped only where nothing
+            // is open and autocommit stays off (the pool's own setting), so that Hikari's rollback cannot fail.
+            if (autoCommit || inTransaction(physical)) {
+                pooled.rollback();
+            }
+        } else if (inTransaction(physical)) {
+            // START TRANSACTION with autocommit on: Connector/J's rollback() refuses, the statement does not.
+            execute(physical, "ROLLBACK");
+        }
+        // COM_RESET_CONNECTION; Connector/J then re-applies its sessionVariables and autocommit=1.
+        physical.resetServerState();
+        restore(physical);
+    }
+
+    private void restore(JdbcConnection physical) throws SQLException {
+        List<String> server = new ArrayList<>(2);
+        // Connector/J's own rule in setReadOnly(): elsewhere read-only is a flag kept in the driver only.
+        boolean readOnlyToServer = readOnly
+                && physical.getPropertySet().getBooleanProperty(PropertyKey.readOnlyPropagatesToServer).getValue()
+                && physical.getSession().versionMeetsMinimum(5, 6, 5);
+        if (isolationSql != null || readOnlyToServer) {
+            server.add("SET SESSION TRANSACTION "
+                    + (isolationSql == null ? "" : "ISOLATION LEVEL " + isolationSql + (readOnlyToServer ? ", " : ""))
+                    + (readOnlyToServer ? "READ ONLY" : ""));
+        }
+        // COM_RESET_CONNECTION keeps the current database: a borrower's USE would reach the next borrower.
+        if (database != null) {
+            server.add("USE " + quoteIdentifier(database));
+        }
+        if (!server.isEmpty()) {
+            try (Statement s = physical.createStatement()) {
+                for (String sql : server) {
+                    s.execute(sql);
+                }
+            }
+        }
+        // No round trip where the driver's cached value already matches what the server now has.
+        if (readOnly) {
+            physical.setReadOnly(true);
+        }
+        if (!autoCommit) {
+            physical.setAutoCommit(false);
+        }
+        if (isolation >= 0) {
+            physical.setTransactionIsolation(isolation);
+        }
+        if (database != null) {
+            physical.setCatalog(database);
+        }
+        if (schema != null) {
+            physical.setSchema(schema);
+        }
+        if (initSql != null && !initSql.isBlank()) {
+            execute(physical, initSql);
+        }
+    }
+
+    /** Evicts the connection a reset failed on; logs the first failure of this pool only. */
+    void failed(PoolContext pool, Connection pooled, Exception e) {
+        pool.evict(pooled);
+        if (pool.pool() instanceof HikariDataSource hikari && hikari.isClosed()) {
+            return; // the pool's close() aborted the connection under its borrower: nothing to report
+        }
+        if (failureLogged.compareAndSet(false, true)) {
+            LOG.warn("twpool '{}': resetting a session on return failed ({}); the connection was evicted, not reused. "
+                    + "Further failures of this pool are not logged.", pool.config().name(), e.getMessage());
+        }
+    }
+
+    /**
+     * The server's in-transaction flag from the last reply, as Connector/J keeps it: no round trip. A connection
+     * without a session is closed, and the reset that follows fails and evicts it.
+     */
+    private static boolean inTransaction(JdbcConnection physical) {
+        Session session = physical.getSession();
+        return session != null && session.getServerSession().inTransactionOnServer();
+    }
+
+    private static void execute(JdbcConnection physical, String sql) throws SQLException {
+        try (Statement s = physical.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String setting(Map<String, String> hikari, String name, String dflt) {
+        for (var e : hikari.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return dflt;
+    }
+
+    /** HikariCP's reading of {@code transactionIsolation}: a {@code TRANSACTION_*} name or its number. */
+    private static int isolationLevel(String value) {
+        switch (value.toUpperCase(Locale.ROOT)) {
+            case "TRANSACTION_READ_UNCOMMITTED", "1": return Connection.TRANSACTION_READ_UNCOMMITTED;
+            case "TRANSACTION_READ_COMMITTED", "2": return Connection.TRANSACTION_READ_COMMITTED;
+            case "TRANSACTION_REPEATABLE_READ", "4": return Connection.TRANSACTION_REPEATABLE_READ;
+            case "TRANSACTION_SERIALIZABLE", "8": return Connection.TRANSACTION_SERIALIZABLE;
+            default: return -1; // not a level MySQL has; HikariCP refuses it when the pool starts
+        }
+    }
+
+    private static String isolationSql(int level) {
+        switch (level) {
+            case Connection.TRANSACTION_READ_UNCOMMITTED: return "READ UNCOMMITTED";
+            case Connection.TRANSACTION_READ_COMMITTED: return "READ COMMITTED";
+            case Connection.TRANSACTION_REPEATABLE_READ: return "REPEATABLE READ";
+            case Connection.TRANSACTION_SERIALIZABLE: return "SERIALIZABLE";
+            default: return null;
+        }
+    }
+
+    private static String quoteIdentifier(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+}
