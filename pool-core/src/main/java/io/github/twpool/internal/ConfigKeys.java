@@ -101,17 +101,22 @@ public final class ConfigKeys {
             if (d == null) {
                 throw invalid(key, null, "must be set: " + Durations.ALLOWED);
             }
-            if (d.isNegative()) {
-                throw invalid(key, Durations.format(d), "must not be negative");
-            }
-            if (Durations.tooLargeForMillis(d)) {
-                throw invalid(key, Durations.format(d), "is too large: HikariCP counts milliseconds in a long, "
-                        + "at most " + Long.MAX_VALUE / 86_400_000L + "d");
-            }
-            if (!Durations.isWholeMillis(d)) {
-                throw invalid(key, Durations.format(d), "must be a whole number of milliseconds (HikariCP counts milliseconds; "
-                        + Durations.format(d) + " would be cut to " + Durations.format(Duration.ofMillis(d.toMillis())) + ")");
-            }
+            checkDuration(key, d, Durations.format(d));
+        }
+    }
+
+    /** One duration, shown as {@code shown} (as the user wrote it, where there is such a text). */
+    static void checkDuration(String key, Duration d, String shown) {
+        if (d.isNegative()) {
+            throw invalid(key, shown, "must not be negative");
+        }
+        if (Durations.tooLargeForMillis(d)) {
+            throw invalid(key, shown, "is too large: HikariCP counts milliseconds in a long, "
+                    + "at most " + Long.MAX_VALUE / 86_400_000L + "d");
+        }
+        if (!Durations.isWholeMillis(d)) {
+            throw invalid(key, shown, "must be a whole number of milliseconds (HikariCP counts milliseconds; "
+                    + Durations.format(d) + " would be cut to " + Durations.format(Duration.ofMillis(d.toMillis())) + ")");
         }
     }
 

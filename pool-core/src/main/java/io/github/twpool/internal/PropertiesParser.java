@@ -181,9 +181,7 @@ public final class PropertiesParser {
                     + (bare ? "; a bare number is ambiguous (seconds in SQLAlchemy, milliseconds in HikariCP): write "
                     + value + "s or " + value + "ms" : ""));
         }
-        if (d.isNegative()) {
-            throw ConfigKeys.invalid(key, value, "must not be negative");
-        }
+        ConfigKeys.checkDuration(key, d, value);
         return d;
     }
 }
