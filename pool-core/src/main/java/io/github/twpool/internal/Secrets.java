@@ -1,7 +1,6 @@
 package io.github.twpool.internal;
 
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,11 +61,33 @@ public final class Secrets {
         for (String s : secrets) {
             if (s != null && s.length() >= MIN_LITERAL) {
                 masked = masked.replace(s, MASK);
-                String encoded = URLEncoder.encode(s, StandardCharsets.UTF_8);
-                masked = masked.replace(encoded, MASK).replace(encoded.replace("+", "%20"), MASK);
+                if (masked.indexOf('%') >= 0 || masked.indexOf('+') >= 0) {
+                    masked = encodedForms(s).matcher(masked).replaceAll(MASK);
+                }
             }
         }
         return maskUrl(masked);
+    }
+
+    /** The secret with any of its characters percent-encoded (either hex case) or, for a space, written '+'. */
+    private static Pattern encodedForms(String secret) {
+        StringBuilder re = new StringBuilder();
+        secret.codePoints().forEach(cp -> {
+            String ch = new String(Character.toChars(cp));
+            re.append("(?:").append(Pattern.quote(ch));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : ch.getBytes(StandardCharsets.UTF_8)) {
+                String h = String.format("%02X", b & 0xff);
+                hex.append('%').append('[').append(h.charAt(0)).append(Character.toLowerCase(h.charAt(0))).append(']')
+                        .append('[').append(h.charAt(1)).append(Character.toLowerCase(h.charAt(1))).append(']');
+            }
+            re.append('|').append(hex);
+            if (cp == ' ') {
+                re.append("|\\+");
+            }
+            re.append(')');
+        });
+        return Pattern.compile(re.toString());
     }
 
     /** {@code //user:password@host} in every host of the text, the password masked. */
