@@ -2,6 +2,7 @@ package io.github.twpool;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.github.twpool.internal.Printed;
 import io.github.twpool.spi.PoolContext;
 import io.github.twpool.spi.ServerStatusSource;
 import io.github.twpool.spi.TwPoolExtension;
@@ -14,8 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -108,20 +107,8 @@ class CredentialsIntegrationTest {
         return p;
     }
 
-    static String everything(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        StringBuilder b = new StringBuilder(w.toString());
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            b.append('\n').append(c).append('\n').append(c.getMessage()).append('\n').append(c.getLocalizedMessage());
-            for (Throwable s : c.getSuppressed()) {
-                b.append('\n').append(everything(s));
-            }
-            if (c instanceof SQLException e && e.getNextException() != null) {
-                b.append('\n').append(everything(e.getNextException()));
-            }
-        }
-        return b.toString();
+    private static String everything(Throwable t) {
+        return Printed.everything(t);
     }
 
     /** Runs with everything at DEBUG (HikariCP's "Loaded driver ... for jdbcUrl=" included) and returns the log. */

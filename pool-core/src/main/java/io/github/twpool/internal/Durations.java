@@ -64,15 +64,7 @@ public final class Durations {
 
     /** True when the duration is a whole number of milliseconds that fits in a long, as HikariCP takes it. */
     public static boolean isWholeMillis(Duration d) {
-        if (d.getNano() % 1_000_000 != 0) {
-            return false;
-        }
-        try {
-            d.toMillis();
-            return true;
-        } catch (ArithmeticException e) {
-            return false;
-        }
+        return d.getNano() % 1_000_000 == 0 && !tooLargeForMillis(d);
     }
 
     /** True when {@link Duration#toMillis()} would overflow. */

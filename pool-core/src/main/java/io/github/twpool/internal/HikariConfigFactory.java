@@ -88,8 +88,8 @@ public final class HikariConfigFactory {
         properties.putAll(driverProperties);
         properties.putAll(split.properties());
         try {
-            return new CountingDataSource(new MaskingDataSource(new DriverDataSource(split.url(), driverClass, properties,
-                    config.username(), config.password()), Secrets.known(config)));
+            return new CountingDataSource(new DriverDataSource(split.url(), driverClass, properties,
+                    config.username(), config.password()), Secrets.known(config));
         } catch (RuntimeException e) {
             String key = driverClass == null ? "twpool.url" : "twpool.hikari.driverClassName";
             String value = driverClass == null ? Secrets.maskUrl(config.url()) : driverClass;

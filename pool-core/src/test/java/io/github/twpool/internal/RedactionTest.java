@@ -4,8 +4,6 @@ import io.github.twpool.TwPoolConfigException;
 import com.zaxxer.hikari.pool.HikariPool;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLSyntaxErrorException;
@@ -20,20 +18,8 @@ class RedactionTest {
     private static final String PW = "Zq9-Pw-S3cret";
     private static final List<String> SECRETS = List.of(PW);
 
-    static String everything(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        StringBuilder b = new StringBuilder(w.toString());
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            b.append('\n').append(c).append('\n').append(c.getMessage()).append('\n').append(c.getLocalizedMessage());
-            for (Throwable s : c.getSuppressed()) {
-                b.append('\n').append(everything(s));
-            }
-            if (c instanceof SQLException e && e.getNextException() != null) {
-                b.append('\n').append(everything(e.getNextException()));
-            }
-        }
-        return b.toString();
+    private static String everything(Throwable t) {
+        return Printed.everything(t);
     }
 
     private static SQLException echoing() {
