@@ -184,6 +184,38 @@ class TwPoolConfigTest {
                 .satisfies(e -> assertThat(((TwPoolConfigException) e).property()).isEqualTo(key));
     }
 
+    /** Finding 12: an extension's unknown key given in code is refused by create() without its value, before anything opens. */
+    @Test
+    void anExtensionsUnknownKeyFromCodeNeverShowsItsValue() {
+        io.github.twpool.spi.TwPoolExtension ext = new io.github.twpool.spi.TwPoolExtension() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public boolean supports(String jdbcUrl) {
+                return true;
+            }
+
+            @Override
+            public java.util.Set<String> propertyKeys() {
+                return java.util.Set.of("status-interval");
+            }
+
+            @Override
+            public void validate(TwPoolConfig config) {
+                throw new AssertionError("validate ran before the keys were checked");
+            }
+        };
+        TwPoolConfig c = TwPoolConfig.builder().url("jdbc:mysql://127.0.0.1:1/x").probeEnabled(false)
+                .extensionProperty("fake.password", UNKNOWN_VALUE).build();
+        assertThatThrownBy(() -> TwPoolDataSource.create(c, java.util.List.of(ext)))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.fake.password: unknown property (its value is not shown)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(UNKNOWN_VALUE));
+    }
+
     /** Finding 12: known keys holding URLs mask the password whatever the key's case; secret keys never show a value. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {

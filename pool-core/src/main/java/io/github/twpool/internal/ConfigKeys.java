@@ -163,7 +163,7 @@ public final class ConfigKeys {
             try {
                 io.github.twpool.internal.probe.Endpoint.checkUrl(c.url());
             } catch (IllegalArgumentException e) {
-                throw invalid(URL, c.url(), e.getMessage() + "; or set " + full(PROBE_ENABLED) + "=false");
+                throw invalid(URL, c.url(), Secrets.maskUrl(e.getMessage()) + "; or set " + full(PROBE_ENABLED) + "=false");
             }
         }
         checkDurations(c);

@@ -45,6 +45,7 @@ class EndpointTest {
                 .hasMessageContaining("no default port for jdbc:foo: URLs");
         assertThatThrownBy(() -> Endpoint.parseHosts("jdbc:h2:mem:x")).isInstanceOf(IllegalArgumentException.class);
         assertThat(Endpoint.displayOf("jdbc:foo://db/x")).isEqualTo("db");
+        assertThat(Endpoint.displayOf("jdbc:h2:mem:x")).isEqualTo("(no host in the URL)");
     }
 
     @Test
