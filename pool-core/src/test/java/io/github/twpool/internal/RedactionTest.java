@@ -46,6 +46,28 @@ class RedactionTest {
         assertThat(copy.getNextException().getMessage()).isEqualTo("next ****");
     }
 
+    /** What a driver throws on connect is masked before HikariCP logs or rethrows it, and still counted. */
+    @Test
+    void failedConnectsAreMaskedBeforeHikariSeesThem() {
+        javax.sql.DataSource driver = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        throw echoing();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        CountingDataSource connections = new CountingDataSource(driver, SECRETS);
+        try {
+            connections.getConnection();
+            throw new AssertionError("connected");
+        } catch (SQLException e) {
+            assertThat(e.getClass()).isEqualTo(SQLSyntaxErrorException.class);
+            assertThat(e.getSQLState()).isEqualTo("42000");
+            assertThat(everything(e)).doesNotContain(PW).contains("Unknown database 'db;password=****'");
+        }
+        assertThat(connections.failed()).isEqualTo(1);
+    }
+
     @Test
     void vendorSubclassesBecomeTheirJavaSqlParent() {
         SQLException vendor = new SQLNonTransientConnectionException("x " + PW, "08001", 0) {
