@@ -291,7 +291,7 @@ class CredentialsIntegrationTest {
         assertNoPassword("exception", all);
         assertNoPassword("log", log);
         assertThat(all).contains("cannot read status of jdbc:mysql://" + USER + ":****@db/test")
-                .contains("java.lang.IllegalStateException").contains("java.sql.SQLException: Unknown database 'test;password=****'")
+                .contains("java.lang.IllegalStateException").contains("java.sql.SQLException: Unknown database 'test;password=****")
                 .contains("while closing: ****")
                 .contains("FailingLate.failure");
         assertNothingLeft(name);

@@ -342,6 +342,10 @@ class TwPoolConfigTest {
                 .hasMessageContaining("gives password and so does twpool.password, with a different value")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(pw).doesNotContain("another-one"));
         TwPoolConfig.fromProperties(props("twpool.url", "jdbc:mysql://u:" + pw + "@h/db", "twpool.password", pw));
+        assertThatThrownBy(() -> TwPoolConfig.builder().url("jdbc:mysql://h/db?password=two " + pw).build())
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessage("twpool.url: must not contain blanks or control characters (write a space inside a value as %20); "
+                        + "the URL is not shown, it may hold a password");
     }
 
     @Test

@@ -158,6 +158,11 @@ public final class ConfigKeys {
         if (!c.url().startsWith("jdbc:")) {
             throw invalid(URL, c.url(), "must be a JDBC URL starting with jdbc:, e.g. jdbc:mysql://127.0.0.1:3306/test");
         }
+        if (c.url().chars().anyMatch(ch -> Character.isWhitespace(ch) || Character.isISOControl(ch))) {
+            // not shown: where a blank cuts a password, masking could not tell where it ends
+            throw new TwPoolConfigException(full(URL), full(URL) + ": must not contain blanks or control characters "
+                    + "(write a space inside a value as %20); the URL is not shown, it may hold a password");
+        }
         checkUrlCredentials(c);
         if (c.probeEnabled()) {
             try {

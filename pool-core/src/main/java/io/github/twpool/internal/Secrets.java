@@ -20,9 +20,12 @@ public final class Secrets {
     /** Secrets shorter than this are not replaced literally in free text: every "ab" in a message would vanish. */
     static final int MIN_LITERAL = 3;
 
-    // key=value after a separator of any URL form: ?k=v &k=v ;k=v (k=v,k=v) address=(k=v)(k=v), or free text.
-    private static final Pattern PAIR = Pattern.compile(
-            "(^|[?&;(,\\s])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^&;),\\s'\"]*)");
+    // key=value after ?, &, ; or a blank (query forms and free text): the value runs to the next & or ; or blank.
+    private static final Pattern QUERY_PAIR = Pattern.compile(
+            "(^|[?&;\\s])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^&;\\s]*)");
+    // key=value inside (host=h,password=PW) and address=(host=h)(password=PW): the value runs to the next , or ).
+    private static final Pattern PAREN_PAIR = Pattern.compile(
+            "([(,])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^,)]*)");
     // Whole-word tokens that are secret on their own ("user-pass", "db_pw"); longer words are found as substrings.
     private static final Set<String> SECRET_TOKENS = Set.of("pass", "pw", "pwd", "pword", "pin");
     private static final String[] SECRET_WORDS = {"password", "passwd", "passphrase", "pwd", "secret", "token",
@@ -36,9 +39,12 @@ public final class Secrets {
         if (url == null) {
             return null;
         }
-        String masked = maskUserinfo(url);
-        Matcher m = PAIR.matcher(masked);
-        StringBuilder out = new StringBuilder(masked.length());
+        return maskPairs(PAREN_PAIR, maskPairs(QUERY_PAIR, maskUserinfo(url)));
+    }
+
+    private static String maskPairs(Pattern pairs, String text) {
+        Matcher m = pairs.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
         while (m.find()) {
             String value = m.group(5);
             boolean secret = !value.isEmpty() && !value.equals(MASK) && isSecretKey(decode(m.group(3)));

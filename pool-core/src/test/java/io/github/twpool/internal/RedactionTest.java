@@ -63,7 +63,7 @@ class RedactionTest {
         } catch (SQLException e) {
             assertThat(e.getClass()).isEqualTo(SQLSyntaxErrorException.class);
             assertThat(e.getSQLState()).isEqualTo("42000");
-            assertThat(everything(e)).doesNotContain(PW).contains("Unknown database 'db;password=****'");
+            assertThat(everything(e)).doesNotContain(PW).contains("Unknown database 'db;password=****");
         }
         assertThat(connections.failed()).isEqualTo(1);
     }

@@ -52,6 +52,9 @@ class SecretsTest {
             "jdbc:mysql://h/db?accessToken=" + PW,
             "jdbc:postgresql://h/db?user=u&password=" + PW,
             "Unknown database 'db;password=" + PW + "'",
+            "jdbc:mysql://h/db?password=a,b'c(" + PW + ")&x=1",
+            "jdbc:mysql://(host=h,password=a'b&c;" + PW + ")/db",
+            "jdbc:mysql://address=(host=h)(password=a&b;c " + PW + ")/db",
             "Communications link failure: java.net.UnknownHostException: (host=127.0.0.1,port=3306,user=u,password=" + PW + ": Name or service not known",
     })
     void everyPasswordFormIsMasked(String url) {
