@@ -27,7 +27,7 @@ public final class Secrets {
     private static final Pattern PAREN_PAIR = Pattern.compile(
             "([(,])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^,)]*)");
     // Whole-word tokens that are secret on their own ("user-pass", "db_pw"); longer words are found as substrings.
-    private static final Set<String> SECRET_TOKENS = Set.of("pass", "pw", "pwd", "pword", "pin");
+    private static final Set<String> SECRET_TOKENS = Set.of("pass", "pw", "pwd", "pword");
     private static final String[] SECRET_WORDS = {"password", "passwd", "passphrase", "pwd", "secret", "token",
             "credential", "apikey", "privatekey", "accesskey"};
 

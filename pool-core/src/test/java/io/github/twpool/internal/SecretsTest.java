@@ -86,7 +86,7 @@ class SecretsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"twpool.url", "pool-size", "keepalive", "passive", "bypass", "username", "sslMode",
-            "probe.proc-root", "connectionInitSql", "compass"})
+            "probe.proc-root", "connectionInitSql", "compass", "pinGlobalTxToPhysicalConnection"})
     void ordinaryKeys(String key) {
         assertThat(Secrets.isSecretKey(key)).isFalse();
     }
