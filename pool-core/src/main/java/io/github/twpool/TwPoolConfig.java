@@ -285,10 +285,15 @@ public final class TwPoolConfig {
 
         /** Validates every value and the combinations; throws {@link TwPoolConfigException} on the first problem. */
         public TwPoolConfig build() {
+            if (!explicitKeys.contains(ConfigKeys.KEEPALIVE)) {
+                // An unset keepalive adapts to a short recycle (it must fire before a connection retires); a set one is checked.
+                keepalive = ConfigKeys.defaultKeepalive(recycle);
+            }
             if (!explicitKeys.contains(ConfigKeys.VALIDATION_TIMEOUT) && timeout != null
                     && validationTimeout.compareTo(timeout) >= 0) {
                 // Only the default is adjusted to a short timeout; a validation-timeout given explicitly is checked.
-                validationTimeout = timeout.dividedBy(2).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : timeout.dividedBy(2);
+                Duration half = Durations.tooLargeForMillis(timeout) ? timeout : Duration.ofMillis(timeout.toMillis() / 2);
+                validationTimeout = half.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : half;
             }
             TwPoolConfig config = new TwPoolConfig(this);
             ConfigKeys.validate(config);

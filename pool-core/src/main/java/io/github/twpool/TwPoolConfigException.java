@@ -13,6 +13,12 @@ public class TwPoolConfigException extends IllegalArgumentException {
         this.property = property;
     }
 
+    /** With the exception that showed the value bad (a driver's, a class loader's), secrets in it masked. */
+    public TwPoolConfigException(String property, String message, Throwable cause) {
+        super(message, cause);
+        this.property = property;
+    }
+
     /** Builds the standard message: {@code twpool.pool-size=-1: must be an integer from 1 to 1000}. */
     public static TwPoolConfigException invalid(String property, Object value, String allowed) {
         return new TwPoolConfigException(property, property + "=" + value + ": " + allowed);

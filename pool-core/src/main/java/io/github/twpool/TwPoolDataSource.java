@@ -7,7 +7,9 @@ import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EnvironmentProperties;
 import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
+import io.github.twpool.internal.Redaction;
 import io.github.twpool.internal.Secrets;
+import io.github.twpool.internal.Suggestions;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.internal.churn.PoolMonitor;
 import io.github.twpool.spi.PoolContext;
@@ -48,31 +50,54 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
         List<TwPoolExtension> applicable = Extensions.forUrl(extensions, config.url());
-        for (TwPoolExtension e : applicable) {
-            e.validate(config);
-        }
-        checkExtensionProperties(config, applicable);
-        this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
-        this.connections = HikariConfigFactory.connections(config,
-                HikariConfigFactory.driverProperties(config, applicable));
-        this.hikari = HikariConfigFactory.start(HikariConfigFactory.create(config, connections), config.prePing());
-        this.context = new Context();
+        // Whatever fails from here on, what was opened is closed and no secret leaves in the exception.
+        HikariDataSource startedPool = null;
+        PoolMonitor startedMonitor = null;
         try {
+            checkExtensionProperties(config, applicable);
+            for (TwPoolExtension e : applicable) {
+                e.validate(config);
+            }
+            this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
+            this.connections = HikariConfigFactory.connections(config,
+                    HikariConfigFactory.driverProperties(config, applicable));
+            this.hikari = startedPool = HikariConfigFactory.start(HikariConfigFactory.create(config, connections), config.prePing());
+            this.context = new Context();
             for (TwPoolExtension e : applicable) {
                 e.onStart(context);
             }
+            this.monitor = startedMonitor = config.probeEnabled()
+                    ? new PoolMonitor(config, hikari, connections, serverStatusSource(context, applicable), Path.of(config.probeProcRoot()))
+                    : null;
+            if (monitor != null) {
+                monitor.start();
+            }
         } catch (RuntimeException e) {
-            hikari.close();
+            closeAfterFailure(startedMonitor, startedPool, e);
+            throw Redaction.forCaller(e, Secrets.known(config), config.name());
+        } catch (Error e) {
+            closeAfterFailure(startedMonitor, startedPool, e);
             throw e;
-        }
-        this.monitor = config.probeEnabled()
-                ? new PoolMonitor(config, hikari, connections, serverStatusSource(context, applicable), Path.of(config.probeProcRoot()))
-                : null;
-        if (monitor != null) {
-            monitor.start();
         }
         LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
                 applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
+    }
+
+    private static void closeAfterFailure(PoolMonitor monitor, HikariDataSource pool, Throwable failure) {
+        try {
+            if (monitor != null) {
+                monitor.close();
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            if (pool != null) {
+                pool.close();
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** A pool for the configuration, with the extensions found on the classpath. */
@@ -127,11 +152,17 @@ public final class TwPoolDataSource implements DataSource, Closeable {
 
     private static void checkExtensionProperties(TwPoolConfig config, List<TwPoolExtension> applicable) {
         for (String key : config.extensionProperties().keySet()) {
-            boolean owned = applicable.stream().anyMatch(e -> key.startsWith(e.name() + "."));
-            if (!owned) {
-                String full = TwPoolConfig.PREFIX + key;
+            String full = TwPoolConfig.PREFIX + key;
+            TwPoolExtension owner = applicable.stream().filter(e -> key.startsWith(e.name() + ".")).findFirst().orElse(null);
+            if (owner == null) {
                 throw new TwPoolConfigException(full, full + "=" + Secrets.displayValue(full, config.extensionProperties().get(key))
                         + ": the extension that owns it does not apply to " + Secrets.maskUrl(config.url()));
+            }
+            if (!owner.propertyKeys().contains(key.substring(owner.name().length() + 1))) {
+                // the value is not shown: an unknown key may hold a secret
+                throw new TwPoolConfigException(full, full + ": unknown property (its value is not shown)"
+                        + Suggestions.didYouMean(key, owner.propertyKeys().stream().map(k -> owner.name() + "." + k).toList())
+                                .replace("did you mean ", "did you mean twpool."));
             }
         }
     }

@@ -81,11 +81,8 @@ class TwPoolConfigTest {
             "twpool.name|my pool|letters, digits",
             "twpool.probe.interval|100ms|must be from 1s to 1h",
             "twpool.churn.port-warn-ratio|1.5|above 0 and at most 1",
-            "twpool.poolsize|5|unknown property; did you mean twpool.pool-size?",
-            "twpool.recyle|1h|did you mean twpool.recycle?",
             "twpool.hikari.maximumPoolSize|50|use twpool.pool-size and twpool.max-overflow instead",
             "twpool.hikari.maxLifetime|60000|use twpool.recycle instead",
-            "twpool.hikari.conectionInitSql|SELECT 1|unknown Hikari property; did you mean connectionInitSql?",
             "twpool.hikari.autoCommit|maybe|must be true or false",
             "twpool.url|postgres://x|must be a JDBC URL starting with jdbc:",
             "twpool.url|''|must not be empty",
@@ -107,16 +104,248 @@ class TwPoolConfigTest {
             "twpool.churn.outside-factor|NaN|must be a number",
             "twpool.hikari.initializationFailTimeout|soon|must be milliseconds",
             "twpool.hikari.transactionIsolation|READ_COMMITTED|TRANSACTION_READ_COMMITTED",
-            "twpool.probe.intervall|5s|did you mean twpool.probe.interval?",
-            "twpool.foo.bar|1|if twpool.foo.* belongs to an extension such as pool-foo, put that module on the classpath",
+            // issue 13, finding 17: untyped exceptions before
+            "twpool.hikari.transactionIsolation|TRANSACTION_BOGUS|must be a java.sql.Connection constant: TRANSACTION_NONE, TRANSACTION_READ_UNCOMMITTED",
+            "twpool.hikari.driverClassName|com.example.NoSuchDriver|no such class on the classpath; must name a JDBC driver",
+            "twpool.hikari.driverClassName|java.lang.String|is not a JDBC driver (java.sql.Driver)",
+            "twpool.hikari.exceptionOverrideClassName|com.example.NoSuchOverride|no such class on the classpath; must name an implementation of com.zaxxer.hikari.SQLExceptionOverride",
+            "twpool.hikari.exceptionOverrideClassName|java.lang.Object|is not an implementation of com.zaxxer.hikari.SQLExceptionOverride",
+            "twpool.recycle|999999999999d|is too large: HikariCP counts milliseconds in a long",
+            "twpool.recycle|PT2562047788015215H|is too large",
+            "twpool.timeout|999999999999d|is too large",
+            "twpool.keepalive|PT2562047788015215H|is too large",
+            "twpool.leak-detection-threshold|999999999999d|is too large",
+            "twpool.overflow-idle-timeout|999999999999d|is too large",
+            "twpool.probe.interval|999999999999d|is too large",
+            "twpool.churn.warn-interval|999999999999d|is too large",
+            "twpool.validation-timeout|999999999999d|is too large",
+            // finding 18: sub-millisecond values named as given, never as 0; numbers in ASCII only
+            "twpool.recycle|1ns|twpool.recycle=1ns: must be a whole number of milliseconds",
+            "twpool.timeout|1500us|twpool.timeout=1500us: must be a whole number of milliseconds",
+            "twpool.recycle|PT30.0000001S|twpool.recycle=PT30.0000001S: must be a whole number of milliseconds",
+            "twpool.pool-size|１０|must be a whole number written in ASCII digits",
+            "twpool.pool-size|+5|must be a whole number written in ASCII digits",
+            "twpool.probe.scan-every|٣|must be a whole number written in ASCII digits",
+            "twpool.churn.min-rate|0x1p3|must be a number written in ASCII digits",
+            "twpool.churn.min-rate|１|must be a number written in ASCII digits",
+            "twpool.churn.min-rate|1e3|must be a number written in ASCII digits",
+            "twpool.churn.min-rate|Infinity|must be a number written in ASCII digits",
+            "twpool.recycle|３０s|must be a duration such as",
+            "twpool.recycle|PT３０S|must be a duration such as",
+            "twpool.hikari.initializationFailTimeout|１０|must be milliseconds",
+            "twpool.keepalive|2m|must be shorter than recycle (30s)",
     })
     void badValuesNameTheKeyTheValueAndWhatIsAllowed(String key, String value, String allowed) {
-        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props(key, value)))
+        Properties p = props(key, value);
+        if (allowed.contains("shorter than recycle (30s)")) {
+            p.setProperty("twpool.recycle", "30s");
+        }
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(p))
                 .isInstanceOf(TwPoolConfigException.class)
                 .hasMessageStartingWith(key + "=")
                 .hasMessageContaining(value.trim().isEmpty() ? "" : value)
                 .hasMessageContaining(allowed)
                 .satisfies(e -> assertThat(((TwPoolConfigException) e).property()).isEqualTo(key));
+    }
+
+    private static final String UNKNOWN_VALUE = "Zq9-Unknown-Value";
+
+    /** Issue 13, finding 12: the value of a key twpool does not know is never shown (it may be a password). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "twpool.poolsize|did you mean twpool.pool-size?",
+            "twpool.recyle|did you mean twpool.recycle?",
+            "twpool.hikari.conectionInitSql|unknown Hikari property (its value is not shown); did you mean connectionInitSql?",
+            "twpool.probe.intervall|did you mean twpool.probe.interval?",
+            "twpool.foo.bar|if twpool.foo.* belongs to an extension such as pool-foo, put that module on the classpath",
+            "twpool.mysql.password|unknown property (its value is not shown)",
+            "twpool.pass|unknown property",
+            "twpool.pw|unknown property",
+            "twpool.user-pass|unknown property",
+            "twpool.secret|unknown property",
+            "twpool.token|unknown property",
+            "twpool.credential|unknown property",
+            "twpool.URL|did you mean twpool.url?",
+            "twpool.jdbcUrl|unknown property",
+            "twpool.jdbc-url|unknown property",
+            "twpool.Password|did you mean twpool.password?",
+            "twpool.hikari.pass|unknown Hikari property",
+    })
+    void unknownKeysNeverShowTheirValue(String key, String hint) {
+        Properties p = props(key, UNKNOWN_VALUE);
+        if (key.equalsIgnoreCase("twpool.url")) {
+            p.remove("twpool.url"); // with it, twpool.URL is refused as ambiguous (keysDifferingOnlyInCaseAreAmbiguous)
+        }
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(p))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith(key + ": ")
+                .hasMessageContaining(hint)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(UNKNOWN_VALUE))
+                .satisfies(e -> assertThat(((TwPoolConfigException) e).property()).isEqualTo(key));
+    }
+
+    /** Finding 12: an extension's unknown key given in code is refused by create() without its value, before anything opens. */
+    @Test
+    void anExtensionsUnknownKeyFromCodeNeverShowsItsValue() {
+        io.github.twpool.spi.TwPoolExtension ext = new io.github.twpool.spi.TwPoolExtension() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public boolean supports(String jdbcUrl) {
+                return true;
+            }
+
+            @Override
+            public java.util.Set<String> propertyKeys() {
+                return java.util.Set.of("status-interval");
+            }
+
+            @Override
+            public void validate(TwPoolConfig config) {
+                throw new AssertionError("validate ran before the keys were checked");
+            }
+        };
+        TwPoolConfig c = TwPoolConfig.builder().url("jdbc:mysql://127.0.0.1:1/x").probeEnabled(false)
+                .extensionProperty("fake.password", UNKNOWN_VALUE).build();
+        assertThatThrownBy(() -> TwPoolDataSource.create(c, java.util.List.of(ext)))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.fake.password: unknown property (its value is not shown)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(UNKNOWN_VALUE));
+    }
+
+    /** Finding 12: known keys holding URLs mask the password whatever the key's case; secret keys never show a value. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "twpool.hikari.jdbcUrl|jdbc:mysql://u:Zq9-Unknown-Value@h/db",
+            "twpool.hikari.JDBCURL|jdbc:mysql://h/db?password=Zq9-Unknown-Value",
+            "twpool.hikari.password|Zq9-Unknown-Value",
+            "twpool.hikari.Password|Zq9-Unknown-Value",
+            "twpool.url|mysql://u:Zq9-Unknown-Value@h/db",
+            "twpool.url|jdbc:mysql://h/db;password=Zq9-Unknown-Value",
+    })
+    void knownKeysMaskSecretsInTheirValues(String key, String value) {
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props(key, value)))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith(key + "=")
+                .hasMessageContaining("****")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(UNKNOWN_VALUE));
+    }
+
+    /** Finding 18: keys meant for twpool but never read as written are refused, not silently ignored. */
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', value = {
+            "TwPool.pool-size",
+            "TWPOOL.pool-size",
+            "' twpool.pool-size'",
+            "'twpool.pool-size '",
+            "'	twpool.pool-size'",
+            "'Twpool.pool-size	'",
+    })
+    void nearMissesOfThePrefixAreRefused(String key) {
+        Properties p = props(key, "Zq9-Unknown-Value");
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(p))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageContaining("is not read")
+                .hasMessageContaining("did you mean twpool.pool-size?")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq9-Unknown-Value"));
+    }
+
+    @Test
+    void keysDifferingOnlyInCaseAreAmbiguous() {
+        for (String[] pair : new String[][] {{"twpool.pool-size", "twpool.POOL-SIZE"},
+                {"twpool.hikari.autoCommit", "twpool.hikari.autocommit"}, {"twpool.driver.sslMode", "twpool.driver.sslmode"}}) {
+            Properties p = props(pair[0], "5", pair[1], "6");
+            if (pair[0].contains("hikari")) {
+                p = props(pair[0], "true", pair[1], "false");
+            }
+            Properties given = p;
+            assertThatThrownBy(() -> TwPoolConfig.fromProperties(given))
+                    .isInstanceOf(TwPoolConfigException.class)
+                    .hasMessageContaining("differ only in case")
+                    .hasMessageContaining(pair[0]).hasMessageContaining(pair[1]);
+        }
+    }
+
+    /** Finding 18: an unset keepalive adapts to a short recycle; a set one is checked. */
+    @Test
+    void anUnsetKeepaliveFollowsAShortRecycle() {
+        assertThat(TwPoolConfig.fromProperties(props("twpool.recycle", "30s")).keepalive()).isZero();
+        assertThat(TwPoolConfig.fromProperties(props("twpool.recycle", "30s")).describe()).contains("recycle=30s", "keepalive=off");
+        assertThat(TwPoolConfig.fromProperties(props("twpool.recycle", "1m")).keepalive()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(TwPoolConfig.fromProperties(props("twpool.recycle", "90s")).keepalive()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(TwPoolConfig.fromProperties(props("twpool.recycle", "3m")).keepalive()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(TwPoolConfig.fromProperties(props("twpool.recycle", "0")).keepalive()).isEqualTo(Duration.ofMinutes(2));
+        TwPoolConfig c = TwPoolConfig.builder().url(URL).recycle(Duration.ofSeconds(40)).build();
+        assertThat(c.keepalive()).isZero();
+        assertThat(c.toBuilder().recycle(Duration.ofMinutes(30)).build().keepalive()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.recycle", "30s", "twpool.keepalive", "30s")))
+                .hasMessageContaining("twpool.keepalive=30s: must be shorter than recycle (30s)");
+    }
+
+    /** Finding 17: durations built in code that do not fit HikariCP's milliseconds fail in build(), never later. */
+    @Test
+    void hugeDurationsInCodeFailInBuildAndPrintingNeverThrows() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThatThrownBy(() -> TwPoolConfig.builder().url(URL).recycle(huge).build())
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.recycle=")
+                .hasMessageContaining("is too large");
+        assertThatThrownBy(() -> TwPoolConfig.builder().url(URL).timeout(null).build())
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.timeout=null: must be set");
+        assertThatThrownBy(() -> TwPoolConfig.builder().url(URL).recycle(Duration.ofNanos(1)).build())
+                .hasMessageStartingWith("twpool.recycle=1ns: ");
+    }
+
+    /** Finding 16: a path the file system cannot take fails in build(), before anything opens. */
+    @Test
+    void aProcRootTheFileSystemCannotTakeFailsInBuild() {
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.probe.proc-root", "/pro\u0000c")))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.probe.proc-root=/pro\\u0000c: is not a path this file system can take");
+    }
+
+    /** Finding 22: the probe's port comes from the URL's scheme; an unknown scheme without a port names twpool.url. */
+    @Test
+    void anUnknownSchemeWithoutAPortIsRefusedWhileTheProbeIsOn() {
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.url", "jdbc:foo://db/app")))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.url=jdbc:foo://db/app: ")
+                .hasMessageContaining("no default port for jdbc:foo: URLs: write the port (jdbc:foo://db:PORT/...)")
+                .hasMessageContaining("or set twpool.probe.enabled=false");
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.url", "jdbc:h2:mem:x")))
+                .hasMessageStartingWith("twpool.url=jdbc:h2:mem:x: ");
+        TwPoolConfig.fromProperties(props("twpool.url", "jdbc:foo://db:7000/app"));
+        TwPoolConfig.fromProperties(props("twpool.url", "jdbc:foo://db/app", "twpool.probe.enabled", "false"));
+        TwPoolConfig.fromProperties(props("twpool.url", "jdbc:postgresql://db/app"));
+    }
+
+    /** Finding 11: passwords in the URL move to driver properties, so each must be readable and given once. */
+    @Test
+    void urlPasswordsMustBeGivenOnceAndWhereTheDriverReadsThem() {
+        String pw = "Zq9-Unknown-Value";
+        for (String url : new String[] {
+                "jdbc:mysql://h/db;password=" + pw,
+                "jdbc:mysql://(host=h,port=3306,password=" + pw + "/db",
+                "jdbc:mysql://u:" + pw + "@h1,u:other-pw@h2/db",
+        }) {
+            assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.url", url)))
+                    .isInstanceOf(TwPoolConfigException.class)
+                    .hasMessageStartingWith("twpool.url=")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain(pw).doesNotContain("other-pw"));
+        }
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.url", "jdbc:mysql://u:" + pw + "@h/db",
+                "twpool.password", "another-one")))
+                .hasMessageContaining("gives password and so does twpool.password, with a different value")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(pw).doesNotContain("another-one"));
+        TwPoolConfig.fromProperties(props("twpool.url", "jdbc:mysql://u:" + pw + "@h/db", "twpool.password", pw));
+        assertThatThrownBy(() -> TwPoolConfig.builder().url("jdbc:mysql://h/db?password=two " + pw).build())
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessage("twpool.url: must not contain blanks or control characters (write a space inside a value as %20); "
+                        + "the URL is not shown, it may hold a password");
     }
 
     @Test

@@ -61,7 +61,92 @@ public final class ConfigKeys {
     }
 
     static TwPoolConfigException invalid(String key, Object value, String allowed) {
-        return TwPoolConfigException.invalid(full(key), Secrets.displayValue(full(key), value), allowed);
+        return TwPoolConfigException.invalid(full(key), printable(Secrets.displayValue(full(key), value)), allowed);
+    }
+
+    /** Control characters (a NUL in a path, say) shown as escapes, so the message prints as one readable line. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (Character.isISOControl(ch)) {
+                b.append(String.format("\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+
+    /** The keepalive a pool gets when none is set: 2m, or half of a shorter recycle, or off if that is under 30s. */
+    public static Duration defaultKeepalive(Duration recycle) {
+        Duration standard = Duration.ofMinutes(2);
+        if (recycle == null || recycle.isZero() || recycle.isNegative() || recycle.compareTo(standard) > 0) {
+            return standard;
+        }
+        Duration half = Duration.ofMillis(recycle.toMillis() / 2);
+        return half.compareTo(HIKARI_MIN_KEEPALIVE) >= 0 ? half : Duration.ZERO;
+    }
+
+    /** Every duration: set, not negative, whole milliseconds that fit in a long (HikariCP takes longs of ms). */
+    private static void checkDurations(TwPoolConfig c) {
+        Object[][] durations = {
+                {OVERFLOW_IDLE_TIMEOUT, c.overflowIdleTimeout()}, {RECYCLE, c.recycle()}, {KEEPALIVE, c.keepalive()},
+                {TIMEOUT, c.timeout()}, {VALIDATION_TIMEOUT, c.validationTimeout()},
+                {LEAK_DETECTION_THRESHOLD, c.leakDetectionThreshold()}, {PROBE_INTERVAL, c.probeInterval()},
+                {CHURN_WARN_INTERVAL, c.churnWarnInterval()}};
+        for (Object[] kd : durations) {
+            String key = (String) kd[0];
+            Duration d = (Duration) kd[1];
+            if (d == null) {
+                throw invalid(key, null, "must be set: " + Durations.ALLOWED);
+            }
+            checkDuration(key, d, Durations.format(d));
+        }
+    }
+
+    /** One duration, shown as {@code shown} (as the user wrote it, where there is such a text). */
+    static void checkDuration(String key, Duration d, String shown) {
+        if (d.isNegative()) {
+            throw invalid(key, shown, "must not be negative");
+        }
+        if (Durations.tooLargeForMillis(d)) {
+            throw invalid(key, shown, "is too large: HikariCP counts milliseconds in a long, "
+                    + "at most " + Long.MAX_VALUE / 86_400_000L + "d");
+        }
+        if (!Durations.isWholeMillis(d)) {
+            throw invalid(key, shown, "must be a whole number of milliseconds (HikariCP counts milliseconds; "
+                    + Durations.format(d) + " would be cut to " + Durations.format(Duration.ofMillis(d.toMillis())) + ")");
+        }
+    }
+
+    /** Passwords in the URL: twpool moves them into driver properties, so each must be readable and given once. */
+    private static void checkUrlCredentials(TwPoolConfig c) {
+        UrlCredentials.Split split;
+        try {
+            split = UrlCredentials.split(c.url());
+        } catch (UrlCredentials.ConflictException e) {
+            throw invalid(URL, c.url(), "gives " + e.property() + " more than once with different values; "
+                    + "twpool moves passwords out of the URL into driver properties, so give one (twpool.password)");
+        }
+        if (UrlCredentials.handles(c.url()) && !Secrets.maskUrl(split.url()).equals(split.url())) {
+            throw invalid(URL, c.url(), "carries a password where the driver does not read one (';password=' is read "
+                    + "as part of the database name; a '(host=...' without its ')' is read as a host name); put it in "
+                    + "twpool.password or as ?password=...");
+        }
+        for (var moved : split.properties().entrySet()) {
+            String given = moved.getKey().equals("password") ? c.password() : null;
+            for (var d : c.driverProperties().entrySet()) {
+                if (d.getKey().equalsIgnoreCase(moved.getKey())) {
+                    given = d.getValue();
+                }
+            }
+            if (given != null && !given.equals(moved.getValue())) {
+                throw invalid(URL, c.url(), "gives " + moved.getKey() + " and so does " + (moved.getKey().equals("password")
+                        && c.password() != null ? full(PASSWORD) : full(DRIVER_PREFIX + moved.getKey()))
+                        + ", with a different value; give it once");
+            }
+        }
     }
 
     /** Every check on values and their combinations. Extension-specific checks run in the DataSource. */
@@ -73,6 +158,20 @@ public final class ConfigKeys {
         if (!c.url().startsWith("jdbc:")) {
             throw invalid(URL, c.url(), "must be a JDBC URL starting with jdbc:, e.g. jdbc:mysql://127.0.0.1:3306/test");
         }
+        if (c.url().chars().anyMatch(ch -> Character.isWhitespace(ch) || Character.isISOControl(ch))) {
+            // not shown: where a blank cuts a password, masking could not tell where it ends
+            throw new TwPoolConfigException(full(URL), full(URL) + ": must not contain blanks or control characters "
+                    + "(write a space inside a value as %20); the URL is not shown, it may hold a password");
+        }
+        checkUrlCredentials(c);
+        if (c.probeEnabled()) {
+            try {
+                io.github.twpool.internal.probe.Endpoint.checkUrl(c.url());
+            } catch (IllegalArgumentException e) {
+                throw invalid(URL, c.url(), Secrets.maskUrl(e.getMessage()) + "; or set " + full(PROBE_ENABLED) + "=false");
+            }
+        }
+        checkDurations(c);
         if (c.name() == null || !NAME_PATTERN.matcher(c.name()).matches()) {
             throw invalid(NAME, c.name(), "must be 1 to 64 letters, digits, '.', '_' or '-' (it names threads and metric tags)");
         }
@@ -140,6 +239,12 @@ public final class ConfigKeys {
         }
         if (c.probeProcRoot() == null || !c.probeProcRoot().startsWith("/")) {
             throw invalid(PROBE_PROC_ROOT, c.probeProcRoot(), "must be an absolute path such as /proc (or /host/proc in a container)");
+        }
+        try {
+            java.nio.file.Path.of(c.probeProcRoot());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw invalid(PROBE_PROC_ROOT, c.probeProcRoot(), "is not a path this file system can take (" + e.getReason()
+                    + "); must be an absolute path such as /proc (or /host/proc in a container)");
         }
         if (c.churnWarnInterval().compareTo(c.probeInterval()) < 0 || c.churnWarnInterval().compareTo(Duration.ofDays(1)) > 0) {
             throw invalid(CHURN_WARN_INTERVAL, Durations.format(c.churnWarnInterval()),

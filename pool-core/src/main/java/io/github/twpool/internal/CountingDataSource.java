@@ -5,22 +5,32 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
  * The DataSource Hikari opens physical connections through. It counts every connection the pool opens (Hikari's
  * metrics tracker misses the first one) and every failed attempt, on Hikari's own connection-adder thread, so
- * counting costs nothing on a borrower's path. The connections it returns are the driver's, unwrapped.
+ * counting costs nothing on a borrower's path. The connections it returns are the driver's, unwrapped. A failed
+ * attempt's exception is masked ({@link Redaction}) before Hikari logs or rethrows it: drivers and servers echo the
+ * URL, the database name or a property, and these can carry a password.
  */
 public final class CountingDataSource implements DataSource {
 
     private final DataSource driver;
+    private final List<String> secrets;
     private final LongAdder opened = new LongAdder();
     private final LongAdder failed = new LongAdder();
 
     public CountingDataSource(DataSource driver) {
+        this(driver, List.of());
+    }
+
+    /** Counts, and masks {@code secrets} (and URL passwords) in the errors of failed attempts. */
+    public CountingDataSource(DataSource driver, List<String> secrets) {
         this.driver = driver;
+        this.secrets = List.copyOf(secrets);
     }
 
     /** Physical connections opened since the pool started. */
@@ -39,9 +49,12 @@ public final class CountingDataSource implements DataSource {
             Connection c = driver.getConnection();
             opened.increment();
             return c;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
             failed.increment();
-            throw e;
+            throw Redaction.redact(e, secrets);
+        } catch (RuntimeException e) {
+            failed.increment();
+            throw masked(e);
         }
     }
 
@@ -51,10 +64,18 @@ public final class CountingDataSource implements DataSource {
             Connection c = driver.getConnection(username, password);
             opened.increment();
             return c;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
             failed.increment();
-            throw e;
+            throw Redaction.redact(e, secrets);
+        } catch (RuntimeException e) {
+            failed.increment();
+            throw masked(e);
         }
+    }
+
+    private RuntimeException masked(RuntimeException e) {
+        Throwable r = Redaction.redact(e, secrets);
+        return r instanceof RuntimeException re ? re : new IllegalStateException(r);
     }
 
     @Override

@@ -23,7 +23,10 @@ public final class Durations {
         if (s.equals("0")) {
             return Duration.ZERO;
         }
-        if (s.charAt(0) == 'P' || s.charAt(0) == 'p' || s.startsWith("-P")) {
+        if (!isAscii(s)) {
+            return null; // full-width digits and the like: Character.isDigit and Duration.parse would take them
+        }
+        if (s.charAt(0) == 'P' || s.charAt(0) == 'p' || s.startsWith("-P") || s.startsWith("-p")) {
             try {
                 return Duration.parse(s);
             } catch (DateTimeParseException e) {
@@ -31,7 +34,7 @@ public final class Durations {
             }
         }
         int i = 0;
-        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
             i++;
         }
         if (i == 0 || i == s.length() || i > 12) {
@@ -50,16 +53,52 @@ public final class Durations {
         }
     }
 
-    /** Prints a duration in the largest unit that keeps it exact: {@code 30m}, {@code 1500ms}. */
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when the duration is a whole number of milliseconds that fits in a long, as HikariCP takes it. */
+    public static boolean isWholeMillis(Duration d) {
+        return d.getNano() % 1_000_000 == 0 && !tooLargeForMillis(d);
+    }
+
+    /** True when {@link Duration#toMillis()} would overflow. */
+    public static boolean tooLargeForMillis(Duration d) {
+        try {
+            d.toMillis();
+            return false;
+        } catch (ArithmeticException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Prints a duration in the largest unit that keeps it exact: {@code 30m}, {@code 1500ms}, {@code 1ns}; never
+     * rounds a non-zero duration to 0 and never throws, however large.
+     */
     public static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms == 0) {
+        if (d.isZero()) {
             return "0";
         }
-        if (ms % 86_400_000 == 0) return ms / 86_400_000 + "d";
-        if (ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
-        if (ms % 60_000 == 0) return ms / 60_000 + "m";
-        if (ms % 1000 == 0) return ms / 1000 + "s";
-        return ms + "ms";
+        if (d.isNegative()) {
+            return d.toString(); // only in messages refusing it; ISO keeps it exact
+        }
+        long s = d.getSeconds();
+        int n = d.getNano();
+        if (n == 0) {
+            if (s % 86_400 == 0) return s / 86_400 + "d";
+            if (s % 3_600 == 0) return s / 3_600 + "h";
+            if (s % 60 == 0) return s / 60 + "m";
+            return s + "s";
+        }
+        if (n % 1_000_000 == 0 && s < Long.MAX_VALUE / 1_000 - 1) return (s * 1_000 + n / 1_000_000) + "ms";
+        if (n % 1_000 == 0 && s < Long.MAX_VALUE / 1_000_000 - 1) return (s * 1_000_000 + n / 1_000) + "us";
+        if (s < Long.MAX_VALUE / 1_000_000_000 - 1) return (s * 1_000_000_000 + n) + "ns";
+        return d.toString();
     }
 }

@@ -30,9 +30,9 @@ public final class EnvironmentProperties {
         Properties out = new Properties();
         String source = loadClasspath(loader, "twpool.properties", out) ? "twpool.properties"
                 : loadClasspath(loader, "application.properties", out) ? "application.properties" : null;
-        out.keySet().removeIf(k -> !String.valueOf(k).startsWith(TwPoolConfig.PREFIX));
+        out.keySet().removeIf(k -> !meantForTwpool(String.valueOf(k)));
         for (String name : system.stringPropertyNames()) {
-            if (name.startsWith(TwPoolConfig.PREFIX)) {
+            if (meantForTwpool(name)) {
                 out.setProperty(name, system.getProperty(name));
             }
         }
@@ -55,6 +55,15 @@ public final class EnvironmentProperties {
         });
         LOG.debug("twpool properties read from {}, system properties and environment", source == null ? "no file" : source);
         return out;
+    }
+
+    /**
+     * {@code twpool.*}, and near misses such as {@code TwPool.pool-size}: they are passed on so that the parser
+     * refuses them with a "did you mean" instead of their being dropped here without a word.
+     */
+    private static boolean meantForTwpool(String name) {
+        String stripped = name.strip();
+        return stripped.regionMatches(true, 0, TwPoolConfig.PREFIX, 0, TwPoolConfig.PREFIX.length());
     }
 
     /** {@code TWPOOL_POOL_SIZE} for {@code pool-size}, {@code TWPOOL_PROBE_INTERVAL} for {@code probe.interval}. */

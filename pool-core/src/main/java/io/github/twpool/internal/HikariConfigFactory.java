@@ -71,7 +71,11 @@ public final class HikariConfigFactory {
         }
     }
 
-    /** The driver-backed DataSource Hikari itself would build from a jdbcUrl, wrapped to count connections. */
+    /**
+     * The driver-backed DataSource Hikari itself would build from a jdbcUrl, wrapped to count connections. The
+     * credentials of the URL move into driver properties first (HikariCP logs the URL at DEBUG), and every error of
+     * opening a connection is masked before Hikari logs or rethrows it.
+     */
     public static CountingDataSource connections(TwPoolConfig config, Properties driverProperties) {
         String driverClass = null;
         for (var e : config.hikariProperties().entrySet()) {
@@ -79,15 +83,20 @@ public final class HikariConfigFactory {
                 driverClass = e.getValue().trim();
             }
         }
+        UrlCredentials.Split split = UrlCredentials.split(config.url());
+        Properties properties = new Properties();
+        properties.putAll(driverProperties);
+        properties.putAll(split.properties());
         try {
-            return new CountingDataSource(new DriverDataSource(config.url(), driverClass, driverProperties,
-                    config.username(), config.password()));
+            return new CountingDataSource(new DriverDataSource(split.url(), driverClass, properties,
+                    config.username(), config.password()), Secrets.known(config));
         } catch (RuntimeException e) {
             String key = driverClass == null ? "twpool.url" : "twpool.hikari.driverClassName";
             String value = driverClass == null ? Secrets.maskUrl(config.url()) : driverClass;
             throw new io.github.twpool.TwPoolConfigException(key, key + "=" + value
                     + ": no JDBC driver on the classpath accepts it; add the driver to the application"
-                    + " (for MySQL: com.mysql:mysql-connector-j, or io.github.twpool:pool-mysql which brings it)");
+                    + " (for MySQL: com.mysql:mysql-connector-j, or io.github.twpool:pool-mysql which brings it)",
+                    Redaction.redact(e, Secrets.known(config)));
         }
     }
 }

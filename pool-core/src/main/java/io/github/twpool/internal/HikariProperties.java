@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import io.github.twpool.TwPoolConfigException;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -101,29 +102,82 @@ final class HikariProperties {
         }
         Type type = PASS_THROUGH.get(name);
         if (type == null) {
-            throw new TwPoolConfigException(key, key + "=" + Secrets.displayValue(key, value)
-                    + ": unknown Hikari property" + Suggestions.didYouMean(name, PASS_THROUGH.keySet())
+            // the value is not shown: twpool cannot know whether an unknown key holds a secret
+            throw new TwPoolConfigException(key, key + ": unknown Hikari property (its value is not shown)"
+                    + Suggestions.didYouMean(name, PASS_THROUGH.keySet())
                     + " (allowed: " + String.join(", ", PASS_THROUGH.keySet()) + ")");
         }
         String v = value.trim();
         switch (type) {
             case BOOLEAN -> {
                 if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-                    throw TwPoolConfigException.invalid(key, value, "must be true or false");
+                    throw invalid(key, value, "must be true or false");
                 }
             }
             case LONG_MILLIS -> {
                 if (millisOrNull(v) == null) {
-                    throw TwPoolConfigException.invalid(key, value, "must be milliseconds (e.g. 1, -1) or " + Durations.ALLOWED);
+                    throw invalid(key, value, "must be milliseconds (e.g. 1, -1) or " + Durations.ALLOWED);
                 }
             }
-            case STRING -> {
-                if (name.equalsIgnoreCase("transactionIsolation") && !v.toUpperCase(Locale.ROOT).startsWith("TRANSACTION_")) {
-                    throw TwPoolConfigException.invalid(key, value,
-                            "must be a java.sql.Connection constant such as TRANSACTION_READ_COMMITTED");
-                }
+            case STRING -> checkString(key, name, v);
+        }
+    }
+
+    /** HikariCP's names for isolation levels (java.sql.Connection's constants and a few vendors'). */
+    static final List<String> ISOLATION_LEVELS = List.of("TRANSACTION_NONE", "TRANSACTION_READ_UNCOMMITTED",
+            "TRANSACTION_READ_COMMITTED", "TRANSACTION_REPEATABLE_READ", "TRANSACTION_SERIALIZABLE",
+            "TRANSACTION_CURSOR_STABILITY", "TRANSACTION_LAST_COMMITTED", "TRANSACTION_SQL_SERVER_SNAPSHOT_ISOLATION_LEVEL");
+
+    private static void checkString(String key, String name, String v) {
+        if (name.equalsIgnoreCase("transactionIsolation") && !ISOLATION_LEVELS.contains(v.toUpperCase(Locale.ROOT))) {
+            throw invalid(key, v, "must be a java.sql.Connection constant: " + String.join(", ", ISOLATION_LEVELS.subList(0, 5))
+                    + " (HikariCP also knows " + String.join(", ", ISOLATION_LEVELS.subList(5, ISOLATION_LEVELS.size())) + ")");
+        }
+        if (name.equalsIgnoreCase("driverClassName")) {
+            checkClass(key, v, java.sql.Driver.class, "a JDBC driver (java.sql.Driver)",
+                    "; usually it is not needed: leave it unset and the driver is found from twpool.url");
+        }
+        if (name.equalsIgnoreCase("exceptionOverrideClassName")) {
+            checkClass(key, v, com.zaxxer.hikari.SQLExceptionOverride.class,
+                    "an implementation of com.zaxxer.hikari.SQLExceptionOverride with a public no-argument constructor", "");
+        }
+    }
+
+    /** The class must load (as HikariCP loads it: context class loader, then HikariCP's) and be of the right kind. */
+    private static void checkClass(String key, String className, Class<?> kind, String what, String hint) {
+        Class<?> c = load(className);
+        if (c == null) {
+            throw invalid(key, className, "no such class on the classpath; must name " + what + hint);
+        }
+        if (!kind.isAssignableFrom(c)) {
+            throw invalid(key, className, "is not " + what + hint);
+        }
+        if (kind == com.zaxxer.hikari.SQLExceptionOverride.class) {
+            try {
+                c.getConstructor();
+            } catch (NoSuchMethodException e) {
+                throw invalid(key, className, "has no public no-argument constructor; must name " + what);
             }
         }
+    }
+
+    private static Class<?> load(String className) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        for (ClassLoader loader : new ClassLoader[] {context, HikariConfig.class.getClassLoader(), HikariProperties.class.getClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                return Class.forName(className, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                // try the next loader
+            }
+        }
+        return null;
+    }
+
+    private static TwPoolConfigException invalid(String key, String value, String allowed) {
+        return TwPoolConfigException.invalid(key, Secrets.displayValue(key, value), allowed);
     }
 
     private static long millis(String value) {
@@ -131,11 +185,10 @@ final class HikariProperties {
     }
 
     private static Long millisOrNull(String v) {
-        try {
+        if (v.matches("-?[0-9]{1,18}")) {
             return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            Duration d = Durations.parse(v);
-            return d == null ? null : d.toMillis();
         }
+        Duration d = Durations.parse(v);
+        return d == null || !Durations.isWholeMillis(d) ? null : d.toMillis();
     }
 }

@@ -7,9 +7,12 @@ import io.github.twpool.spi.TwPoolExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /** Turns {@code twpool.*} strings into a {@link TwPoolConfig.Builder}, with an error naming key and value for each bad one. */
 public final class PropertiesParser {
@@ -21,13 +24,50 @@ public final class PropertiesParser {
         TwPoolConfig.Builder b = TwPoolConfig.builder();
         // Sorted, so the first error reported does not depend on hash order.
         Map<String, String> entries = new TreeMap<>();
-        for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith(TwPoolConfig.PREFIX)) {
-                entries.put(name.substring(TwPoolConfig.PREFIX.length()), properties.getProperty(name));
+        Map<String, String> byLowerCase = new TreeMap<>();
+        for (String name : new TreeSet<>(properties.stringPropertyNames())) {
+            if (!name.startsWith(TwPoolConfig.PREFIX)) {
+                refuseNearMiss(name);
+                continue;
             }
+            String key = name.substring(TwPoolConfig.PREFIX.length());
+            if (!key.equals(key.strip())) {
+                refuseNearMiss(name);
+            }
+            String other = byLowerCase.putIfAbsent(key.toLowerCase(Locale.ROOT), key);
+            if (other != null) {
+                // twpool.Pool-Size and twpool.pool-size: which one wins would depend on sort order
+                throw new TwPoolConfigException(ConfigKeys.full(key), ConfigKeys.full(other) + " and " + ConfigKeys.full(key)
+                        + " differ only in case: twpool cannot tell which one is meant; keep one of them");
+            }
+            entries.put(key, properties.getProperty(name));
         }
         entries.forEach((key, value) -> apply(b, key, value));
         return b;
+    }
+
+    /**
+     * {@code TwPool.pool-size}, {@code " twpool.pool-size"}: meant for twpool but never read as written. Refused, so a
+     * setting is not silently lost; the value is not shown (the key may be a password's).
+     */
+    private static void refuseNearMiss(String name) {
+        String stripped = name.strip();
+        if (!stripped.regionMatches(true, 0, TwPoolConfig.PREFIX, 0, TwPoolConfig.PREFIX.length())) {
+            return;
+        }
+        String key = stripped.substring(TwPoolConfig.PREFIX.length());
+        String meant = Suggestions.closest(key, candidates());
+        String suggestion = ConfigKeys.full(meant != null ? meant : key);
+        throw new TwPoolConfigException(name, "'" + name + "' is not read: twpool's keys start with lower-case '"
+                + TwPoolConfig.PREFIX + "' and have no surrounding spaces; did you mean " + suggestion + "?");
+    }
+
+    private static List<String> candidates() {
+        List<String> candidates = new ArrayList<>(ConfigKeys.ALL);
+        for (TwPoolExtension e : Extensions.discovered()) {
+            e.propertyKeys().forEach(k -> candidates.add(e.name() + "." + k));
+        }
+        return candidates;
     }
 
     private static void apply(TwPoolConfig.Builder b, String key, String raw) {
@@ -70,26 +110,26 @@ public final class PropertiesParser {
             return;
         }
         for (TwPoolExtension e : Extensions.discovered()) {
-            if (key.startsWith(e.name() + ".")) {
+            if (key.startsWith(e.name() + ".") && e.propertyKeys().contains(key.substring(e.name().length() + 1))) {
                 b.extensionProperty(key, raw);
                 return;
             }
         }
-        List<String> candidates = new ArrayList<>(ConfigKeys.ALL);
-        for (TwPoolExtension e : Extensions.discovered()) {
-            e.propertyKeys().forEach(k -> candidates.add(e.name() + "." + k));
-        }
+        throw unknown(key);
+    }
+
+    /** Never shows the value: an unknown key may be a misspelt password, or one twpool does not know is secret. */
+    static TwPoolConfigException unknown(String key) {
+        List<String> candidates = candidates();
         String full = ConfigKeys.full(key);
         String hint = Suggestions.didYouMean(key, candidates);
         String namespace = key.contains(".") ? key.substring(0, key.indexOf('.')) : null;
-        String extensionHint = namespace != null && hint.isEmpty()
+        boolean extensionPresent = namespace != null
+                && Extensions.discovered().stream().anyMatch(e -> e.name().equals(namespace));
+        String extensionHint = namespace != null && hint.isEmpty() && !extensionPresent
                 ? " (if twpool." + namespace + ".* belongs to an extension such as pool-" + namespace + ", put that module on the classpath)"
                 : "";
-        // A misspelt "pasword" still carries a password: judge the value by what the key was meant to be.
-        String meant = Suggestions.closest(key, candidates);
-        String shown = Secrets.isSecretKey(key) || (meant != null && Secrets.isSecretKey(meant)) ? Secrets.MASK
-                : Secrets.displayValue(full, raw);
-        throw new TwPoolConfigException(full, full + "=" + shown + ": unknown property"
+        return new TwPoolConfigException(full, full + ": unknown property (its value is not shown)"
                 + (hint.isEmpty() ? "" : hint.replace("did you mean ", "did you mean twpool.")) + extensionHint
                 + "; see the property table in the README");
     }
@@ -101,24 +141,26 @@ public final class PropertiesParser {
         return value;
     }
 
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,10}");
+    private static final Pattern DECIMAL = Pattern.compile("-?([0-9]{1,15}(\\.[0-9]{0,15})?|\\.[0-9]{1,15})");
+
+    /** ASCII digits only: Integer.parseInt would take full-width and other Unicode digits. */
     private static int integer(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw ConfigKeys.invalid(key, value, "must be a whole number");
+        if (INTEGER.matcher(value).matches()) {
+            long n = Long.parseLong(value);
+            if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
+                return (int) n;
+            }
         }
+        throw ConfigKeys.invalid(key, value, "must be a whole number written in ASCII digits");
     }
 
+    /** Plain decimals only: Double.parseDouble would take 0x1p3, 1e400, Infinity and full-width digits. */
     private static double number(String key, String value) {
-        try {
-            double d = Double.parseDouble(value);
-            if (Double.isFinite(d)) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
+        if (DECIMAL.matcher(value).matches()) {
+            return Double.parseDouble(value);
         }
-        throw ConfigKeys.invalid(key, value, "must be a number");
+        throw ConfigKeys.invalid(key, value, "must be a number written in ASCII digits, such as 2 or 0.25");
     }
 
     private static boolean bool(String key, String value) {
@@ -134,14 +176,12 @@ public final class PropertiesParser {
     private static Duration duration(String key, String value) {
         Duration d = Durations.parse(value);
         if (d == null) {
-            boolean bare = !value.isEmpty() && value.chars().allMatch(Character::isDigit);
+            boolean bare = !value.isEmpty() && value.chars().allMatch(ch -> ch >= '0' && ch <= '9');
             throw ConfigKeys.invalid(key, value, "must be " + Durations.ALLOWED
                     + (bare ? "; a bare number is ambiguous (seconds in SQLAlchemy, milliseconds in HikariCP): write "
                     + value + "s or " + value + "ms" : ""));
         }
-        if (d.isNegative()) {
-            throw ConfigKeys.invalid(key, value, "must not be negative");
-        }
+        ConfigKeys.checkDuration(key, d, value);
         return d;
     }
 }

@@ -1,39 +1,218 @@
 package io.github.twpool.internal;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Masks secrets in JDBC URLs and property maps before anything is logged or printed. */
+/**
+ * Masks secrets before anything is logged, printed or thrown: passwords in JDBC URLs (every spelling a driver
+ * accepts), values of secret-looking keys, and the known secrets of a pool wherever a driver or server echoes them.
+ */
 public final class Secrets {
 
     public static final String MASK = "****";
 
-    // user:password@ in the authority; any query/semicolon parameter whose name mentions a password or secret.
-    private static final Pattern USERINFO = Pattern.compile("(//[^/?;@:]*):([^/?;@]*)@");
-    private static final Pattern PARAM = Pattern.compile(
-            "(?i)([?&;(,]\\s*[a-z0-9_.\\-]*(?:password|passwd|pwd|secret|token)[a-z0-9_.\\-]*\\s*=)([^&;),]*)");
+    /** Secrets shorter than this are not replaced literally in free text: every "ab" in a message would vanish. */
+    static final int MIN_LITERAL = 3;
+
+    // key=value after ?, &, ; or a blank (query forms and free text): the value runs to the next & or ; or blank.
+    private static final Pattern QUERY_PAIR = Pattern.compile(
+            "(^|[?&;\\s])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^&;\\s]*)");
+    // key=value inside (host=h,password=PW) and address=(host=h)(password=PW): the value runs to the next , or ).
+    private static final Pattern PAREN_PAIR = Pattern.compile(
+            "([(,])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^,)]*)");
+    // Whole-word tokens that are secret on their own ("user-pass", "db_pw"); longer words are found as substrings.
+    private static final Set<String> SECRET_TOKENS = Set.of("pass", "pw", "pwd", "pword");
+    private static final String[] SECRET_WORDS = {"password", "passwd", "passphrase", "pwd", "secret", "token",
+            "credential", "apikey", "privatekey", "accesskey"};
 
     private Secrets() {
     }
 
-    /** The URL with every password it carries replaced by {@value #MASK}. Null stays null. */
+    /** The URL (or any text holding URLs) with every password it carries replaced by {@value #MASK}. Null stays null. */
     public static String maskUrl(String url) {
         if (url == null) {
             return null;
         }
-        String masked = USERINFO.matcher(url).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
-        return PARAM.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + MASK));
+        return maskPairs(PAREN_PAIR, maskPairs(QUERY_PAIR, maskUserinfo(url)));
     }
 
-    /** True for property names whose values must never be printed. */
+    private static String maskPairs(Pattern pairs, String text) {
+        Matcher m = pairs.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) {
+            String value = m.group(5);
+            boolean secret = !value.isEmpty() && !value.equals(MASK) && isSecretKey(decode(m.group(3)));
+            m.appendReplacement(out, Matcher.quoteReplacement(
+                    m.group(1) + m.group(2) + m.group(3) + m.group(4) + (secret ? MASK : value)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * The text with every URL password masked and every one of {@code secrets} (as given and URL-encoded) replaced by
+     * {@value #MASK}: for messages of drivers and servers that echo what they were given.
+     */
+    public static String maskText(String text, Collection<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        String masked = text;
+        for (String s : secrets) {
+            if (s != null && s.length() >= MIN_LITERAL) {
+                masked = masked.replace(s, MASK);
+                if (masked.indexOf('%') >= 0 || masked.indexOf('+') >= 0) {
+                    masked = encodedForms(s).matcher(masked).replaceAll(MASK);
+                }
+            }
+        }
+        return maskUrl(masked);
+    }
+
+    /** The secret with any of its characters percent-encoded (either hex case) or, for a space, written '+'. */
+    private static Pattern encodedForms(String secret) {
+        StringBuilder re = new StringBuilder();
+        secret.codePoints().forEach(cp -> {
+            String ch = new String(Character.toChars(cp));
+            re.append("(?:").append(Pattern.quote(ch));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : ch.getBytes(StandardCharsets.UTF_8)) {
+                String h = String.format("%02X", b & 0xff);
+                hex.append('%').append('[').append(h.charAt(0)).append(Character.toLowerCase(h.charAt(0))).append(']')
+                        .append('[').append(h.charAt(1)).append(Character.toLowerCase(h.charAt(1))).append(']');
+            }
+            re.append('|').append(hex);
+            if (cp == ' ') {
+                re.append("|\\+");
+            }
+            re.append(')');
+        });
+        return Pattern.compile(re.toString());
+    }
+
+    /** {@code //user:password@host} in every host of the text, the password masked. */
+    private static String maskUserinfo(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (true) {
+            int slashes = text.indexOf("//", i);
+            if (slashes < 0) {
+                out.append(text, i, text.length());
+                return out.toString();
+            }
+            int start = slashes + 2;
+            int end = start;
+            while (end < text.length() && "/?#\r\n\t '\"".indexOf(text.charAt(end)) < 0) {
+                end++;
+            }
+            out.append(text, i, start);
+            out.append(maskAuthority(text.substring(start, end)));
+            i = end;
+        }
+    }
+
+    private static String maskAuthority(String authority) {
+        java.util.List<String> hosts = new ArrayList<>();
+        for (String host : splitTopLevel(authority, ',')) {
+            int at = host.lastIndexOf('@');
+            int colon = host.indexOf(':');
+            boolean userinfo = at > 0 && colon >= 0 && colon < at && host.indexOf('(') < 0 && host.indexOf(';') < 0;
+            hosts.add(userinfo ? host.substring(0, colon + 1) + MASK + host.substring(at) : host);
+        }
+        return String.join(",", hosts);
+    }
+
+    /** Parts of {@code s} split at {@code sep} outside parentheses and brackets; never drops empty parts. */
+    static java.util.List<String> splitTopLevel(String s, char sep) {
+        java.util.List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(' || c == '[') depth++;
+            if ((c == ')' || c == ']') && depth > 0) depth--;
+            if (c == sep && depth == 0) {
+                parts.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(s.substring(start));
+        return parts;
+    }
+
+    /** URL-decodes as JDBC drivers do; text that is not valid percent-encoding stays as it is. */
+    static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /**
+     * True for property names whose values must never be printed: any name mentioning a password, secret, token,
+     * credential or key material, and short forms such as {@code pass}, {@code pw}, {@code user-pass}.
+     */
     public static boolean isSecretKey(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("passwd") || k.contains("pwd") || k.contains("secret")
-                || k.contains("token") || k.contains("credential");
+        if (key == null) {
+            return false;
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        String joined = lower.replaceAll("[^a-z0-9]", "");
+        for (String word : SECRET_WORDS) {
+            if (joined.contains(word)) {
+                return true;
+            }
+        }
+        // camelCase and separators split into tokens: userPass, user-pass, db_pw
+        for (String token : key.split("[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")) {
+            if (SECRET_TOKENS.contains(token.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** The value as it may be shown for that key. */
+    /**
+     * Every secret a pool was given: the password, those its URL carries, values of secret-looking driver and
+     * extension properties. What {@link #maskText} replaces in the messages of drivers and servers.
+     */
+    public static java.util.List<String> known(io.github.twpool.TwPoolConfig config) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        if (config.password() != null && !config.password().isEmpty()) {
+            out.add(config.password());
+        }
+        try {
+            out.addAll(UrlCredentials.split(config.url()).properties().values());
+        } catch (IllegalArgumentException e) {
+            // conflicting values: validation refuses the URL; nothing more to learn here
+        }
+        config.driverProperties().forEach((k, v) -> { if (isSecretKey(k)) out.add(v); });
+        config.extensionProperties().forEach((k, v) -> { if (isSecretKey(k)) out.add(v); });
+        config.hikariProperties().forEach((k, v) -> { if (isSecretKey(k)) out.add(v); });
+        out.removeIf(String::isEmpty);
+        return java.util.List.copyOf(out);
+    }
+
+    /** True for property names that hold a URL ({@code url}, {@code jdbcUrl}, {@code URL}, {@code jdbc-url}). */
+    public static boolean isUrlKey(String key) {
+        if (key == null) {
+            return false;
+        }
+        String lower = key.toLowerCase(Locale.ROOT);
+        return lower.endsWith("url") || lower.endsWith("uri");
+    }
+
+    /** The value as it may be shown for that key: masked for secret keys, URL passwords masked everywhere else. */
     public static String displayValue(String key, Object value) {
         if (value == null) {
             return "null";
@@ -41,6 +220,6 @@ public final class Secrets {
         if (isSecretKey(key)) {
             return MASK;
         }
-        return key.endsWith("url") ? maskUrl(String.valueOf(value)) : String.valueOf(value);
+        return maskUrl(String.valueOf(value));
     }
 }

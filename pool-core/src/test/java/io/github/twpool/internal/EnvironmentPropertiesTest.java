@@ -51,6 +51,21 @@ class EnvironmentPropertiesTest {
         assertThat(p.getProperty("spring.x")).isNull();
     }
 
+    /** Issue 13, finding 18: a key meant for twpool but misspelt in case is refused, not dropped on the way. */
+    @Test
+    void nearMissesReachTheParserAndAreRefused() throws Exception {
+        ClassLoader loader = loaderWith("twpool.properties", "twpool.url=jdbc:mysql://file/db\nTwPool.pool-size=3\n");
+        Properties p = EnvironmentProperties.load(loader, new Properties(), Map.of());
+        assertThat(p.getProperty("TwPool.pool-size")).isEqualTo("3");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.github.twpool.TwPoolConfig.fromProperties(p))
+                .isInstanceOf(io.github.twpool.TwPoolConfigException.class)
+                .hasMessageContaining("did you mean twpool.pool-size?");
+        Properties system = new Properties();
+        system.setProperty("TWPOOL.recycle", "1h");
+        assertThat(EnvironmentProperties.load(loaderWith("twpool.properties", ""), system, Map.of()).stringPropertyNames())
+                .containsExactly("TWPOOL.recycle");
+    }
+
     @Test
     void envNamesFollowTheKeys() {
         assertThat(EnvironmentProperties.envName("pool-size")).isEqualTo("TWPOOL_POOL_SIZE");

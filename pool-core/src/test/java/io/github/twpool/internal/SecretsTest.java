@@ -1,12 +1,17 @@
 package io.github.twpool.internal;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SecretsTest {
+
+    private static final String PW = "Zq9-Pw-S3cret";
 
     @Test
     void masksPasswordsInEveryUrlForm() {
@@ -17,6 +22,81 @@ class SecretsTest {
                 .doesNotContain("x1").doesNotContain("y2");
         assertThat(Secrets.maskUrl("jdbc:mysql://(host=h,port=3306,password=pw1)/db")).doesNotContain("pw1");
         assertThat(Secrets.maskUrl("jdbc:mysql://h:3306/db")).isEqualTo("jdbc:mysql://h:3306/db");
+    }
+
+    /** Issue 13, finding 11: every spelling of a password a driver reads, and some it does not. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "jdbc:mysql://u:" + PW + "@h/db",
+            "jdbc:mysql://u:" + PW + "@h:3306,u:" + PW + "@h2:3307/db",
+            "jdbc:mysql://u:p@" + PW + "@h/db",
+            "jdbc:mysql://:" + PW + "@h/db",
+            "jdbc:mysql://(host=h,port=3306,user=u,password=" + PW + ")/db",
+            "jdbc:mysql://(host=h,password=" + PW + ",port=3306)/db",
+            "jdbc:mysql://(host=h,port=3306,password=" + PW + "/db",
+            "jdbc:mysql://address=(host=h)(port=3306)(user=u)(password=" + PW + ")/db",
+            "jdbc:mysql://address=(host=h)(Password=" + PW + ")(port=3306)/db",
+            "jdbc:mysql://h/db?user=u&password1=" + PW,
+            "jdbc:mysql://h/db?user=u&password2=" + PW + "&password3=" + PW,
+            "jdbc:mysql://h/db;password=" + PW,
+            "jdbc:mysql://h/db;user=u;password=" + PW + ";x=1",
+            "jdbc:sqlserver://h:1433;databaseName=db;password=" + PW,
+            "jdbc:mysql://h/db?PASSWORD=" + PW,
+            "jdbc:mysql://h/db?PassWord=" + PW + "&x=1",
+            "jdbc:mysql://h/db?pass%77ord=" + PW,
+            "jdbc:mysql://h/db?%70%61%73%73%77%6f%72%64=" + PW,
+            "jdbc:mysql://h/db?sslKeyPassword=" + PW,
+            "jdbc:mysql://h/db?pwd=" + PW,
+            "jdbc:mysql://h/db?user-pass=" + PW,
+            "jdbc:mysql://h/db?pw=" + PW,
+            "jdbc:mysql://h/db?accessToken=" + PW,
+            "jdbc:postgresql://h/db?user=u&password=" + PW,
+            "Unknown database 'db;password=" + PW + "'",
+            "jdbc:mysql://h/db?password=a,b'c(" + PW + ")&x=1",
+            "jdbc:mysql://(host=h,password=a'b&c;" + PW + ")/db",
+            "jdbc:mysql://address=(host=h)(password=a&b;c " + PW + ")/db",
+            "Communications link failure: java.net.UnknownHostException: (host=127.0.0.1,port=3306,user=u,password=" + PW + ": Name or service not known",
+    })
+    void everyPasswordFormIsMasked(String url) {
+        assertThat(Secrets.maskUrl(url)).doesNotContain(PW).contains(Secrets.MASK);
+    }
+
+    @Test
+    void urlEncodedPasswordsAreMaskedAsValues() {
+        assertThat(Secrets.maskUrl("jdbc:mysql://h/db?password=Zq9%2DPw%2DS3cret&x=1"))
+                .isEqualTo("jdbc:mysql://h/db?password=****&x=1");
+        assertThat(Secrets.maskText("echo Zq9%2DPw%2DS3cret and Zq9-Pw-S3cret", List.of(PW)))
+                .isEqualTo("echo **** and ****");
+    }
+
+    @Test
+    void nonSecretParametersStay() {
+        String url = "jdbc:mysql://h:3306/passwords?user=u&passive=true&sslMode=REQUIRED&keepalive=1";
+        assertThat(Secrets.maskUrl(url)).isEqualTo(url);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"password", "twpool.password", "twpool.mysql.password", "pass", "pw", "pwd", "user-pass",
+            "userPass", "db_pw", "secret", "clientSecret", "token", "authToken", "credential", "credentials",
+            "trustCertificateKeyStorePassword", "password1", "passwd", "passphrase", "api-key", "PASSWORD", "Pass"})
+    void secretKeys(String key) {
+        assertThat(Secrets.isSecretKey(key)).isTrue();
+        assertThat(Secrets.displayValue(key, PW)).isEqualTo(Secrets.MASK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"twpool.url", "pool-size", "keepalive", "passive", "bypass", "username", "sslMode",
+            "probe.proc-root", "connectionInitSql", "compass", "pinGlobalTxToPhysicalConnection"})
+    void ordinaryKeys(String key) {
+        assertThat(Secrets.isSecretKey(key)).isFalse();
+    }
+
+    /** Finding 12: a URL's password is masked under any key, whatever its case. */
+    @ParameterizedTest
+    @ValueSource(strings = {"twpool.url", "twpool.URL", "twpool.jdbcUrl", "twpool.hikari.jdbcUrl", "twpool.jdbc-url", "anything"})
+    void urlValuesAreMaskedUnderAnyKey(String key) {
+        assertThat(Secrets.displayValue(key, "jdbc:mysql://u:" + PW + "@h/db")).isEqualTo("jdbc:mysql://u:****@h/db");
+        assertThat(Secrets.displayValue(key, "jdbc:mysql://h/db?Password=" + PW)).doesNotContain(PW);
     }
 
     @Test
@@ -32,5 +112,19 @@ class SecretsTest {
         assertThat(Durations.parse("")).isNull();
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
         assertThat(Durations.format(Duration.ofMinutes(120))).isEqualTo("2h");
+    }
+
+    /** Finding 18: full-width digits are not digits here; finding 17/18: printing never rounds to 0 nor throws. */
+    @Test
+    void durationsAreAsciiAndPrintExactly() {
+        assertThat(Durations.parse("３０s")).isNull();
+        assertThat(Durations.parse("PT３０S")).isNull();
+        assertThat(Durations.format(Duration.ofNanos(1))).isEqualTo("1ns");
+        assertThat(Durations.format(Duration.ofNanos(1500))).isEqualTo("1500ns");
+        assertThat(Durations.format(Duration.ofNanos(2000))).isEqualTo("2us");
+        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        assertThat(Durations.format(Duration.ofDays(999_999_999_999L))).isEqualTo("999999999999d");
+        assertThat(Durations.format(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))).isNotEmpty();
+        assertThat(Durations.format(Duration.ofSeconds(-5))).isEqualTo("PT-5S");
     }
 }

@@ -124,6 +124,35 @@ class SecretsLifecycleIntegrationTest {
                 } catch (Exception e) {
                     seen.add(trace(e));
                 }
+                // issue 13: unknown keys holding the password, and URL forms whose password HikariCP's DEBUG line
+                // printed or the server echoed
+                for (String key : List.of("twpool.mysql.password", "twpool.pass", "twpool.URL", "TwPool.password")) {
+                    Properties unknown = new Properties();
+                    unknown.putAll(p);
+                    unknown.setProperty(key, key.equals("twpool.URL") ? url : SECRET);
+                    try {
+                        TwPoolConfig.fromProperties(unknown);
+                    } catch (Exception e) {
+                        seen.add(trace(e));
+                    }
+                }
+                String hostPort = db.host() + ":" + db.port();
+                for (String form : List.of("jdbc:mysql://" + USER + ":" + SECRET + "@" + hostPort + "/test",
+                        "jdbc:mysql://(host=" + db.host() + ",port=" + db.port() + ",user=" + USER + ",password=" + SECRET + ")/test",
+                        "jdbc:mysql://" + hostPort + "/test;password=" + SECRET + "?user=" + USER)) {
+                    Properties other = new Properties();
+                    other.putAll(p);
+                    other.remove("twpool.password");
+                    other.remove("twpool.username");
+                    other.setProperty("twpool.url", form);
+                    other.setProperty("twpool.name", "url-form");
+                    other.setProperty("twpool.probe.enabled", "false");
+                    try (TwPoolDataSource formed = TwPoolDataSource.fromProperties(other)) {
+                        seen.add(formed.toString());
+                    } catch (Exception e) {
+                        seen.add(trace(e));
+                    }
+                }
                 seen.add(ds.churnReport().toString());
                 seen.add(registry.scrape());
             }

@@ -19,8 +19,6 @@ import java.util.Set;
  */
 public final class Endpoint {
 
-    static final int DEFAULT_MYSQL_PORT = 3306;
-
     private final String display;
     private final int port;
     private final List<InetAddress> addresses;
@@ -73,7 +71,16 @@ public final class Endpoint {
 
     /** {@code host:port} of the URL's first host, without resolving it and without credentials. */
     public static String displayOf(String jdbcUrl) {
-        return parseHosts(jdbcUrl).get(0).display();
+        try {
+            return parse(jdbcUrl).get(0).display();
+        } catch (IllegalArgumentException e) {
+            return "(no host in the URL)"; // only with the probe off: validation refuses such a URL otherwise
+        }
+    }
+
+    /** Checks that the probe can find a host and port in the URL; {@link IllegalArgumentException} saying why not. */
+    public static void checkUrl(String jdbcUrl) {
+        parseHosts(jdbcUrl);
     }
 
     /** Resolves one host and port. */
@@ -82,18 +89,79 @@ public final class Endpoint {
         return new Endpoint(new HostPort(host, port).display(), addresses, port);
     }
 
+    /** A host and port; port 0 when the URL gives none and its scheme has no default twpool knows. */
     record HostPort(String host, int port) {
         String display() {
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+            String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+            return port == 0 ? h : h + ":" + port;
         }
     }
 
-    /** The hosts and ports of a JDBC URL, without resolving; never the credentials. */
+    /**
+     * The port a driver connects to when its URL gives none, by the URL's scheme: MySQL and MariaDB 3306,
+     * PostgreSQL 5432, SQL Server 1433, Oracle 1521, ...; 0 for a scheme twpool does not know.
+     */
+    static int defaultPort(String jdbcUrl) {
+        String lower = jdbcUrl.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("jdbc:")) {
+            return 0;
+        }
+        String rest = lower.substring(5);
+        int end = 0;
+        while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '-')) {
+            end++;
+        }
+        return switch (rest.substring(0, end)) {
+            case "mysql", "mariadb" -> 3306;
+            case "postgresql", "pgsql" -> 5432;
+            case "redshift" -> 5439;
+            case "sqlserver", "jtds" -> 1433;
+            case "oracle" -> 1521;
+            case "db2" -> 50000;
+            case "clickhouse" -> 8123;
+            default -> 0;
+        };
+    }
+
+    /**
+     * The hosts and ports of a JDBC URL, without resolving; never the credentials. Throws
+     * {@link IllegalArgumentException} when a host has no port and the scheme's default is unknown, or the URL
+     * names no host at all.
+     */
     static List<HostPort> parseHosts(String jdbcUrl) {
+        List<HostPort> hosts = parse(jdbcUrl);
+        for (HostPort h : hosts) {
+            if (h.port() == 0) {
+                String scheme = scheme(jdbcUrl);
+                throw new IllegalArgumentException("the probe watches the database's host and port, this URL gives no port for "
+                        + h.host() + " and twpool knows no default port for " + scheme + " URLs: write the port ("
+                        + scheme + "//" + h.host() + ":PORT/...)");
+            }
+        }
+        return hosts;
+    }
+
+    private static String scheme(String jdbcUrl) {
+        int slashes = jdbcUrl.indexOf("//");
+        int at = jdbcUrl.indexOf('@');
+        int end = slashes >= 0 ? slashes : at >= 0 ? at + 1 : Math.min(jdbcUrl.length(), 30);
+        return jdbcUrl.substring(0, end);
+    }
+
+    private static List<HostPort> parse(String jdbcUrl) {
+        int defaultPort = defaultPort(jdbcUrl);
         String s = jdbcUrl;
         int scheme = s.indexOf("://");
         if (scheme < 0) {
-            return List.of(new HostPort("127.0.0.1", DEFAULT_MYSQL_PORT));
+            int at = s.indexOf('@');
+            if (at >= 0 && s.toLowerCase(Locale.ROOT).startsWith("jdbc:oracle:")) {
+                return List.of(oracle(s.substring(at + 1), defaultPort));
+            }
+            if (defaultPort == 0) {
+                throw new IllegalArgumentException("the probe watches the database's host and port, and this URL names "
+                        + "neither (it has no //host part)");
+            }
+            return List.of(new HostPort("127.0.0.1", defaultPort));
         }
         s = s.substring(scheme + 3);
         int end = 0;
@@ -106,21 +174,41 @@ public final class Endpoint {
             end++;
         }
         String authority = s.substring(0, end);
-        int at = authority.lastIndexOf('@');
-        if (at >= 0 && authority.indexOf('(') < 0) {
-            authority = authority.substring(at + 1);
-        }
         List<HostPort> out = new ArrayList<>();
         for (String part : splitHosts(authority)) {
-            HostPort hp = parseHost(part.trim());
+            String p = part.trim();
+            int at = p.lastIndexOf('@');
+            if (at >= 0 && p.indexOf('(') < 0) {
+                p = p.substring(at + 1);
+            }
+            HostPort hp = parseHost(p, defaultPort);
             if (hp != null) {
                 out.add(hp);
             }
         }
         if (out.isEmpty()) {
-            out.add(new HostPort("127.0.0.1", DEFAULT_MYSQL_PORT));
+            out.add(new HostPort("127.0.0.1", defaultPort));
         }
         return out;
+    }
+
+    /** {@code host:port:sid}, {@code //host:port/service}, {@code (DESCRIPTION=(ADDRESS=(HOST=h)(PORT=p))...)}. */
+    private static HostPort oracle(String address, int defaultPort) {
+        String a = address.trim();
+        if (a.startsWith("(")) {
+            String host = attribute(a, "host");
+            String port = attribute(a, "port");
+            return new HostPort(host == null ? "127.0.0.1" : host, port == null ? defaultPort : parsePort(port, defaultPort));
+        }
+        if (a.startsWith("//")) {
+            a = a.substring(2);
+        }
+        int end = 0;
+        while (end < a.length() && "/?".indexOf(a.charAt(end)) < 0) {
+            end++;
+        }
+        String[] parts = a.substring(0, end).split(":");
+        return new HostPort(parts[0], parts.length > 1 ? parsePort(parts[1], defaultPort) : defaultPort);
     }
 
     private static List<String> splitHosts(String authority) {
@@ -140,33 +228,36 @@ public final class Endpoint {
         return parts;
     }
 
-    private static HostPort parseHost(String part) {
+    private static HostPort parseHost(String part, int defaultPort) {
         if (part.isEmpty()) {
             return null;
         }
-        if (part.startsWith("(") || part.startsWith("address=")) {
+        if (part.startsWith("(") || part.toLowerCase(Locale.ROOT).startsWith("address=")) {
             // Connector/J's (host=h,port=p) and address=(host=h)(port=p) forms
             String host = attribute(part, "host");
             String port = attribute(part, "port");
-            return new HostPort(host == null ? "127.0.0.1" : host, port == null ? DEFAULT_MYSQL_PORT : parsePort(port));
+            return new HostPort(host == null ? "127.0.0.1" : host, port == null ? defaultPort : parsePort(port, defaultPort));
         }
         if (part.startsWith("[")) {
             int close = part.indexOf(']');
             String host = part.substring(1, close < 0 ? part.length() : close);
             int port = close >= 0 && close + 1 < part.length() && part.charAt(close + 1) == ':'
-                    ? parsePort(part.substring(close + 2)) : DEFAULT_MYSQL_PORT;
+                    ? parsePort(part.substring(close + 2), defaultPort) : defaultPort;
             return new HostPort(host, port);
         }
         int colon = part.lastIndexOf(':');
         if (colon >= 0 && part.indexOf(':') == colon) {
-            return new HostPort(part.substring(0, colon), parsePort(part.substring(colon + 1)));
+            return new HostPort(part.substring(0, colon), parsePort(part.substring(colon + 1), defaultPort));
         }
-        return new HostPort(part, DEFAULT_MYSQL_PORT);
+        return new HostPort(part, defaultPort);
     }
 
     private static String attribute(String part, String name) {
         String lower = part.toLowerCase(Locale.ROOT);
         int i = lower.indexOf(name + "=");
+        while (i > 0 && Character.isLetterOrDigit(lower.charAt(i - 1))) {
+            i = lower.indexOf(name + "=", i + 1); // "host=" must not match inside "xhost="
+        }
         if (i < 0) {
             return null;
         }
@@ -178,13 +269,15 @@ public final class Endpoint {
         return part.substring(start, end).trim();
     }
 
-    private static int parsePort(String s) {
-        try {
-            int p = Integer.parseInt(s.trim());
-            return p > 0 && p < 65536 ? p : DEFAULT_MYSQL_PORT;
-        } catch (NumberFormatException e) {
-            return DEFAULT_MYSQL_PORT;
+    private static int parsePort(String s, int defaultPort) {
+        String t = s.trim();
+        if (t.matches("[0-9]{1,5}")) {
+            int p = Integer.parseInt(t);
+            if (p > 0 && p < 65536) {
+                return p;
+            }
         }
+        return defaultPort;
     }
 
     /** Each 4-byte word printed as the host-order (little-endian) u32 with %08X, as the kernel does. */

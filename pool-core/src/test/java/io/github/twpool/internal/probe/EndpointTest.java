@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EndpointTest {
 
@@ -21,6 +22,30 @@ class EndpointTest {
                 .containsExactly(new Endpoint.HostPort("h1", 3308));
         assertThat(Endpoint.parseHosts("jdbc:mysql:replication://h1,h2:4000/db")).containsExactly(
                 new Endpoint.HostPort("h1", 3306), new Endpoint.HostPort("h2", 4000));
+    }
+
+    /** Issue 13, finding 22: the default port is the scheme's, not MySQL's for every URL. */
+    @Test
+    void theDefaultPortComesFromTheScheme() {
+        assertThat(Endpoint.parseHosts("jdbc:postgresql://db/app")).containsExactly(new Endpoint.HostPort("db", 5432));
+        assertThat(Endpoint.parseHosts("jdbc:postgresql://db:6432/app")).containsExactly(new Endpoint.HostPort("db", 6432));
+        assertThat(Endpoint.parseHosts("jdbc:postgresql:app")).containsExactly(new Endpoint.HostPort("127.0.0.1", 5432));
+        assertThat(Endpoint.parseHosts("jdbc:mariadb://db/app")).containsExactly(new Endpoint.HostPort("db", 3306));
+        assertThat(Endpoint.parseHosts("jdbc:sqlserver://db;databaseName=x")).containsExactly(new Endpoint.HostPort("db", 1433));
+        assertThat(Endpoint.parseHosts("jdbc:oracle:thin:@db:1522:ORCL")).containsExactly(new Endpoint.HostPort("db", 1522));
+        assertThat(Endpoint.parseHosts("jdbc:oracle:thin:@//db/svc")).containsExactly(new Endpoint.HostPort("db", 1521));
+        assertThat(Endpoint.parseHosts("jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=db)(PORT=1600))(CONNECT_DATA=(SERVICE_NAME=s)))"))
+                .containsExactly(new Endpoint.HostPort("db", 1600));
+        assertThat(Endpoint.parseHosts("jdbc:mysql://(host=h1,user=u)/db")).containsExactly(new Endpoint.HostPort("h1", 3306));
+        assertThat(Endpoint.parseHosts("jdbc:mysql://u:p@h1,u:p@h2:3307/db")).containsExactly(
+                new Endpoint.HostPort("h1", 3306), new Endpoint.HostPort("h2", 3307));
+        assertThat(Endpoint.parseHosts("jdbc:foo://db:7000/x")).containsExactly(new Endpoint.HostPort("db", 7000));
+        assertThatThrownBy(() -> Endpoint.parseHosts("jdbc:foo://db/x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no default port for jdbc:foo: URLs");
+        assertThatThrownBy(() -> Endpoint.parseHosts("jdbc:h2:mem:x")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Endpoint.displayOf("jdbc:foo://db/x")).isEqualTo("db");
+        assertThat(Endpoint.displayOf("jdbc:h2:mem:x")).isEqualTo("(no host in the URL)");
     }
 
     @Test
