@@ -7,6 +7,7 @@ import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EnvironmentProperties;
 import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
+import io.github.twpool.internal.PrePing;
 import io.github.twpool.internal.Secrets;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.internal.churn.PoolMonitor;
@@ -42,6 +43,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final HikariDataSource hikari;
     private final CountingDataSource connections;
     private final ConnectionDecorator decorator;
+    private final PrePing prePing;
     private final PoolMonitor monitor;
     private final PoolContext context;
 
@@ -55,7 +57,9 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
         this.connections = HikariConfigFactory.connections(config,
                 HikariConfigFactory.driverProperties(config, applicable));
-        this.hikari = HikariConfigFactory.start(HikariConfigFactory.create(config, connections), config.prePing());
+        this.hikari = new HikariDataSource(HikariConfigFactory.create(config, connections));
+        this.prePing = config.prePing()
+                ? new PrePing(hikari, hikari.getValidationTimeout(), hikari.getConnectionTimeout()) : null;
         this.context = new Context();
         try {
             for (TwPoolExtension e : applicable) {
@@ -151,6 +155,11 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         return connections.opened();
     }
 
+    /** Physical connections this pool has closed since it started; never decreases. */
+    public long connectionsClosed() {
+        return connections.closed();
+    }
+
     /** Attempts to open a physical connection that failed. */
     public long connectionAttemptsFailed() {
         return connections.failed();
@@ -164,14 +173,14 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         PoolMonitor m = monitor;
         if (m == null) {
             HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-            return PoolMonitor.disabledReport(config, connections.opened(), pool == null ? 0 : pool.getTotalConnections());
+            return PoolMonitor.disabledReport(config, connections.opened(), connections.closed());
         }
         return m.report();
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection c = hikari.getConnection();
+        Connection c = prePing == null ? hikari.getConnection() : prePing.borrow();
         return decorator == null ? c : decorator.decorate(c, context);
     }
 

@@ -10,14 +10,17 @@ import java.util.logging.Logger;
 
 /**
  * The DataSource Hikari opens physical connections through. It counts every connection the pool opens (Hikari's
- * metrics tracker misses the first one) and every failed attempt, on Hikari's own connection-adder thread, so
- * counting costs nothing on a borrower's path. The connections it returns are the driver's, unwrapped.
+ * metrics tracker misses the first one), every failed attempt, and every physical connection closed, on Hikari's
+ * own adder and closer threads, so counting costs nothing on a borrower's path. Closes are counted where they
+ * happen, not derived from "opened minus open now", which goes down while a new connection is on its way into the
+ * pool. The connections it returns are {@link PhysicalConnection}s: the driver's, seen through one thin layer.
  */
 public final class CountingDataSource implements DataSource {
 
     private final DataSource driver;
     private final LongAdder opened = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder closed = new LongAdder();
 
     public CountingDataSource(DataSource driver) {
         this.driver = driver;
@@ -26,6 +29,23 @@ public final class CountingDataSource implements DataSource {
     /** Physical connections opened since the pool started. */
     public long opened() {
         return opened.sum();
+    }
+
+    /** Physical connections closed (or aborted) since the pool started; never decreases. */
+    public long closed() {
+        return closed.sum();
+    }
+
+    void closed(PhysicalConnection connection) {
+        closed.increment();
+    }
+
+    /**
+     * True when the physical connection behind a pooled one passed {@code isValid} at or after {@code nanos}
+     * (Hikari validates a connection idle longer than its alive-bypass window before handing it out).
+     */
+    public static boolean validatedSince(Connection pooled, long nanos) throws SQLException {
+        return pooled.unwrap(PhysicalConnection.class).validatedSince(nanos);
     }
 
     /** Attempts to open a connection that failed. */
@@ -38,7 +58,7 @@ public final class CountingDataSource implements DataSource {
         try {
             Connection c = driver.getConnection();
             opened.increment();
-            return c;
+            return new PhysicalConnection(c, this);
         } catch (SQLException | RuntimeException e) {
             failed.increment();
             throw e;
@@ -50,7 +70,7 @@ public final class CountingDataSource implements DataSource {
         try {
             Connection c = driver.getConnection(username, password);
             opened.increment();
-            return c;
+            return new PhysicalConnection(c, this);
         } catch (SQLException | RuntimeException e) {
             failed.increment();
             throw e;
@@ -97,6 +117,6 @@ public final class CountingDataSource implements DataSource {
 
     @Override
     public String toString() {
-        return "CountingDataSource[opened=" + opened() + ", failed=" + failed() + "]";
+        return "CountingDataSource[opened=" + opened() + ", closed=" + closed() + ", failed=" + failed() + "]";
     }
 }

@@ -147,7 +147,7 @@ public final class PoolMonitor implements AutoCloseable {
         warnings.publish(e.verdicts(), now);
         long opened = connections.opened();
         report = new ChurnReport(Instant.now(), config.name(), endpoint.toString(), "running", sample.census(),
-                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, Math.max(0, opened - total), server,
+                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, connections.closed(), server,
                 e.verdicts(), warnings.written());
     }
 
@@ -167,17 +167,14 @@ public final class PoolMonitor implements AutoCloseable {
     }
 
     private ChurnReport emptyReport(String status, Endpoint ep) {
-        long opened = connections.opened();
-        HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-        int total = pool == null ? 0 : pool.getTotalConnections();
         return new ChurnReport(Instant.now(), config.name(), ep == null ? Endpoint.displayOf(config.url()) : ep.toString(), status, null, -1, null,
-                Double.NaN, ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), server, List.of(), warnings.written());
+                Double.NaN, ChurnRates.UNKNOWN, connections.opened(), connections.closed(), server, List.of(), warnings.written());
     }
 
     /** A report for a pool whose probe is switched off. */
-    public static ChurnReport disabledReport(TwPoolConfig config, long opened, int total) {
+    public static ChurnReport disabledReport(TwPoolConfig config, long opened, long closed) {
         return new ChurnReport(Instant.now(), config.name(), Endpoint.displayOf(config.url()), "disabled", null, -1, null, Double.NaN,
-                ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), null, List.of(), Map.of());
+                ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of());
     }
 
     @Override
