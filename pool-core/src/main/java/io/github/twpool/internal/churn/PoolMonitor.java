@@ -34,12 +34,16 @@ public final class PoolMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.twpool.probe");
     private static final long PEAK_SAMPLE_MILLIS = 500;
+    /** Reads stop at the next chunk once interrupted, so the thread ends well within this. */
+    static final long CLOSE_WAIT_MILLIS = 2_000;
 
     private final TwPoolConfig config;
     private final HikariDataSource hikari;
     private final CountingDataSource connections;
     private final Path procRoot;
     private final ScheduledExecutorService thread;
+    /** The executor's one thread, to join on close: the executor reports itself terminated before its thread ends. */
+    private volatile Thread probeThread;
     private final ChurnWarnings warnings;
     private volatile ServerStatusSource serverSource;
 
@@ -70,6 +74,7 @@ public final class PoolMonitor implements AutoCloseable {
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twpool-" + config.name() + "-probe");
             t.setDaemon(true);
+            probeThread = t;
             return t;
         });
     }
@@ -177,11 +182,22 @@ public final class PoolMonitor implements AutoCloseable {
                 ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of());
     }
 
+    /** Interrupts the probe thread and waits for it to end, at most {@link #CLOSE_WAIT_MILLIS}. */
     @Override
     public void close() {
         thread.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            boolean stopped = thread.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            Thread t = probeThread;
+            if (stopped && t != null) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                stopped = !t.isAlive();
+            }
+            if (!stopped) {
+                LOG.warn("twpool '{}': the probe thread did not stop within {} ms of close(); it is a daemon thread and "
+                        + "ends with its current read.", config.name(), CLOSE_WAIT_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
