@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.twpool.internal.CountingDataSource;
+import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.EnvironmentProperties;
 import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
@@ -46,6 +47,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final PrePing prePing;
     private final PoolMonitor monitor;
     private final PoolContext context;
+    private final EffectiveSettings settings;
 
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
@@ -60,6 +62,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         this.hikari = new HikariDataSource(HikariConfigFactory.create(config, connections));
         this.prePing = config.prePing()
                 ? new PrePing(hikari, hikari.getValidationTimeout(), hikari.getConnectionTimeout()) : null;
+        this.settings = EffectiveSettings.of(config, hikari.getHikariConfigMXBean());
         this.context = new Context();
         try {
             for (TwPoolExtension e : applicable) {
@@ -75,7 +78,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         if (monitor != null) {
             monitor.start();
         }
-        LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
+        LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), settings.describe(),
                 applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
     }
 
@@ -140,7 +143,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         }
     }
 
-    /** The configuration this pool runs with. */
+    /** The configuration this pool was created with; {@link #toString()} shows what it runs with now. */
     public TwPoolConfig config() {
         return config;
     }
@@ -254,7 +257,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     @Override
     public String toString() {
         return "TwPoolDataSource[name=" + config.name() + ", url=" + Secrets.maskUrl(config.url())
-                + ", " + config.describe() + (isClosed() ? ", closed" : "") + "]";
+                + ", " + settings.describe() + (isClosed() ? ", closed" : "") + "]";
     }
 
     private final class Context implements PoolContext {

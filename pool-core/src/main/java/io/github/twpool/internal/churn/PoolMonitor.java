@@ -8,6 +8,7 @@ import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.CountingDataSource;
+import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.internal.probe.KernelSettingsReader;
 import io.github.twpool.internal.probe.ProbeSample;
@@ -129,7 +130,8 @@ public final class PoolMonitor implements AutoCloseable {
             endpoint = Endpoint.fromJdbcUrl(config.url());
             probe = new TimeWaitProbe(procRoot, endpoint, config.probeScanEvery(), config.probeScanThreshold());
             kernel = KernelSettingsReader.read(procRoot);
-            detector = new ChurnDetector(config, endpoint.toString(), endpoint.port());
+            detector = new ChurnDetector(EffectiveSettings.of(config, hikari.getHikariConfigMXBean()), endpoint.toString(),
+                    endpoint.port());
         }
         HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
         if (pool == null) {
