@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
  * only connections idle for longer than its alive-bypass window (500 ms), a window it reads from a JVM-wide system
  * property when any pool is built; changing that property would change every pool built at the same moment. So
  * Hikari keeps its window, and this pings the connections Hikari did not validate on this borrow: one
- * {@code isValid} per borrow either way. A connection that fails is evicted and the next one tried, until
- * {@code timeout}.
+ * {@code isValid} per borrow either way. A connection that fails is evicted and the next one tried until
+ * {@code timeout} has passed (a borrow already waiting in Hikari finishes its own wait, so the worst case is close to
+ * twice {@code timeout} when every connection is dead and the pool is empty).
  */
 public final class PrePing {
 
