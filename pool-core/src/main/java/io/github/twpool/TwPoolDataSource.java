@@ -175,7 +175,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     public ChurnReport churnReport() {
         PoolMonitor m = monitor;
         if (m == null) {
-            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
             return PoolMonitor.disabledReport(config, connections.opened(), connections.closed());
         }
         return m.report();
