@@ -4,9 +4,11 @@ import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.twpool.internal.CountingDataSource;
+import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.EnvironmentProperties;
 import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
+import io.github.twpool.internal.PrePing;
 import io.github.twpool.internal.Redaction;
 import io.github.twpool.internal.Secrets;
 import io.github.twpool.internal.Suggestions;
@@ -44,8 +46,10 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final HikariDataSource hikari;
     private final CountingDataSource connections;
     private final ConnectionDecorator decorator;
+    private final PrePing prePing;
     private final PoolMonitor monitor;
     private final PoolContext context;
+    private final EffectiveSettings settings;
 
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
@@ -61,7 +65,10 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
             this.connections = HikariConfigFactory.connections(config,
                     HikariConfigFactory.driverProperties(config, applicable));
-            this.hikari = startedPool = HikariConfigFactory.start(HikariConfigFactory.create(config, connections), config.prePing());
+            this.hikari = startedPool = new HikariDataSource(HikariConfigFactory.create(config, connections));
+            this.prePing = config.prePing()
+                    ? new PrePing(hikari, hikari.getValidationTimeout(), hikari.getConnectionTimeout()) : null;
+            this.settings = EffectiveSettings.of(config, hikari.getHikariConfigMXBean());
             this.context = new Context();
             for (TwPoolExtension e : applicable) {
                 e.onStart(context);
@@ -79,7 +86,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             closeAfterFailure(startedMonitor, startedPool, e);
             throw e;
         }
-        LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
+        LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), settings.describe(),
                 applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
     }
 
@@ -167,7 +174,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         }
     }
 
-    /** The configuration this pool runs with. */
+    /** The configuration this pool was created with; {@link #toString()} shows what it runs with now. */
     public TwPoolConfig config() {
         return config;
     }
@@ -182,6 +189,11 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         return connections.opened();
     }
 
+    /** Physical connections this pool has closed since it started; never decreases. */
+    public long connectionsClosed() {
+        return connections.closed();
+    }
+
     /** Attempts to open a physical connection that failed. */
     public long connectionAttemptsFailed() {
         return connections.failed();
@@ -194,15 +206,14 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     public ChurnReport churnReport() {
         PoolMonitor m = monitor;
         if (m == null) {
-            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-            return PoolMonitor.disabledReport(config, connections.opened(), pool == null ? 0 : pool.getTotalConnections());
+            return PoolMonitor.disabledReport(config, connections.opened(), connections.closed());
         }
         return m.report();
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection c = hikari.getConnection();
+        Connection c = prePing == null ? hikari.getConnection() : prePing.borrow();
         return decorator == null ? c : decorator.decorate(c, context);
     }
 
@@ -276,7 +287,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     @Override
     public String toString() {
         return "TwPoolDataSource[name=" + config.name() + ", url=" + Secrets.maskUrl(config.url())
-                + ", " + config.describe() + (isClosed() ? ", closed" : "") + "]";
+                + ", " + settings.describe() + (isClosed() ? ", closed" : "") + "]";
     }
 
     private final class Context implements PoolContext {

@@ -11,10 +11,12 @@ import java.util.logging.Logger;
 
 /**
  * The DataSource Hikari opens physical connections through. It counts every connection the pool opens (Hikari's
- * metrics tracker misses the first one) and every failed attempt, on Hikari's own connection-adder thread, so
- * counting costs nothing on a borrower's path. The connections it returns are the driver's, unwrapped. A failed
- * attempt's exception is masked ({@link Redaction}) before Hikari logs or rethrows it: drivers and servers echo the
- * URL, the database name or a property, and these can carry a password.
+ * metrics tracker misses the first one), every failed attempt, and every physical connection closed, on Hikari's
+ * own adder and closer threads, so counting costs nothing on a borrower's path. Closes are counted where they
+ * happen, not derived from "opened minus open now", which goes down while a new connection is on its way into the
+ * pool. The connections it returns are {@link PhysicalConnection}s: the driver's, seen through one thin layer. A
+ * failed attempt's exception is masked ({@link Redaction}) before Hikari logs or rethrows it: drivers and servers
+ * echo the URL, the database name or a property, and these can carry a password.
  */
 public final class CountingDataSource implements DataSource {
 
@@ -22,6 +24,7 @@ public final class CountingDataSource implements DataSource {
     private final List<String> secrets;
     private final LongAdder opened = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder closed = new LongAdder();
 
     public CountingDataSource(DataSource driver) {
         this(driver, List.of());
@@ -38,6 +41,23 @@ public final class CountingDataSource implements DataSource {
         return opened.sum();
     }
 
+    /** Physical connections closed (or aborted) since the pool started; never decreases. */
+    public long closed() {
+        return closed.sum();
+    }
+
+    void closed(PhysicalConnection connection) {
+        closed.increment();
+    }
+
+    /**
+     * True when the physical connection behind a pooled one passed {@code isValid} at or after {@code nanos}
+     * (Hikari validates a connection idle longer than its alive-bypass window before handing it out).
+     */
+    public static boolean validatedSince(Connection pooled, long nanos) throws SQLException {
+        return pooled.unwrap(PhysicalConnection.class).validatedSince(nanos);
+    }
+
     /** Attempts to open a connection that failed. */
     public long failed() {
         return failed.sum();
@@ -48,7 +68,7 @@ public final class CountingDataSource implements DataSource {
         try {
             Connection c = driver.getConnection();
             opened.increment();
-            return c;
+            return new PhysicalConnection(c, this);
         } catch (SQLException e) {
             failed.increment();
             throw Redaction.redact(e, secrets);
@@ -63,7 +83,7 @@ public final class CountingDataSource implements DataSource {
         try {
             Connection c = driver.getConnection(username, password);
             opened.increment();
-            return c;
+            return new PhysicalConnection(c, this);
         } catch (SQLException e) {
             failed.increment();
             throw Redaction.redact(e, secrets);
@@ -118,6 +138,6 @@ public final class CountingDataSource implements DataSource {
 
     @Override
     public String toString() {
-        return "CountingDataSource[opened=" + opened() + ", failed=" + failed() + "]";
+        return "CountingDataSource[opened=" + opened() + ", closed=" + closed() + ", failed=" + failed() + "]";
     }
 }

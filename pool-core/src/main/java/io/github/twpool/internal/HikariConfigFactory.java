@@ -1,7 +1,6 @@
 package io.github.twpool.internal;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.spi.TwPoolExtension;
@@ -41,34 +40,6 @@ public final class HikariConfigFactory {
         h.setLeakDetectionThreshold(config.leakDetectionThreshold().toMillis());
         HikariProperties.apply(config.hikariProperties(), h);
         return h;
-    }
-
-    private static final String ALIVE_BYPASS = "com.zaxxer.hikari.aliveBypassWindowMs";
-    private static final Object STARTING = new Object();
-
-    /**
-     * Starts the pool. With {@code pre-ping=true} it validates every borrow, as SQLAlchemy's {@code pool_pre_ping}
-     * does: HikariCP skips validation for a connection used within the last 500 ms and reads that window from a
-     * system property when a pool is constructed, so the property is set to 0 for this construction only (under a
-     * lock, restored at once). Other pools in the JVM keep their own window.
-     */
-    public static HikariDataSource start(HikariConfig hikari, boolean validateEveryBorrow) {
-        if (!validateEveryBorrow) {
-            return new HikariDataSource(hikari);
-        }
-        synchronized (STARTING) {
-            String previous = System.getProperty(ALIVE_BYPASS);
-            System.setProperty(ALIVE_BYPASS, "0");
-            try {
-                return new HikariDataSource(hikari);
-            } finally {
-                if (previous == null) {
-                    System.clearProperty(ALIVE_BYPASS);
-                } else {
-                    System.setProperty(ALIVE_BYPASS, previous);
-                }
-            }
-        }
     }
 
     /**

@@ -76,7 +76,7 @@ public final class TwPoolMetrics implements MeterBinder {
         }
         FunctionCounter.builder("twpool.connections.opened", dataSource, ds -> ds.connectionsOpened())
                 .tags(tags).description("Physical connections this pool opened").register(registry);
-        FunctionCounter.builder("twpool.connections.closed", dataSource, ds -> ds.churnReport().connectionsClosed())
+        FunctionCounter.builder("twpool.connections.closed", dataSource, ds -> ds.connectionsClosed())
                 .tags(tags).description("Physical connections this pool closed").register(registry);
         gauge(registry, "twpool.server.connections.usage", tags, "ratio",
                 "Threads_connected / max_connections on the server (pool-mysql)", TwPoolMetrics::serverUsage);

@@ -8,6 +8,7 @@ import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.Durations;
+import io.github.twpool.internal.EffectiveSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ public final class ChurnDetector {
     static final Duration POOL_HORIZON = Duration.ofSeconds(60);
 
     private final TwPoolConfig config;
+    private final EffectiveSettings settings;
     private final String endpoint;
     private final int endpointPort;
 
@@ -49,7 +51,13 @@ public final class ChurnDetector {
     private List<ChurnVerdict> serverVerdicts = List.of();
 
     public ChurnDetector(TwPoolConfig config, String endpoint, int endpointPort) {
-        this.config = config;
+        this(EffectiveSettings.configured(config), endpoint, endpointPort);
+    }
+
+    /** Judges recycle by the pool's effective value, which a clamp under wait_timeout may have lowered. */
+    public ChurnDetector(EffectiveSettings settings, String endpoint, int endpointPort) {
+        this.config = settings.config();
+        this.settings = settings;
         this.endpoint = endpoint;
         this.endpointPort = endpointPort;
     }
@@ -152,13 +160,17 @@ public final class ChurnDetector {
                         + "(%.1f/s; a pool of %d with a healthy lifetime opens about %.3f/s). ",
                 config.name(), opened, Durations.format(Duration.ofSeconds(Math.max(1, elapsed.toSeconds()))),
                 openRate, config.maxPoolSize(), healthy);
-        double recycleRate = config.recycle().isZero() ? 0 : o.poolTotal() / (double) config.recycle().toSeconds();
-        boolean shortRecycle = !config.recycle().isZero() && config.recycle().compareTo(HEALTHY_LIFETIME) < 0;
-        if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, config.poolSize() / (double) config.recycle().toSeconds())) {
+        Duration recycle = settings.recycle();
+        double recycleRate = recycle.isZero() ? 0 : o.poolTotal() / (double) recycle.toSeconds();
+        boolean shortRecycle = !recycle.isZero() && recycle.compareTo(HEALTHY_LIFETIME) < 0;
+        if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, config.poolSize() / (double) recycle.toSeconds())) {
+            String fix = settings.recycleShortened()
+                    ? "Fix: raise the server's wait_timeout above the configured recycle (globally, or for this pool "
+                    + "with twpool.driver.sessionVariables=wait_timeout=3600), so that recycle is not shortened."
+                    : "Fix: raise recycle to a few minutes under the server's wait_timeout (e.g. 30m).";
             return new ChurnVerdict(ChurnCause.POOL, "recycle", head + String.format(Locale.ROOT,
-                    "Connections reach recycle=%s and are reopened: %d connections every %s is %.1f/s. "
-                            + "Fix: raise recycle to a few minutes under the server's wait_timeout (e.g. 30m).",
-                    Durations.format(config.recycle()), o.poolTotal(), Durations.format(config.recycle()), recycleRate));
+                    "Connections reach recycle=%s and are reopened: %d connections every %s is %.1f/s. %s",
+                    settings.describeRecycle(), o.poolTotal(), Durations.format(recycle), recycleRate, fix));
         }
         int peak = 0;
         for (Observation h : history) {

@@ -8,6 +8,7 @@ import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.CountingDataSource;
+import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.internal.probe.KernelSettingsReader;
 import io.github.twpool.internal.probe.ProbeSample;
@@ -34,12 +35,16 @@ public final class PoolMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.twpool.probe");
     private static final long PEAK_SAMPLE_MILLIS = 500;
+    /** Reads stop at the next chunk once interrupted, so the thread ends well within this. */
+    static final long CLOSE_WAIT_MILLIS = 2_000;
 
     private final TwPoolConfig config;
     private final HikariDataSource hikari;
     private final CountingDataSource connections;
     private final Path procRoot;
     private final ScheduledExecutorService thread;
+    /** The executor's one thread, to join on close: the executor reports itself terminated before its thread ends. */
+    private volatile Thread probeThread;
     private final ChurnWarnings warnings;
     private volatile ServerStatusSource serverSource;
 
@@ -70,6 +75,7 @@ public final class PoolMonitor implements AutoCloseable {
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twpool-" + config.name() + "-probe");
             t.setDaemon(true);
+            probeThread = t;
             return t;
         });
     }
@@ -124,7 +130,8 @@ public final class PoolMonitor implements AutoCloseable {
             endpoint = Endpoint.fromJdbcUrl(config.url());
             probe = new TimeWaitProbe(procRoot, endpoint, config.probeScanEvery(), config.probeScanThreshold());
             kernel = KernelSettingsReader.read(procRoot);
-            detector = new ChurnDetector(config, endpoint.toString(), endpoint.port());
+            detector = new ChurnDetector(EffectiveSettings.of(config, hikari.getHikariConfigMXBean()), endpoint.toString(),
+                    endpoint.port());
         }
         HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
         if (pool == null) {
@@ -147,7 +154,7 @@ public final class PoolMonitor implements AutoCloseable {
         warnings.publish(e.verdicts(), now);
         long opened = connections.opened();
         report = new ChurnReport(Instant.now(), config.name(), endpoint.toString(), "running", sample.census(),
-                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, Math.max(0, opened - total), server,
+                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, connections.closed(), server,
                 e.verdicts(), warnings.written());
     }
 
@@ -167,24 +174,32 @@ public final class PoolMonitor implements AutoCloseable {
     }
 
     private ChurnReport emptyReport(String status, Endpoint ep) {
-        long opened = connections.opened();
-        HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-        int total = pool == null ? 0 : pool.getTotalConnections();
         return new ChurnReport(Instant.now(), config.name(), ep == null ? Endpoint.displayOf(config.url()) : ep.toString(), status, null, -1, null,
-                Double.NaN, ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), server, List.of(), warnings.written());
+                Double.NaN, ChurnRates.UNKNOWN, connections.opened(), connections.closed(), server, List.of(), warnings.written());
     }
 
     /** A report for a pool whose probe is switched off. */
-    public static ChurnReport disabledReport(TwPoolConfig config, long opened, int total) {
+    public static ChurnReport disabledReport(TwPoolConfig config, long opened, long closed) {
         return new ChurnReport(Instant.now(), config.name(), Endpoint.displayOf(config.url()), "disabled", null, -1, null, Double.NaN,
-                ChurnRates.UNKNOWN, opened, Math.max(0, opened - total), null, List.of(), Map.of());
+                ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of());
     }
 
+    /** Interrupts the probe thread and waits for it to end, at most {@link #CLOSE_WAIT_MILLIS}. */
     @Override
     public void close() {
         thread.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            boolean stopped = thread.awaitTermination(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            Thread t = probeThread;
+            if (stopped && t != null) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                stopped = !t.isAlive();
+            }
+            if (!stopped) {
+                LOG.warn("twpool '{}': the probe thread did not stop within {} ms of close(); it is a daemon thread and "
+                        + "ends with its current read.", config.name(), CLOSE_WAIT_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -69,15 +69,22 @@ public final class Doctor {
             err.println("twpool doctor: --host " + host + ": cannot be resolved");
             return 2;
         }
+        // Every file goes through ProcFiles: a FIFO, a device or an endless file is refused, never waited on.
         long hostTw;
         try {
             hostTw = new SockstatReader(proc).timeWait();
+        } catch (ProcFileException e) {
+            err.println("twpool doctor: " + e.getMessage());
+            hostTw = -1;
         } catch (Exception e) {
             hostTw = -1;
         }
         SocketCensus census;
         try {
             census = new CensusScanner(proc, endpoint).scan();
+        } catch (ProcFileException e) {
+            err.println("twpool doctor: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println("twpool doctor: " + proc.resolve("net/tcp") + " cannot be read (" + e + "); the probe works on Linux only");
             return 1;

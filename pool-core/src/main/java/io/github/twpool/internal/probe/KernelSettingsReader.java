@@ -49,17 +49,12 @@ public final class KernelSettingsReader {
 
     /**
      * Reads a small /proc file. Not with Files.readString: procfs reports size 0 and, read a byte at a time after
-     * a zero-length read, sysctl files come back truncated ("60" as "6").
+     * a zero-length read, sysctl files come back truncated ("60" as "6"). A FIFO, a device or an endless file is
+     * refused by {@link ProcFiles} and reads as unknown.
      */
     private static String text(Path p) {
-        try (java.io.InputStream in = Files.newInputStream(p)) {
-            byte[] buf = new byte[512];
-            int n = 0;
-            int r;
-            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
-                n += r;
-            }
-            return new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            return new String(ProcFiles.readSmall(p, ProcFiles.SMALL_FILE_MAX_BYTES), java.nio.charset.StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException e) {
             return null;
         }

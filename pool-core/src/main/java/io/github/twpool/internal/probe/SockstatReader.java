@@ -2,8 +2,8 @@ package io.github.twpool.internal.probe;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the host-wide (network namespace wide) TIME_WAIT count from {@code /proc/net/sockstat}: the kernel keeps it
@@ -21,7 +21,9 @@ public final class SockstatReader {
     /** The {@code tw} value, or -1 when the file has no well-formed TCP line. */
     public long timeWait() throws IOException {
         int n = 0;
-        try (InputStream in = Files.newInputStream(file)) {
+        // Only the first 4 KiB are read (sockstat is ~300 bytes); the type check keeps a FIFO from blocking open().
+        try (InputStream in = ProcFiles.open(file, ProcFiles.SMALL_FILE_MAX_BYTES,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ProcFiles.SCAN_DEADLINE_MILLIS))) {
             int r;
             while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
                 n += r;

@@ -13,12 +13,16 @@ import java.time.Instant;
  * that total moved by more than {@code scanThreshold} since the last scan, or every {@code scanEvery} ticks: a full
  * scan costs tens of milliseconds on a busy host and grows with every socket on it, not only the pool's.
  *
- * <p>Never throws. Where {@code /proc} cannot be read it reports itself unavailable, logs one INFO line and stays
- * quiet. Not thread-safe: the pool's probe thread owns it.
+ * <p>Never throws, never blocks: files are read through {@link ProcFiles} (regular files only, bounded in bytes and
+ * time). Where {@code /proc} cannot be read it reports itself unavailable with the reason, logs one line per kind of
+ * failure and stays quiet. After a scan that was given up (too large, too slow, not a socket table) the next scans
+ * wait a growing number of ticks, up to {@link #MAX_BACKOFF_TICKS}, so a hostile file costs little CPU. Not
+ * thread-safe: the pool's probe thread owns it.
  */
 public final class TimeWaitProbe {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.twpool.probe");
+    static final int MAX_BACKOFF_TICKS = 64;
 
     private final Path procRoot;
     private final Endpoint endpoint;
@@ -31,7 +35,9 @@ public final class TimeWaitProbe {
     private long timeWaitAtScan = Long.MIN_VALUE;
     private int ticksSinceScan;
     private String unavailableReason;
-    private boolean unavailableLogged;
+    private final java.util.Set<String> loggedKinds = new java.util.HashSet<>();
+    private int backoffTicks;
+    private int ticksUntilRetry;
 
     public TimeWaitProbe(Path procRoot, Endpoint endpoint, int scanEvery, int scanThreshold) {
         this.procRoot = procRoot;
@@ -48,7 +54,7 @@ public final class TimeWaitProbe {
         try {
             tw = sockstat.timeWait();
         } catch (IOException | RuntimeException e) {
-            markUnavailable(procRoot.resolve("net/sockstat") + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            markUnavailable(procRoot.resolve("net/sockstat"), e);
             return new ProbeSample(now, -1, census, false);
         }
         ticksSinceScan++;
@@ -66,23 +72,46 @@ public final class TimeWaitProbe {
         return new ProbeSample(now, tw, fresh, true);
     }
 
-    /** A full census now, or {@code null} when {@code /proc/net/tcp*} cannot be read. */
+    /**
+     * A full census now, or {@code null} when {@code /proc/net/tcp*} cannot be read or the scan waits after one
+     * that was given up.
+     */
     public SocketCensus scanNow() {
+        if (ticksUntilRetry > 0) {
+            ticksUntilRetry--;
+            return null;
+        }
         try {
             census = scanner.scan();
         } catch (IOException | RuntimeException e) {
-            markUnavailable(procRoot.resolve("net/tcp") + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            if (e instanceof ProcFileException p && p.kind() != ProcFileException.Kind.NOT_REGULAR) {
+                backoffTicks = Math.min(MAX_BACKOFF_TICKS, Math.max(1, backoffTicks * 2));
+                ticksUntilRetry = backoffTicks;
+            }
+            markUnavailable(procRoot.resolve("net/tcp"), e);
             return null;
         }
+        backoffTicks = 0;
         unavailableReason = null;
         return census;
     }
 
-    private void markUnavailable(String reason) {
-        unavailableReason = reason;
-        if (!unavailableLogged) {
-            unavailableLogged = true;
-            LOG.info("TIME_WAIT probe unavailable: {}; the pool works as usual without churn warnings.", reason);
+    private void markUnavailable(Path file, Exception e) {
+        String kind;
+        if (e instanceof ProcFileException p) {
+            unavailableReason = p.getMessage();
+            kind = p.kind().name();
+        } else {
+            unavailableReason = file + " cannot be read (" + e.getClass().getSimpleName() + ")";
+            kind = e.getClass().getName();
+        }
+        // One line per kind of failure: a probe that fails every tick must not flood the application's log.
+        if (loggedKinds.add(kind)) {
+            if (e instanceof ProcFileException) {
+                LOG.warn("TIME_WAIT probe unavailable: {}; the pool works as usual without churn warnings.", unavailableReason);
+            } else {
+                LOG.info("TIME_WAIT probe unavailable: {}; the pool works as usual without churn warnings.", unavailableReason);
+            }
         }
     }
 

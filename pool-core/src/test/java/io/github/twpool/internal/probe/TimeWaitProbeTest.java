@@ -43,7 +43,8 @@ class TimeWaitProbeTest {
             probe.tick();
             probe.tick();
             assertThat(probe.available()).isFalse();
-            assertThat(log.messages(Level.INFO)).hasSize(1);
+            assertThat(probe.unavailableReason()).contains("net/tcp is not a regular file (a directory)");
+            assertThat(log.lines()).hasSize(1);
         }
     }
 
