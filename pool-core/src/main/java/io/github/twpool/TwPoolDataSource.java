@@ -10,6 +10,7 @@ import io.github.twpool.internal.HikariConfigFactory;
 import io.github.twpool.internal.Secrets;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.internal.churn.PoolMonitor;
+import io.github.twpool.internal.probe.AutoCensus;
 import io.github.twpool.spi.PoolContext;
 import io.github.twpool.spi.ServerStatusSource;
 import io.github.twpool.spi.TwPoolExtension;
@@ -71,8 +72,9 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         if (monitor != null) {
             monitor.start();
         }
-        LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
-                applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
+        LOG.info("twpool '{}' started for {}: {}{}{}", config.name(), Secrets.maskUrl(config.url()), config.describe(),
+                applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")),
+                monitor == null ? "" : " census=" + AutoCensus.planned(Path.of(config.probeProcRoot())));
     }
 
     /** A pool for the configuration, with the extensions found on the classpath. */

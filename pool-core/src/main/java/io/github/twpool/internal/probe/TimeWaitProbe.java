@@ -11,7 +11,9 @@ import java.time.Instant;
 /**
  * Reads the cheap host-wide TIME_WAIT total every tick and scans {@code /proc/net/tcp} and {@code tcp6} only when
  * that total moved by more than {@code scanThreshold} since the last scan, or every {@code scanEvery} ticks: a full
- * scan costs tens of milliseconds on a busy host and grows with every socket on it, not only the pool's.
+ * scan costs tens of milliseconds on a busy host and grows with every socket on it, not only the pool's. The census
+ * goes over netlink where it can ({@link AutoCensus}): there the kernel filters and the cost follows the endpoint's
+ * sockets, not the host's.
  *
  * <p>Never throws. Where {@code /proc} cannot be read it reports itself unavailable, logs one INFO line and stays
  * quiet. Not thread-safe: the pool's probe thread owns it.
@@ -25,13 +27,14 @@ public final class TimeWaitProbe {
     private final int scanEvery;
     private final int scanThreshold;
     private final SockstatReader sockstat;
-    private final CensusScanner scanner;
+    private final AutoCensus scanner;
 
     private SocketCensus census;
     private long timeWaitAtScan = Long.MIN_VALUE;
     private int ticksSinceScan;
     private String unavailableReason;
     private boolean unavailableLogged;
+    private boolean netlinkFailureLogged;
 
     public TimeWaitProbe(Path procRoot, Endpoint endpoint, int scanEvery, int scanThreshold) {
         this.procRoot = procRoot;
@@ -39,7 +42,7 @@ public final class TimeWaitProbe {
         this.scanEvery = scanEvery;
         this.scanThreshold = scanThreshold;
         this.sockstat = new SockstatReader(procRoot);
-        this.scanner = new CensusScanner(procRoot, endpoint);
+        this.scanner = AutoCensus.open(procRoot, endpoint);
     }
 
     public ProbeSample tick() {
@@ -70,6 +73,11 @@ public final class TimeWaitProbe {
     public SocketCensus scanNow() {
         try {
             census = scanner.scan();
+            if (scanner.netlinkFailed() && !netlinkFailureLogged) {
+                netlinkFailureLogged = true;
+                LOG.info("TIME_WAIT probe: {}; the census reads /proc/net/tcp* from now on (slower on hosts with many sockets).",
+                        scanner.procReason());
+            }
         } catch (IOException | RuntimeException e) {
             markUnavailable(procRoot.resolve("net/tcp") + " cannot be read (" + e.getClass().getSimpleName() + ")");
             return null;
@@ -96,5 +104,10 @@ public final class TimeWaitProbe {
 
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    /** How the census is taken now: {@code netlink} or {@code proc (why)}. */
+    public String censusMethod() {
+        return scanner.describe();
     }
 }
