@@ -29,7 +29,7 @@ public final class AutoCensus implements CensusSource {
     private String procReason;
     private boolean netlinkFailed;
 
-    private AutoCensus(CensusScanner proc, CensusSource netlink, String procReason) {
+    AutoCensus(CensusScanner proc, CensusSource netlink, String procReason) {
         this.proc = proc;
         this.netlink = netlink;
         this.procReason = procReason;
