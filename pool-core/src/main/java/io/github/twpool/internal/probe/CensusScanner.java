@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /** One full census of {@code net/tcp} and {@code net/tcp6} for an endpoint. No logging: the doctor runs without SLF4J. */
-public final class CensusScanner {
+public final class CensusScanner implements CensusSource {
 
     private final Path procRoot;
     private final Endpoint endpoint;
@@ -22,6 +22,7 @@ public final class CensusScanner {
     }
 
     /** Scans both files; I/O errors (no such file, no permission) escape for the caller to report. */
+    @Override
     public SocketCensus scan() throws IOException {
         long start = System.nanoTime();
         counts.reset();
@@ -39,6 +40,11 @@ public final class CensusScanner {
         try (InputStream in = Files.newInputStream(file)) {
             parser.scan(in, v6, endpoint, counts);
         }
+    }
+
+    @Override
+    public String method() {
+        return PROC;
     }
 
     public Endpoint endpoint() {
