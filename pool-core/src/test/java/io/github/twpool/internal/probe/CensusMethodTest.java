@@ -23,6 +23,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class CensusMethodTest {
 
     private static final int JAVA = Runtime.version().feature();
+    /** Set by pool-core's test-java22 surefire execution: JDK 22+, the packaged jar, native access enabled. */
+    private static final boolean JAVA22_EXECUTION = Boolean.getBoolean("twpool.test.java22");
+
+    /** Netlink tests run in the test-java22 execution only; elsewhere they are skipped with the reason, never passed. */
+    static void assumeJava22Execution() {
+        assumeTrue(JAVA >= 22, "the netlink census needs Java 22+ (this JVM is Java " + JAVA + "); this test runs in "
+                + "pool-core's test-java22 execution on the JDK 22+ found at build time, against the multi-release jar");
+        assumeTrue(JAVA22_EXECUTION, "this test runs in pool-core's test-java22 execution (the packaged multi-release "
+                + "jar, --enable-native-access=ALL-UNNAMED); a classes directory has no META-INF/versions view");
+    }
 
     @Test
     void theMethodFollowsTheJavaVersion() throws Exception {
@@ -31,6 +41,7 @@ class CensusMethodTest {
             AutoCensus census = AutoCensus.open(Path.of("/proc"), endpoint);
             SocketCensus c = census.scan();
             if (JAVA >= 22) {
+                assumeJava22Execution();
                 // this execution runs with --enable-native-access=ALL-UNNAMED, as the README tells users to
                 assertThat(AutoCensus.planned(Path.of("/proc"))).isEqualTo("netlink");
                 assertThat(census.method()).isEqualTo("netlink");
@@ -83,7 +94,7 @@ class CensusMethodTest {
 
     @Test
     void withoutNativeAccessJava22UsesProcAndPrintsNoWarning() throws Exception {
-        assumeTrue(JAVA >= 22, "native access is a Java 22+ matter (this JVM is Java " + JAVA + ")");
+        assumeJava22Execution();
         // A JVM started as a user would without --enable-native-access, on this test's classpath (the packaged jar)
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Doctor.class.getName(), "--port", "3306"));
@@ -107,6 +118,7 @@ class CensusMethodTest {
     @Test
     void theNetlinkClassIsInTheMultiReleaseJarOnly() throws Exception {
         if (JAVA >= 22) {
+            assumeJava22Execution();
             // loaded from META-INF/versions/22 of the packaged jar, not from a classes directory
             Class<?> c = Class.forName(AutoCensus.NETLINK_CLASS);
             String where = c.getResource(c.getSimpleName() + ".class").toString();

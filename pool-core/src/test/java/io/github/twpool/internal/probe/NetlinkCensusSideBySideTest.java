@@ -36,9 +36,7 @@ class NetlinkCensusSideBySideTest {
     @BeforeEach
     void needsJava22() {
         // per test, not per class: each test is then reported as skipped with this reason, never as 0 tests run
-        assumeTrue(Runtime.version().feature() >= 22, "the netlink census needs Java 22+ (this JVM is Java "
-                + Runtime.version().feature() + "); these tests run in pool-core's test-java22 execution on the JDK 22+ "
-                + "found at build time, against the multi-release jar");
+        CensusMethodTest.assumeJava22Execution();
     }
 
     @AfterEach
