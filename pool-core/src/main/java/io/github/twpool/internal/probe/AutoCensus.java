@@ -14,8 +14,8 @@ import java.nio.file.Path;
  * caller to log once. No logging here: the doctor runs without SLF4J. Not thread-safe: the probe thread owns it.
  *
  * <p>Native access: on Java 22+ {@code Linker.downcallHandle} is a restricted method; without
- * {@code --enable-native-access=ALL-UNNAMED} (or the module name) the JVM prints a warning on first use (22-25) or
- * refuses it (later releases, by default). twpool never triggers that: without native access it scans {@code /proc}
+ * {@code --enable-native-access=ALL-UNNAMED} (or the module name) the JVM prints a warning on first use (22-25; JEP 472
+ * plans to refuse it by default later). twpool never triggers that: without native access it scans {@code /proc}
  * and says so in {@link #procReason()}.
  */
 public final class AutoCensus implements CensusSource {
