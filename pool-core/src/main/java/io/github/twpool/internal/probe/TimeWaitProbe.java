@@ -37,12 +37,16 @@ public final class TimeWaitProbe {
     private boolean netlinkFailureLogged;
 
     public TimeWaitProbe(Path procRoot, Endpoint endpoint, int scanEvery, int scanThreshold) {
+        this(procRoot, endpoint, scanEvery, scanThreshold, AutoCensus.open(procRoot, endpoint));
+    }
+
+    TimeWaitProbe(Path procRoot, Endpoint endpoint, int scanEvery, int scanThreshold, AutoCensus scanner) {
         this.procRoot = procRoot;
         this.endpoint = endpoint;
         this.scanEvery = scanEvery;
         this.scanThreshold = scanThreshold;
         this.sockstat = new SockstatReader(procRoot);
-        this.scanner = AutoCensus.open(procRoot, endpoint);
+        this.scanner = scanner;
     }
 
     public ProbeSample tick() {
