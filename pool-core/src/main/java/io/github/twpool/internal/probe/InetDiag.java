@@ -225,22 +225,11 @@ final class InetDiag {
         }
         if (state == TCP_TIME_WAIT) {
             long msLeft = buf.getInt(m + MSG_EXPIRES) & 0xffffffffL; // the kernel clamps an expired timer at 0
-            int secondsLeft = (int) Math.min(60, msLeft / 1000);
-            if (client) {
-                c.timeWaitClient++;
-                c.clientBySecondsLeft[secondsLeft]++;
-            } else {
-                c.timeWaitServer++;
-                c.serverBySecondsLeft[secondsLeft]++;
-            }
+            c.timeWait(client, (int) Math.min(60, msLeft / 1000));
         } else {
-            // idiag_inode (inode(buf, m)) is the number /proc/<pid>/fd/* links to as socket:[inode]: where the
-            // /proc parser collects ESTABLISHED inodes for attribution, this is the place to add them.
-            if (client) {
-                c.establishedClient++;
-            } else {
-                c.establishedServer++;
-            }
+            // idiag_inode (inode(buf, m)) is the number /proc/<pid>/fd/* links to as socket:[inode]: when Counts
+            // collects ESTABLISHED inodes for attribution, pass it here.
+            c.established(client);
         }
     }
 
