@@ -96,8 +96,8 @@ public final class ProbeVsSsHarness {
                 while ((made < target || madeUnrelated < targetUnrelated) && System.nanoTime() < createDeadline) {
                     boolean toUnrelated = madeUnrelated < targetUnrelated
                             && (made >= target || (long) madeUnrelated * target < (long) made * targetUnrelated);
-                    int n = made + madeUnrelated;
-                    timeWait(toUnrelated ? unrelated : listener, n, loopback);
+                    timeWait(toUnrelated ? unrelated : listener, toUnrelated ? madeUnrelated : made,
+                            made + madeUnrelated, loopback);
                     if (toUnrelated) {
                         madeUnrelated++;
                     } else {
@@ -116,10 +116,13 @@ public final class ProbeVsSsHarness {
         }
     }
 
-    /** One TIME_WAIT socket: even n the client closes first (client side), odd n the server (server side). */
-    private static void timeWait(ServerSocket listener, int n, InetAddress loopback) throws IOException {
+    /**
+     * One TIME_WAIT socket: the listener's even {@code n} the client closes first (client side), odd the server
+     * (server side); the {@code total}-th socket binds its client to 127.0.0.(1 + total % 8).
+     */
+    private static void timeWait(ServerSocket listener, int n, int total, InetAddress loopback) throws IOException {
         byte[] source = loopback.getAddress();
-        source[3] = (byte) (1 + (n / 2) % SOURCE_ADDRESSES);
+        source[3] = (byte) (1 + total % SOURCE_ADDRESSES);
         try (Socket c = new Socket()) {
             c.bind(new InetSocketAddress(InetAddress.getByAddress(source), 0));
             c.connect(new InetSocketAddress(loopback, listener.getLocalPort()));
