@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +25,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The census against {@code ss} on real TIME_WAIT sockets on loopback, both census methods in one run, at growing
- * sizes (default 12,000, 30,000 and 100,000 sockets; {@code --sizes 12000,30000}). Sockets to one listener on
- * 127.0.0.1, half closed first by the client and half by the server; clients bind to 127.0.0.1..127.0.0.8 in turn, so
- * that more than one ephemeral port range is available. With {@code --unrelated-percent P}, P % of the sockets go to
- * a second listener the census does not watch (a busy host: the kernel filter skips those on the netlink path).
+ * sizes (default 12,000, 30,000 and 100,000 sockets; {@code --sizes 12000,30000}). The endpoint is one port on
+ * 127.0.0.1..127.0.0.8 (a listener on each, as a multi-host URL would give), connections go to them in turn, half
+ * closed first by the client and half by the server: eight destinations give eight times the ephemeral ports, without
+ * binding clients to a source address (an explicitly bound port is withheld from every other connect() on the host
+ * until its TIME_WAIT ends; other engineers' tests share this host). With {@code --unrelated-percent P}, P % of the
+ * sockets go to a second port the census does not watch (a busy host: the kernel filter skips those on the netlink
+ * path).
  *
  * <p>At each size, after a warm-up, {@code --runs} rounds (default 11) interleave: the {@code /proc} census, the
  * netlink census (Java 22+ with {@code --enable-native-access=ALL-UNNAMED}; otherwise it is reported unavailable) and
@@ -44,7 +48,7 @@ public final class ProbeVsSsHarness {
 
     private static final int MAX_SOCKETS = 150_000;
     private static final long CREATE_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(50);
-    private static final int SOURCE_ADDRESSES = 8;
+    private static final int ADDRESSES = 8;
 
     private ProbeVsSsHarness() {
     }
@@ -70,13 +74,15 @@ public final class ProbeVsSsHarness {
                         "options: --sizes N,N,.. --runs N --unrelated-percent P (0-90) --reference true|false");
             }
         }
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
         System.out.printf(Locale.ROOT, "java %s; cores %d; sizes %s; runs %d; unrelated %d%%%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), Arrays.toString(sizes), runs, unrelatedPercent);
-        try (ServerSocket listener = new ServerSocket(0, 4096, loopback);
-             ServerSocket unrelated = new ServerSocket(0, 4096, loopback)) {
-            int port = listener.getLocalPort();
-            Endpoint endpoint = Endpoint.resolve("127.0.0.1", port);
+        List<ServerSocket> listeners = listeners();
+        List<ServerSocket> unrelated = listeners();
+        try {
+            int port = listeners.get(0).getLocalPort();
+            List<InetAddress> addresses = new ArrayList<>();
+            listeners.forEach(l -> addresses.add(l.getInetAddress()));
+            Endpoint endpoint = new Endpoint("127.0.0.1-" + ADDRESSES + ":" + port, addresses, port);
             CensusSource proc = new CensusScanner(Path.of("/proc"), endpoint);
             CensusSource netlink;
             try {
@@ -96,8 +102,8 @@ public final class ProbeVsSsHarness {
                 while ((made < target || madeUnrelated < targetUnrelated) && System.nanoTime() < createDeadline) {
                     boolean toUnrelated = madeUnrelated < targetUnrelated
                             && (made >= target || (long) madeUnrelated * target < (long) made * targetUnrelated);
-                    timeWait(toUnrelated ? unrelated : listener, toUnrelated ? madeUnrelated : made,
-                            made + madeUnrelated, loopback);
+                    int n = toUnrelated ? madeUnrelated : made;
+                    timeWait((toUnrelated ? unrelated : listeners).get((n / 2) % ADDRESSES), n);
                     if (toUnrelated) {
                         madeUnrelated++;
                     } else {
@@ -113,19 +119,42 @@ public final class ProbeVsSsHarness {
                     break;
                 }
             }
+        } finally {
+            for (ServerSocket l : listeners) {
+                l.close();
+            }
+            for (ServerSocket l : unrelated) {
+                l.close();
+            }
         }
     }
 
-    /**
-     * One TIME_WAIT socket: the listener's even {@code n} the client closes first (client side), odd the server
-     * (server side); the {@code total}-th socket binds its client to 127.0.0.(1 + total % 8).
-     */
-    private static void timeWait(ServerSocket listener, int n, int total, InetAddress loopback) throws IOException {
-        byte[] source = loopback.getAddress();
-        source[3] = (byte) (1 + total % SOURCE_ADDRESSES);
+    /** A listener on one port on each of 127.0.0.1..127.0.0.8. */
+    private static List<ServerSocket> listeners() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            List<ServerSocket> out = new ArrayList<>();
+            try {
+                out.add(new ServerSocket(0, 4096, InetAddress.getByName("127.0.0.1")));
+                int port = out.get(0).getLocalPort();
+                for (int i = 2; i <= ADDRESSES; i++) {
+                    out.add(new ServerSocket(port, 4096, InetAddress.getByName("127.0.0." + i)));
+                }
+                return out;
+            } catch (IOException e) {
+                for (ServerSocket l : out) {
+                    l.close();
+                }
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** One TIME_WAIT socket: even {@code n} the client closes first (client side), odd the server (server side). */
+    private static void timeWait(ServerSocket listener, int n) throws IOException {
         try (Socket c = new Socket()) {
-            c.bind(new InetSocketAddress(InetAddress.getByAddress(source), 0));
-            c.connect(new InetSocketAddress(loopback, listener.getLocalPort()));
+            c.connect(new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort()));
             try (Socket s = listener.accept()) {
                 Socket first = n % 2 == 0 ? c : s;
                 Socket second = first == c ? s : c;
