@@ -32,7 +32,7 @@ class CensusMethodStartLineTest {
             } else if (java22Execution) {
                 assertThat(start).endsWith(" census=netlink");
             } else {
-                assertThat(start).endsWith(" census=proc (this pool-core jar has no Java 22 classes)");
+                assertThat(start).endsWith(" census=proc (" + io.github.twpool.internal.probe.AutoCensus.NO_JAVA22_CLASSES + ")");
             }
             assertThat(await(Duration.ofSeconds(10), () -> ds.churnReport().census() != null)).isTrue();
             assertThat(ds.churnReport().census().method()).isEqualTo(expected);

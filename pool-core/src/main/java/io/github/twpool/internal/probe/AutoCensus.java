@@ -23,6 +23,9 @@ public final class AutoCensus implements CensusSource {
     /** The Java 22+ class; only in the multi-release jar's {@code META-INF/versions/22}, package-private there. */
     static final String NETLINK_CLASS = "io.github.twpool.internal.probe.NetlinkCensusScanner";
     static final Path DEFAULT_PROC = Path.of("/proc");
+    /** A classes directory (an IDE, an exploded build) has no versioned view; nor has a jar built without JDK 22+. */
+    public static final String NO_JAVA22_CLASSES = "pool-core has no Java 22 classes here (a classes directory, or a jar built"
+            + " without a JDK 22+)";
 
     private final CensusScanner proc;
     private CensusSource netlink;
@@ -72,7 +75,7 @@ public final class AutoCensus implements CensusSource {
         try {
             netlinkClass = Class.forName(NETLINK_CLASS, false, AutoCensus.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            return "this pool-core jar has no Java 22 classes";
+            return NO_JAVA22_CLASSES;
         }
         try {
             Object enabled = netlinkClass.getDeclaredMethod("nativeAccessEnabled").invoke(null);
@@ -97,7 +100,7 @@ public final class AutoCensus implements CensusSource {
             }
             throw new NetlinkUnavailableException("netlink census cannot start (" + e.getCause() + ")", e.getCause());
         } catch (ClassNotFoundException e) {
-            throw new NetlinkUnavailableException("this pool-core jar has no Java 22 classes", e);
+            throw new NetlinkUnavailableException(NO_JAVA22_CLASSES, e);
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new NetlinkUnavailableException("netlink census cannot start (" + e + ")", e);
         }
@@ -113,7 +116,7 @@ public final class AutoCensus implements CensusSource {
         if (n != null) {
             try {
                 return n.scan();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
                 netlink = null;
                 netlinkFailed = true;
                 procReason = "netlink failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
