@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The bytes of netlink sock_diag for TCP: the {@code SOCK_DIAG_BY_FAMILY} dump request with its kernel-side filter,
@@ -54,6 +55,8 @@ final class InetDiag {
     private final boolean local;
     private final byte[][] v4Addresses;
     private final byte[][] v6Addresses; // native and IPv4-mapped, as /proc/net/tcp6 would show them
+    /** Receives the inode of each ESTABLISHED socket counted, or null; set by tests that check idiag_inode. */
+    LongConsumer establishedInodes;
 
     InetDiag(Endpoint endpoint) {
         this.port = endpoint.port();
@@ -227,9 +230,12 @@ final class InetDiag {
             long msLeft = buf.getInt(m + MSG_EXPIRES) & 0xffffffffL; // the kernel clamps an expired timer at 0
             c.timeWait(client, (int) Math.min(60, msLeft / 1000));
         } else {
-            // idiag_inode (inode(buf, m)) is the number /proc/<pid>/fd/* links to as socket:[inode]: when Counts
-            // collects ESTABLISHED inodes for attribution, pass it here.
+            // idiag_inode is the number /proc/<pid>/fd/* links to as socket:[inode]: when Counts collects
+            // ESTABLISHED inodes for attribution, pass inode(buf, m) to it here.
             c.established(client);
+            if (establishedInodes != null) {
+                establishedInodes.accept(inode(buf, m));
+            }
         }
     }
 

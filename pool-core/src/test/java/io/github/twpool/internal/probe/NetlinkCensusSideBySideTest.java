@@ -76,6 +76,44 @@ class NetlinkCensusSideBySideTest {
         assertIdentical(both[1], both[0]);
     }
 
+    @Test
+    void establishedInodesAreThoseOfProcAndOfThisProcessSockets() throws Exception {
+        Case c = churn(StandardProtocolFamily.INET6, "127.0.0.1", 0, 0, 3);
+        Endpoint endpoint = Endpoint.resolve("127.0.0.1", c.port);
+        CensusSource netlink = AutoCensus.netlink(endpoint);
+        java.lang.reflect.Field diag = netlink.getClass().getDeclaredField("diag");
+        diag.setAccessible(true);
+        java.util.Set<Long> fromNetlink = new java.util.TreeSet<>();
+        ((InetDiag) diag.get(netlink)).establishedInodes = fromNetlink::add;
+        SocketCensus n = netlink.scan();
+        assertThat(n.established()).isEqualTo(6);
+        // /proc/net/tcp6, column 10: the inode of each ESTABLISHED (01) socket on the port, either side
+        java.util.Set<Long> fromProc = new java.util.TreeSet<>();
+        String portHex = String.format("%04X", c.port);
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp6"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 9 && f[3].equals("01") && (f[1].endsWith(":" + portHex) || f[2].endsWith(":" + portHex))) {
+                fromProc.add(Long.parseLong(f[9]));
+            }
+        }
+        assertThat(fromNetlink).hasSize(6).isEqualTo(fromProc);
+        // and they are this process's sockets: /proc/self/fd/N -> socket:[inode]
+        java.util.Set<Long> own = new java.util.TreeSet<>();
+        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        own.add(Long.parseLong(target.substring(8, target.length() - 1)));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the directory stream's own descriptor
+                }
+            }
+        }
+        assertThat(own).containsAll(fromNetlink);
+    }
+
     private void sideBySide(StandardProtocolFamily family, String host, int clientTw, int serverTw, int established)
             throws Exception {
         Case c = churn(family, host, clientTw, serverTw, established);
