@@ -114,6 +114,23 @@ class NetlinkCensusSideBySideTest {
         assertThat(own).containsAll(fromNetlink);
     }
 
+    @Test
+    void aRequestTheKernelRefusesEndsInItsErrnoAndTheFallbackToProc() throws Exception {
+        Case c = churn(StandardProtocolFamily.INET, "127.0.0.1", 3, 2, 1);
+        Endpoint endpoint = Endpoint.resolve("127.0.0.1", c.port);
+        CensusSource netlink = AutoCensus.netlink(endpoint);
+        java.lang.reflect.Field f = netlink.getClass().getDeclaredField("requestV4");
+        f.setAccessible(true);
+        byte[] request = (byte[]) f.get(netlink);
+        request[16 + 56 + 4 + 1] = 3; // the first filter op's "yes" jump: not a multiple of 4, inet_diag_bc_audit refuses
+        AutoCensus census = new AutoCensus(new CensusScanner(Path.of("/proc"), endpoint), netlink, null);
+        SocketCensus s = census.scan();
+        assertThat(census.procReason()).isEqualTo("netlink failed: SOCK_DIAG_BY_FAMILY request failed: EINVAL");
+        assertThat(s.method()).isEqualTo("proc");
+        assertThat(s.timeWaitClient()).isEqualTo(3);
+        assertThat(s.timeWaitServer()).isEqualTo(2);
+    }
+
     private void sideBySide(StandardProtocolFamily family, String host, int clientTw, int serverTw, int established)
             throws Exception {
         Case c = churn(family, host, clientTw, serverTw, established);
@@ -189,15 +206,34 @@ class NetlinkCensusSideBySideTest {
     }
 
     /**
+     * A listener on a port no socket uses: with SO_REUSEADDR (Java's default) bind may hand out a port whose
+     * TIME_WAIT sockets from an earlier test, or another process, are still there for up to 60 s.
+     */
+    private ServerSocketChannel freshListener(StandardProtocolFamily family, String host) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ServerSocketChannel listener = ServerSocketChannel.open(family);
+            listener.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 200);
+            int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+            Endpoint any = new Endpoint("any:" + port, List.of(InetAddress.getByName("127.0.0.1"),
+                    InetAddress.getByName("::1")), port);
+            SocketCensus c = new CensusScanner(Path.of("/proc"), any).scan();
+            if (c.timeWait() == 0 && c.established() == 0) {
+                open.add(listener);
+                return listener;
+            }
+            listener.close();
+        }
+        throw new IllegalStateException("no loopback port without leftover sockets in 50 attempts");
+    }
+
+    /**
      * A listener of {@code family} on {@code host}, then: {@code clientTw} connections the client closes first
      * (TIME_WAIT client side), {@code serverTw} the server closes first (server side), {@code established} kept open.
      * Clients use the same family, so 127.0.0.1 with INET6 gives IPv4-mapped sockets on both ends.
      */
     private Case churn(StandardProtocolFamily family, String host, int clientTw, int serverTw, int established)
             throws IOException {
-        ServerSocketChannel listener = ServerSocketChannel.open(family);
-        open.add(listener);
-        listener.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 200);
+        ServerSocketChannel listener = freshListener(family, host);
         InetSocketAddress target = new InetSocketAddress(InetAddress.getByName(host),
                 ((InetSocketAddress) listener.getLocalAddress()).getPort());
         ByteBuffer one = ByteBuffer.allocate(1);
