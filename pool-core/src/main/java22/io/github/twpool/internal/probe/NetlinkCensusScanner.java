@@ -228,6 +228,8 @@ final class NetlinkCensusScanner implements CensusSource {
             return n;
         }
 
+        /** Restricted (native access): only reached when {@link #nativeAccessEnabled()}, so the JVM never warns. */
+        @SuppressWarnings("restricted")
         private static MethodHandle bind(Linker linker, String name, FunctionDescriptor d, Linker.Option... options) {
             MemorySegment symbol = linker.defaultLookup().find(name)
                     .orElseThrow(() -> new IllegalStateException("libc has no " + name));
