@@ -172,7 +172,7 @@ final class InetDiag {
                         int status = len >= NLMSG_HDRLEN + 4 ? buf.getInt(off + NLMSG_HDRLEN) : 0;
                         if (status < 0) {
                             throw new NetlinkUnavailableException("SOCK_DIAG_BY_FAMILY dump failed: "
-                                    + errnoName(-status));
+                                    + errnoName(-status), -status);
                         }
                         return true;
                     }
@@ -183,7 +183,7 @@ final class InetDiag {
                         int error = buf.getInt(off + NLMSG_HDRLEN);
                         if (error != 0) { // 0 is an acknowledgement
                             throw new NetlinkUnavailableException("SOCK_DIAG_BY_FAMILY request failed: "
-                                    + errnoName(-error));
+                                    + errnoName(-error), -error);
                         }
                     }
                     case SOCK_DIAG_BY_FAMILY -> {

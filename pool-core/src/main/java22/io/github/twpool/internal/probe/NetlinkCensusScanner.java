@@ -38,6 +38,7 @@ final class NetlinkCensusScanner implements CensusSource {
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVTIMEO = 20;
     private static final int MSG_TRUNC = 0x20;
+    private static final int ENOENT = 2;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
 
@@ -81,6 +82,11 @@ final class NetlinkCensusScanner implements CensusSource {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             throw new NetlinkUnavailableException("not Linux");
         }
+        String arch = System.getProperty("os.arch", "");
+        if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
+            // SO_RCVTIMEO's number and struct timeval's layout are those of x86-64 and arm64 (asm-generic, LP64)
+            throw new NetlinkUnavailableException("architecture " + arch + " is not one the netlink census knows");
+        }
         if (!nativeAccessEnabled()) {
             throw new NetlinkUnavailableException("native access is not enabled (--enable-native-access=ALL-UNNAMED)");
         }
@@ -116,7 +122,14 @@ final class NetlinkCensusScanner implements CensusSource {
             long deadline = start + MAX_NANOS;
             long[] budget = {MAX_BYTES};
             dump(fd, requestV4, InetDiag.AF_INET, deadline, budget);
-            dump(fd, requestV6, InetDiag.AF_INET6, deadline, budget);
+            try {
+                dump(fd, requestV6, InetDiag.AF_INET6, deadline, budget);
+            } catch (NetlinkUnavailableException e) {
+                if (e.errno() != ENOENT) {
+                    throw e;
+                }
+                // no inet6_diag: IPv6 is disabled, so there are no tcp6 sockets (as /proc/net/tcp6 is then absent)
+            }
         } finally {
             lib.close(fd);
         }
@@ -183,7 +196,7 @@ final class NetlinkCensusScanner implements CensusSource {
     }
 
     private static NetlinkUnavailableException failure(String call, int errno) {
-        return new NetlinkUnavailableException(call + " failed: " + InetDiag.errnoName(errno));
+        return new NetlinkUnavailableException(call + " failed: " + InetDiag.errnoName(errno), errno);
     }
 
     @Override

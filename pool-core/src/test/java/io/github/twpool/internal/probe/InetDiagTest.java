@@ -129,7 +129,8 @@ class InetDiagTest {
         byte[] eperm = concat(header(36, InetDiag.NLMSG_ERROR, SEQ, 36), new byte[0]);
         ByteBuffer.wrap(eperm).order(HOST).putInt(16, -1);
         assertThatThrownBy(() -> d.parse(eperm, eperm.length, 10, SEQ, c))
-                .isInstanceOf(NetlinkUnavailableException.class).hasMessageContaining("EPERM");
+                .isInstanceOf(NetlinkUnavailableException.class).hasMessageContaining("EPERM")
+                .extracting(e -> ((NetlinkUnavailableException) e).errno()).isEqualTo(1);
         byte[] ack = header(36, InetDiag.NLMSG_ERROR, SEQ, 36);
         assertThat(d.parse(ack, ack.length, 10, SEQ, c)).isFalse(); // error 0: an acknowledgement
         byte[] failedDump = done(SEQ, -22);
