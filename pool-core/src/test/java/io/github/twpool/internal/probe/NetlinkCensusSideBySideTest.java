@@ -6,16 +6,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -53,14 +57,14 @@ class NetlinkCensusSideBySideTest {
 
     @Test
     void ipv6SocketsClientAndServerSide() throws Exception {
-        assumeTrue(java.nio.file.Files.exists(Path.of("/proc/net/tcp6")), "IPv6 is disabled on this host");
+        assumeTrue(Files.exists(Path.of("/proc/net/tcp6")), "IPv6 is disabled on this host");
         sideBySide(StandardProtocolFamily.INET6, "::1", 23, 13, 4);
     }
 
     @Test
     void ipv4MappedSocketsClientAndServerSide() throws Exception {
         // AF_INET6 sockets to and from 127.0.0.1: listed in tcp6 as ::ffff:127.0.0.1 (what Java does by default)
-        assumeTrue(java.nio.file.Files.exists(Path.of("/proc/net/tcp6")), "IPv6 is disabled on this host");
+        assumeTrue(Files.exists(Path.of("/proc/net/tcp6")), "IPv6 is disabled on this host");
         sideBySide(StandardProtocolFamily.INET6, "127.0.0.1", 19, 11, 3);
     }
 
@@ -79,18 +83,15 @@ class NetlinkCensusSideBySideTest {
     @Test
     void establishedInodesAreThoseOfProcAndOfThisProcessSockets() throws Exception {
         Case c = churn(StandardProtocolFamily.INET6, "127.0.0.1", 0, 0, 3);
-        Endpoint endpoint = Endpoint.resolve("127.0.0.1", c.port);
-        CensusSource netlink = AutoCensus.netlink(endpoint);
-        java.lang.reflect.Field diag = netlink.getClass().getDeclaredField("diag");
-        diag.setAccessible(true);
-        java.util.Set<Long> fromNetlink = new java.util.TreeSet<>();
-        ((InetDiag) diag.get(netlink)).establishedInodes = fromNetlink::add;
+        CensusSource netlink = AutoCensus.netlink(Endpoint.resolve("127.0.0.1", c.port));
+        Set<Long> fromNetlink = new TreeSet<>();
+        ((InetDiag) field(netlink, "diag")).establishedInodes = fromNetlink::add;
         SocketCensus n = netlink.scan();
         assertThat(n.established()).isEqualTo(6);
         // /proc/net/tcp6, column 10: the inode of each ESTABLISHED (01) socket on the port, either side
-        java.util.Set<Long> fromProc = new java.util.TreeSet<>();
+        Set<Long> fromProc = new TreeSet<>();
         String portHex = String.format("%04X", c.port);
-        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp6"))) {
+        for (String line : Files.readAllLines(Path.of("/proc/net/tcp6"))) {
             String[] f = line.trim().split("\\s+");
             if (f.length > 9 && f[3].equals("01") && (f[1].endsWith(":" + portHex) || f[2].endsWith(":" + portHex))) {
                 fromProc.add(Long.parseLong(f[9]));
@@ -98,11 +99,11 @@ class NetlinkCensusSideBySideTest {
         }
         assertThat(fromNetlink).hasSize(6).isEqualTo(fromProc);
         // and they are this process's sockets: /proc/self/fd/N -> socket:[inode]
-        java.util.Set<Long> own = new java.util.TreeSet<>();
-        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+        Set<Long> own = new TreeSet<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : (Iterable<Path>) fds::iterator) {
                 try {
-                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    String target = Files.readSymbolicLink(fd).toString();
                     if (target.startsWith("socket:[")) {
                         own.add(Long.parseLong(target.substring(8, target.length() - 1)));
                     }
@@ -119,9 +120,7 @@ class NetlinkCensusSideBySideTest {
         Case c = churn(StandardProtocolFamily.INET, "127.0.0.1", 3, 2, 1);
         Endpoint endpoint = Endpoint.resolve("127.0.0.1", c.port);
         CensusSource netlink = AutoCensus.netlink(endpoint);
-        java.lang.reflect.Field f = netlink.getClass().getDeclaredField("requestV4");
-        f.setAccessible(true);
-        byte[] request = (byte[]) f.get(netlink);
+        byte[] request = (byte[]) field(netlink, "requestV4");
         request[16 + 56 + 4 + 1] = 3; // the first filter op's "yes" jump: not a multiple of 4, inet_diag_bc_audit refuses
         AutoCensus census = new AutoCensus(new CensusScanner(Path.of("/proc"), endpoint), netlink, null);
         SocketCensus s = census.scan();
@@ -129,6 +128,13 @@ class NetlinkCensusSideBySideTest {
         assertThat(s.method()).isEqualTo("proc");
         assertThat(s.timeWaitClient()).isEqualTo(3);
         assertThat(s.timeWaitServer()).isEqualTo(2);
+    }
+
+    /** A field of the Java 22 scanner, which this Java 17 test code cannot name. */
+    private static Object field(CensusSource netlink, String name) throws ReflectiveOperationException {
+        Field f = netlink.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(netlink);
     }
 
     private void sideBySide(StandardProtocolFamily family, String host, int clientTw, int serverTw, int established)
