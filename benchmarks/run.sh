@@ -21,7 +21,13 @@ echo "== 1. pool overhead (ops/ms, higher is better)"
 java -cp "$CP" org.openjdk.jmh.Main PoolOverheadBenchmark "${JMH_ARGS[@]}" -rf text -rff benchmarks/target/jmh-pool.txt
 echo "== 2a. probe: census parse (us/op) with allocation per scan, and the sockstat tick"
 java -cp "$CP" org.openjdk.jmh.Main 'ProbeBenchmark|SockstatBenchmark' -prof gc "${JMH_ARGS[@]}" -rf text -rff benchmarks/target/jmh-probe.txt
-echo "== 2b. probe vs ss on real TIME_WAIT sockets"
-java -cp "$CP" io.github.twpool.benchmarks.ProbeVsSsHarness
+echo "== 2b. census (netlink and /proc) vs ss on real TIME_WAIT sockets, 12k/30k/100k, on a JDK 22+"
+JDK22="${TWPOOL_JDK22_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [ -x "$JDK22/bin/java" ]; then
+  "$JDK22/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" io.github.twpool.benchmarks.ProbeVsSsHarness --reference true
+else
+  echo "no JDK 22+ at $JDK22 (set TWPOOL_JDK22_HOME): measuring the /proc census only"
+  java -cp "$CP" io.github.twpool.benchmarks.ProbeVsSsHarness --reference true
+fi
 echo "== 3. end to end against the real server"
 java -cp "$CP" io.github.twpool.benchmarks.EndToEndHarness

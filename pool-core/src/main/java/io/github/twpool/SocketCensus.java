@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Sockets to the database endpoint at one moment, from {@code /proc/net/tcp} and {@code /proc/net/tcp6}.
+ * Sockets to the database endpoint at one moment, from {@code /proc/net/tcp} and {@code /proc/net/tcp6} or, on
+ * Java 22+, from the kernel over netlink ({@link #method()}).
  * Client side: the remote end is the database ({@code ip:port}); each such socket holds an ephemeral port.
  * Server side: the local port is the database's, when the database runs on this host.
  *
@@ -25,9 +26,20 @@ public final class SocketCensus {
     private final int linesScanned;
     private final int[] clientBySecondsLeft;
     private final int[] serverBySecondsLeft;
+    private final String method;
 
+    /** A census read from {@code /proc} ({@link #method()} {@code proc}). */
     public SocketCensus(Instant at, int timeWaitClient, int timeWaitServer, int establishedClient, int establishedServer,
                         long scanNanos, int linesScanned, int[] clientBySecondsLeft, int[] serverBySecondsLeft) {
+        this(at, timeWaitClient, timeWaitServer, establishedClient, establishedServer, scanNanos, linesScanned,
+                clientBySecondsLeft, serverBySecondsLeft, "proc");
+    }
+
+    /** {@code method}: how it was taken, {@code proc} or {@code netlink}. */
+    public SocketCensus(Instant at, int timeWaitClient, int timeWaitServer, int establishedClient, int establishedServer,
+                        long scanNanos, int linesScanned, int[] clientBySecondsLeft, int[] serverBySecondsLeft,
+                        String method) {
+        this.method = method;
         this.at = at;
         this.timeWaitClient = timeWaitClient;
         this.timeWaitServer = timeWaitServer;
@@ -58,10 +70,18 @@ public final class SocketCensus {
     public int establishedServer() { return establishedServer; }
     /** Both sides. */
     public int established() { return establishedClient + establishedServer; }
-    /** What the scan of {@code /proc/net/tcp*} cost. */
+    /** What the scan cost. */
     public long scanNanos() { return scanNanos; }
-    /** Socket lines read, all sockets of the network namespace. */
+    /**
+     * Sockets read: for {@code proc} every socket of the network namespace (one line each); for {@code netlink}
+     * only those the kernel's filter let through (ESTABLISHED or TIME_WAIT, to or from the endpoint's port).
+     */
     public int linesScanned() { return linesScanned; }
+    /**
+     * How the census was taken: {@code netlink} (Java 22+, the kernel filters and sends binary records) or
+     * {@code proc} (the kernel formats every socket of the namespace as text in {@code /proc/net/tcp*}).
+     */
+    public String method() { return method; }
 
     /** Client-side sockets that entered TIME_WAIT less than {@code window} ago (at most 60 s back). */
     public int clientTimeWaitNewerThan(Duration window) {
@@ -86,6 +106,6 @@ public final class SocketCensus {
     @Override
     public String toString() {
         return "time_wait client=" + timeWaitClient + " server=" + timeWaitServer
-                + " established=" + established();
+                + " established=" + established() + " method=" + method;
     }
 }

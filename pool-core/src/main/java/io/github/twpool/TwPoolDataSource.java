@@ -14,6 +14,7 @@ import io.github.twpool.internal.Secrets;
 import io.github.twpool.internal.Suggestions;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.internal.churn.PoolMonitor;
+import io.github.twpool.internal.probe.AutoCensus;
 import io.github.twpool.spi.PoolContext;
 import io.github.twpool.spi.ServerStatusSource;
 import io.github.twpool.spi.TwPoolExtension;
@@ -86,8 +87,9 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             closeAfterFailure(startedMonitor, startedPool, e);
             throw e;
         }
-        LOG.info("twpool '{}' started for {}: {}{}", config.name(), Secrets.maskUrl(config.url()), settings.describe(),
-                applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")));
+        LOG.info("twpool '{}' started for {}: {}{}{}", config.name(), Secrets.maskUrl(config.url()), settings.describe(),
+                applicable.isEmpty() ? "" : " extensions=" + applicable.stream().map(TwPoolExtension::name).collect(Collectors.joining(",")),
+                monitor == null ? "" : " census=" + AutoCensus.planned(Path.of(config.probeProcRoot())));
     }
 
     private static void closeAfterFailure(PoolMonitor monitor, HikariDataSource pool, Throwable failure) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * {@link ProcFiles}: regular files only, bounded in bytes, and within one deadline for the whole scan. No logging:
  * the doctor runs without SLF4J.
  */
-public final class CensusScanner {
+public final class CensusScanner implements CensusSource {
 
     /** More than this and not one socket line: the file is not a socket table (the header alone is ~150 bytes). */
     static final long GARBAGE_MIN_BYTES = 1024;
@@ -33,6 +33,7 @@ public final class CensusScanner {
      * Scans both files; I/O errors (no such file, no permission) and {@link ProcFileException}s (not a regular file,
      * too large, too slow, no socket line in it) escape for the caller to report.
      */
+    @Override
     public SocketCensus scan() throws IOException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(ProcFiles.SCAN_DEADLINE_MILLIS);
@@ -58,6 +59,11 @@ public final class CensusScanner {
             throw new ProcFileException(ProcFileException.Kind.NO_SOCKET_LINES, "no socket lines parsed from " + file
                     + " (" + bytes + " bytes): it is not a /proc/net/" + (v6 ? "tcp6" : "tcp") + " socket table");
         }
+    }
+
+    @Override
+    public String method() {
+        return PROC;
     }
 
     public Endpoint endpoint() {

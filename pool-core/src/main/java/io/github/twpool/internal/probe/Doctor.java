@@ -80,8 +80,9 @@ public final class Doctor {
             hostTw = -1;
         }
         SocketCensus census;
+        AutoCensus scanner = AutoCensus.open(proc, endpoint);
         try {
-            census = new CensusScanner(proc, endpoint).scan();
+            census = scanner.scan();
         } catch (ProcFileException e) {
             err.println("twpool doctor: " + e.getMessage());
             return 1;
@@ -96,6 +97,7 @@ public final class Doctor {
                 + " established=" + census.established());
         out.println("time_wait_recent_10s client=" + census.clientTimeWaitNewerThan(java.time.Duration.ofSeconds(10))
                 + " server=" + census.serverTimeWaitNewerThan(java.time.Duration.ofSeconds(10)));
+        out.println("census method=" + scanner.describe());
         out.println("host time_wait=" + hostTw + " sockets_scanned=" + census.linesScanned()
                 + String.format(Locale.ROOT, " scan_ms=%.2f", census.scanNanos() / 1e6));
         int used = census.timeWaitClient() + census.establishedClient();

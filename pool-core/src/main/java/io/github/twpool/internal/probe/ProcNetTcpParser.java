@@ -38,6 +38,29 @@ public final class ProcNetTcpParser {
             Arrays.fill(serverBySecondsLeft, 0);
         }
 
+        /**
+         * One TIME_WAIT socket to the endpoint, {@code secondsLeft} 0-60; client or server side. The one place both
+         * census paths count, {@code /proc} and netlink ({@link InetDiag}).
+         */
+        void timeWait(boolean client, int secondsLeft) {
+            if (client) {
+                timeWaitClient++;
+                clientBySecondsLeft[secondsLeft]++;
+            } else {
+                timeWaitServer++;
+                serverBySecondsLeft[secondsLeft]++;
+            }
+        }
+
+        /** One ESTABLISHED socket to the endpoint; client or server side. Both census paths count here. */
+        void established(boolean client) {
+            if (client) {
+                establishedClient++;
+            } else {
+                establishedServer++;
+            }
+        }
+
         public int timeWaitClient() { return timeWaitClient; }
         public int timeWaitServer() { return timeWaitServer; }
         public int establishedClient() { return establishedClient; }
@@ -161,18 +184,9 @@ public final class ProcNetTcpParser {
         }
         if (state == STATE_TIME_WAIT) {
             // An expired timer not yet reaped prints as a negative clock_t.
-            int secondsLeft = ticks < 0 ? 0 : (int) Math.min(60, ticks / USER_HZ);
-            if (client) {
-                c.timeWaitClient++;
-                c.clientBySecondsLeft[secondsLeft]++;
-            } else {
-                c.timeWaitServer++;
-                c.serverBySecondsLeft[secondsLeft]++;
-            }
-        } else if (client) {
-            c.establishedClient++;
+            c.timeWait(client, ticks < 0 ? 0 : (int) Math.min(60, ticks / USER_HZ));
         } else {
-            c.establishedServer++;
+            c.established(client);
         }
         return true;
     }

@@ -11,7 +11,9 @@ import java.time.Instant;
 /**
  * Reads the cheap host-wide TIME_WAIT total every tick and scans {@code /proc/net/tcp} and {@code tcp6} only when
  * that total moved by more than {@code scanThreshold} since the last scan, or every {@code scanEvery} ticks: a full
- * scan costs tens of milliseconds on a busy host and grows with every socket on it, not only the pool's.
+ * scan costs tens of milliseconds on a busy host and grows with every socket on it, not only the pool's. The census
+ * goes over netlink where it can ({@link AutoCensus}): there the kernel filters and the cost follows the endpoint's
+ * sockets, not the host's.
  *
  * <p>Never throws, never blocks: files are read through {@link ProcFiles} (regular files only, bounded in bytes and
  * time). Where {@code /proc} cannot be read it reports itself unavailable with the reason, logs one line per kind of
@@ -29,7 +31,7 @@ public final class TimeWaitProbe {
     private final int scanEvery;
     private final int scanThreshold;
     private final SockstatReader sockstat;
-    private final CensusScanner scanner;
+    private final AutoCensus scanner;
 
     private SocketCensus census;
     private long timeWaitAtScan = Long.MIN_VALUE;
@@ -38,14 +40,19 @@ public final class TimeWaitProbe {
     private final java.util.Set<String> loggedKinds = new java.util.HashSet<>();
     private int backoffTicks;
     private int ticksUntilRetry;
+    private boolean netlinkFailureLogged;
 
     public TimeWaitProbe(Path procRoot, Endpoint endpoint, int scanEvery, int scanThreshold) {
+        this(procRoot, endpoint, scanEvery, scanThreshold, AutoCensus.open(procRoot, endpoint));
+    }
+
+    TimeWaitProbe(Path procRoot, Endpoint endpoint, int scanEvery, int scanThreshold, AutoCensus scanner) {
         this.procRoot = procRoot;
         this.endpoint = endpoint;
         this.scanEvery = scanEvery;
         this.scanThreshold = scanThreshold;
         this.sockstat = new SockstatReader(procRoot);
-        this.scanner = new CensusScanner(procRoot, endpoint);
+        this.scanner = scanner;
     }
 
     public ProbeSample tick() {
@@ -83,6 +90,11 @@ public final class TimeWaitProbe {
         }
         try {
             census = scanner.scan();
+            if (scanner.netlinkFailed() && !netlinkFailureLogged) {
+                netlinkFailureLogged = true;
+                LOG.info("TIME_WAIT probe: {}; the census reads /proc/net/tcp* from now on (slower on hosts with many sockets).",
+                        scanner.procReason());
+            }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ProcFileException p && p.kind() != ProcFileException.Kind.NOT_REGULAR) {
                 backoffTicks = Math.min(MAX_BACKOFF_TICKS, Math.max(1, backoffTicks * 2));
@@ -125,5 +137,10 @@ public final class TimeWaitProbe {
 
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    /** How the census is taken now: {@code netlink} or {@code proc (why)}. */
+    public String censusMethod() {
+        return scanner.describe();
     }
 }

@@ -1,0 +1,226 @@
+package io.github.twpool.internal.probe;
+
+import io.github.twpool.SocketCensus;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The netlink request, kernel filter and reply parser on crafted bytes (runs on every Java version; the real kernel
+ * is in {@link NetlinkCensusSideBySideTest}): multi-part replies, NLMSG_ERROR, a failed dump, foreign sequence
+ * numbers, malformed and short messages, and a fuzz that only ever ends in {@link NetlinkUnavailableException}.
+ */
+class InetDiagTest {
+
+    private static final ByteOrder HOST = ByteOrder.nativeOrder();
+    private static final int PORT = 3306;
+    private static final int SEQ = 77;
+
+    private static Endpoint endpoint(String... hosts) throws Exception {
+        InetAddress[] a = new InetAddress[hosts.length];
+        for (int i = 0; i < hosts.length; i++) {
+            a[i] = InetAddress.getByName(hosts[i]);
+        }
+        return new Endpoint(hosts[0] + ":" + PORT, List.of(a), PORT);
+    }
+
+    @Test
+    void theRequestAsksForTcpEstablishedAndTimeWaitWithTheFilter() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        byte[] r = d.request(InetDiag.AF_INET6);
+        InetDiag.setSequence(r, 42);
+        ByteBuffer b = ByteBuffer.wrap(r).order(HOST);
+        assertThat(b.getInt(0)).isEqualTo(r.length);
+        assertThat(b.getShort(4)).isEqualTo((short) 20);             // SOCK_DIAG_BY_FAMILY
+        assertThat(b.getShort(6)).isEqualTo((short) 0x301);          // NLM_F_REQUEST | NLM_F_DUMP
+        assertThat(b.getInt(8)).isEqualTo(42);
+        assertThat(r[16]).isEqualTo((byte) 10);                      // AF_INET6
+        assertThat(r[17]).isEqualTo((byte) 6);                       // IPPROTO_TCP
+        assertThat(b.getInt(20)).isEqualTo((1 << 1) | (1 << 6));     // ESTABLISHED | TIME_WAIT
+        byte[] filter = d.filter(InetDiag.AF_INET6);
+        assertThat(b.getShort(72)).isEqualTo((short) (4 + filter.length));
+        assertThat(b.getShort(74)).isEqualTo((short) 1);             // INET_DIAG_REQ_BYTECODE
+        assertThat(r).hasSize(72 + 4 + filter.length);
+    }
+
+    @Test
+    void theFilterIsAnOrOfHostConditionsWithJumpsTheKernelAccepts() throws Exception {
+        // 127.0.0.1 in IPv6: ::ffff:127.0.0.1, then the local-port condition
+        byte[] f = new InetDiag(endpoint("127.0.0.1")).filter(InetDiag.AF_INET6);
+        ByteBuffer b = ByteBuffer.wrap(f).order(HOST);
+        int d = 4 + 8 + 16;
+        int s = 4 + 8;
+        assertThat(f).hasSize(d + 4 + s);
+        assertThat(f[0]).isEqualTo((byte) 8);                        // D_COND
+        assertThat(f[1] & 0xff).isEqualTo(d);                        // yes: on to the JMP
+        assertThat(b.getShort(2)).isEqualTo((short) (d + 4));        // no: past the JMP
+        assertThat(f[4]).isEqualTo((byte) 10);                       // AF_INET6
+        assertThat(f[5] & 0xff).isEqualTo(128);                      // prefix
+        assertThat(b.getInt(8)).isEqualTo(PORT);
+        assertThat(f[8 + 4 + 10]).isEqualTo((byte) 0xff);            // ::ffff:
+        assertThat(f[8 + 4 + 12]).isEqualTo((byte) 127);
+        assertThat(f[d]).isEqualTo((byte) 1);                        // JMP
+        assertThat(b.getShort(d + 2)).isEqualTo((short) (4 + s));    // to the end: accept
+        assertThat(f[d + 4]).isEqualTo((byte) 7);                    // S_COND
+        assertThat(f[d + 4 + 4]).isEqualTo((byte) 0);               // any family
+        assertThat(b.getShort(d + 4 + 2)).isEqualTo((short) (s + 4)); // last no: 4 past the end, reject
+        // every op in the kernel's "yes" chain (inet_diag_bc_audit's valid_cc)
+        int off = 0;
+        while (off < f.length) {
+            int yes = f[off + 1] & 0xff;
+            assertThat(yes % 4).isZero();
+            off += yes;
+        }
+        assertThat(off).isEqualTo(f.length);
+    }
+
+    @Test
+    void aRemoteEndpointOfTheOtherFamilyMatchesNothing() throws Exception {
+        // 192.0.2.10 (TEST-NET, only compared, never contacted) is not local: no server side, and no IPv6 address
+        // is native, but IPv4-mapped ones are
+        InetDiag d = new InetDiag(endpoint("192.0.2.10"));
+        ByteBuffer v4 = ByteBuffer.wrap(d.filter(InetDiag.AF_INET)).order(HOST);
+        assertThat(v4.capacity()).isEqualTo(16);
+        assertThat(v4.getShort(2)).isEqualTo((short) 20);            // its "no" rejects
+        assertThat(d.filter(InetDiag.AF_INET6)).hasSize(28);         // ::ffff:192.0.2.10
+    }
+
+    @Test
+    void countsLikeTheProcParserAcrossAMultiPartReply() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        ProcNetTcpParser.Counts c = new ProcNetTcpParser.Counts();
+        byte[] part1 = concat(
+                diagMsg(SEQ, 10, 6, "::ffff:127.0.0.1", 40000, "::ffff:127.0.0.1", PORT, 59_999, 0), // client TW, 59 s
+                diagMsg(SEQ, 10, 6, "::ffff:127.0.0.1", PORT, "::ffff:127.0.0.1", 40001, 0, 0),      // server TW, expired
+                diagMsg(SEQ + 1, 10, 6, "::1", 1, "::ffff:127.0.0.1", PORT, 1000, 0));               // another dump's
+        byte[] part2 = concat(
+                diagMsg(SEQ, 10, 1, "::ffff:127.0.0.1", 40002, "::ffff:127.0.0.1", PORT, 0, 12345),  // client ESTABLISHED
+                diagMsg(SEQ, 10, 1, "::1", 40003, "::1", PORT, 0, 12346),                            // not the endpoint
+                header(16, InetDiag.NLMSG_NOOP, SEQ, 16),
+                done(SEQ, 0));
+        assertThat(d.parse(part1, part1.length, InetDiag.AF_INET6, SEQ, c)).isFalse();
+        assertThat(d.parse(part2, part2.length, InetDiag.AF_INET6, SEQ, c)).isTrue();
+        SocketCensus s = new SocketCensus(Instant.EPOCH, c.timeWaitClient(), c.timeWaitServer(), c.establishedClient(),
+                c.establishedServer(), 0, c.lines(), c.clientBySecondsLeft(), c.serverBySecondsLeft(), "netlink");
+        assertThat(s.timeWaitClient()).isEqualTo(1);
+        assertThat(s.timeWaitServer()).isEqualTo(1);
+        assertThat(s.establishedClient()).isEqualTo(1);
+        assertThat(s.establishedServer()).isZero();
+        assertThat(s.clientTimeWaitNewerThan(Duration.ofSeconds(1))).isEqualTo(1);  // 59 s left: 1 s old
+        assertThat(s.serverTimeWaitNewerThan(Duration.ofSeconds(59))).isZero();     // 0 s left
+        assertThat(s.serverTimeWaitNewerThan(Duration.ofSeconds(60))).isEqualTo(1);
+        assertThat(c.lines()).isEqualTo(4);
+    }
+
+    @Test
+    void anErrorReplyADumpFailureOrAMalformedMessageThrowsWithTheReason() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        ProcNetTcpParser.Counts c = new ProcNetTcpParser.Counts();
+        byte[] eperm = concat(header(36, InetDiag.NLMSG_ERROR, SEQ, 36), new byte[0]);
+        ByteBuffer.wrap(eperm).order(HOST).putInt(16, -1);
+        assertThatThrownBy(() -> d.parse(eperm, eperm.length, 10, SEQ, c))
+                .isInstanceOf(NetlinkUnavailableException.class).hasMessageContaining("EPERM")
+                .extracting(e -> ((NetlinkUnavailableException) e).errno()).isEqualTo(1);
+        byte[] ack = header(36, InetDiag.NLMSG_ERROR, SEQ, 36);
+        assertThat(d.parse(ack, ack.length, 10, SEQ, c)).isFalse(); // error 0: an acknowledgement
+        byte[] failedDump = done(SEQ, -22);
+        assertThatThrownBy(() -> d.parse(failedDump, failedDump.length, 10, SEQ, c))
+                .hasMessageContaining("EINVAL");
+        byte[] tooLong = header(100, InetDiag.SOCK_DIAG_BY_FAMILY, SEQ, 40);
+        assertThatThrownBy(() -> d.parse(tooLong, tooLong.length, 10, SEQ, c)).hasMessageContaining("nlmsg_len 100");
+        byte[] tooShort = header(12, InetDiag.SOCK_DIAG_BY_FAMILY, SEQ, 16);
+        assertThatThrownBy(() -> d.parse(tooShort, tooShort.length, 10, SEQ, c)).hasMessageContaining("nlmsg_len 12");
+        byte[] shortMsg = header(40, InetDiag.SOCK_DIAG_BY_FAMILY, SEQ, 40);
+        assertThatThrownBy(() -> d.parse(shortMsg, shortMsg.length, 10, SEQ, c)).hasMessageContaining("short inet_diag_msg");
+        byte[] wrongFamily = diagMsg(SEQ, 2, 6, "127.0.0.1", 1, "127.0.0.1", PORT, 0, 0);
+        assertThatThrownBy(() -> d.parse(wrongFamily, wrongFamily.length, 10, SEQ, c)).hasMessageContaining("family 2");
+        byte[] trailing = concat(done(SEQ + 5, 0), new byte[7]);
+        assertThatThrownBy(() -> d.parse(trailing, trailing.length, 10, SEQ, c)).hasMessageContaining("less than a header");
+    }
+
+    @Test
+    void fuzzedRepliesEndInAReasonNeverAnotherException() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1", "::1"));
+        Random random = new Random(17);
+        byte[] good = concat(
+                diagMsg(SEQ, 10, 6, "::ffff:127.0.0.1", 40000, "::ffff:127.0.0.1", PORT, 30_000, 0),
+                diagMsg(SEQ, 10, 1, "::1", PORT, "::1", 40001, 0, 99),
+                done(SEQ, 0));
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = good.clone();
+            int flips = 1 + random.nextInt(8);
+            for (int k = 0; k < flips; k++) {
+                b[random.nextInt(b.length)] = (byte) random.nextInt(256);
+            }
+            int length = random.nextInt(5) == 0 ? random.nextInt(b.length + 1) : b.length;
+            ProcNetTcpParser.Counts c = new ProcNetTcpParser.Counts();
+            try {
+                d.parse(b, length, 10, SEQ, c);
+            } catch (NetlinkUnavailableException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+            assertThat(c.lines()).isLessThanOrEqualTo(length / (16 + 72));
+        }
+    }
+
+    // --- reply builders ---
+
+    private static byte[] header(int len, int type, int seq, int size) {
+        ByteBuffer b = ByteBuffer.allocate(size).order(HOST);
+        b.putInt(0, len).putShort(4, (short) type).putShort(6, (short) InetDiag.NLM_F_MULTI).putInt(8, seq);
+        return b.array();
+    }
+
+    private static byte[] done(int seq, int status) {
+        byte[] b = header(20, InetDiag.NLMSG_DONE, seq, 20);
+        ByteBuffer.wrap(b).order(HOST).putInt(16, status);
+        return b;
+    }
+
+    /** One SOCK_DIAG_BY_FAMILY message with an inet_diag_msg and a trailing attribute, as the kernel sends them. */
+    private static byte[] diagMsg(int seq, int family, int state, String src, int sport, String dst, int dport,
+                                  int expiresMs, int inode) throws Exception {
+        int len = 16 + 72 + 8;
+        byte[] b = header(len, InetDiag.SOCK_DIAG_BY_FAMILY, seq, len);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(HOST);
+        int m = 16;
+        b[m] = (byte) family;
+        b[m + 1] = (byte) state;
+        buf.order(ByteOrder.BIG_ENDIAN).putShort(m + 4, (short) sport).putShort(m + 6, (short) dport).order(HOST);
+        put(b, m + 8, src, family);
+        put(b, m + 24, dst, family);
+        buf.putInt(m + 52, expiresMs);
+        buf.putInt(m + 68, inode);
+        buf.putShort(m + 72, (short) 5).putShort(m + 74, (short) 8); // INET_DIAG_SHUTDOWN, padded
+        return b;
+    }
+
+    private static void put(byte[] b, int off, String address, int family) throws Exception {
+        byte[] a = InetAddress.getByName(address).getAddress();
+        if (family == 10 && a.length == 4) { // Java turns ::ffff:a.b.c.d into an IPv4 address
+            b[off + 10] = (byte) 0xff;
+            b[off + 11] = (byte) 0xff;
+            System.arraycopy(a, 0, b, off + 12, 4);
+        } else {
+            System.arraycopy(a, 0, b, off, a.length);
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+}
