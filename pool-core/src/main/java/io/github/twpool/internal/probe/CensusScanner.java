@@ -23,10 +23,23 @@ public final class CensusScanner {
 
     /** Scans both files; I/O errors (no such file, no permission) escape for the caller to report. */
     public SocketCensus scan() throws IOException {
+        return scan(null);
+    }
+
+    /**
+     * As {@link #scan()}, also sending the inode of every ESTABLISHED client-side socket to the endpoint to
+     * {@code inodes} (when not {@code null}).
+     */
+    public SocketCensus scan(EstablishedInodeSink inodes) throws IOException {
         long start = System.nanoTime();
         counts.reset();
-        scanFile(procRoot.resolve("net/tcp"), false);
-        scanFile(procRoot.resolve("net/tcp6"), true);
+        counts.collectInodes(inodes);
+        try {
+            scanFile(procRoot.resolve("net/tcp"), false);
+            scanFile(procRoot.resolve("net/tcp6"), true);
+        } finally {
+            counts.collectInodes(null);
+        }
         return new SocketCensus(Instant.now(), counts.timeWaitClient(), counts.timeWaitServer(),
                 counts.establishedClient(), counts.establishedServer(), System.nanoTime() - start, counts.lines(),
                 counts.clientBySecondsLeft(), counts.serverBySecondsLeft());

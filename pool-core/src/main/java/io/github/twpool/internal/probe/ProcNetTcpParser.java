@@ -31,6 +31,13 @@ public final class ProcNetTcpParser {
         int lines;
         final int[] clientBySecondsLeft = new int[61];
         final int[] serverBySecondsLeft = new int[61];
+        /** Where ESTABLISHED client-side inodes go; {@code null} (the default) parses no inode at all. */
+        EstablishedInodeSink inodeSink;
+
+        /** Sends the inode of every ESTABLISHED client-side socket to the endpoint to {@code sink}; {@code null} stops. */
+        public void collectInodes(EstablishedInodeSink sink) {
+            this.inodeSink = sink;
+        }
 
         public void reset() {
             timeWaitClient = timeWaitServer = establishedClient = establishedServer = lines = 0;
@@ -171,10 +178,49 @@ public final class ProcNetTcpParser {
             }
         } else if (client) {
             c.establishedClient++;
+            if (c.inodeSink != null) {
+                long inode = inode(b, i, to);
+                if (inode > 0) {
+                    c.inodeSink.established(inode);
+                }
+            }
         } else {
             c.establishedServer++;
         }
         return true;
+    }
+
+    /**
+     * The inode column after the timer: {@code retrnsmt} (hex), {@code uid}, {@code timeout}, {@code inode} (decimal).
+     * Returns -1 when the rest of the line is not in that form.
+     */
+    static long inode(byte[] b, int i, int to) {
+        i = skipSpaces(b, i, to);
+        int start = i;
+        while (i < to && hexValue(b[i]) >= 0) {
+            i++;
+        }
+        if (i == start) {
+            return -1;
+        }
+        for (int field = 0; field < 2; field++) { // uid, timeout
+            i = skipSpaces(b, i, to);
+            start = i;
+            while (i < to && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+        }
+        i = skipSpaces(b, i, to);
+        long v = 0;
+        start = i;
+        while (i < to && b[i] >= '0' && b[i] <= '9' && i - start < 19) {
+            v = v * 10 + (b[i] - '0');
+            i++;
+        }
+        return i == start || (i < to && b[i] != ' ') ? -1 : v;
     }
 
     private static int skipSpaces(byte[] b, int i, int to) {
