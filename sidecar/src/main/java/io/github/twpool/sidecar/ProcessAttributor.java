@@ -1,0 +1,393 @@
+package io.github.twpool.sidecar;
+
+import io.github.twpool.internal.probe.CensusScanner;
+import io.github.twpool.internal.probe.Endpoint;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Names the processes that open connections to an endpoint. While churn lasts, each tick takes a few samples: a
+ * census of the endpoint's ESTABLISHED client-side sockets with their inodes, then a search of {@code /proc/<pid>/fd}
+ * for links {@code socket:[inode]} to the sockets not seen before. Sockets open when churn was first noticed (a pool's
+ * long-lived connections) are never counted; only connections that appear while it lasts are, each once, so the
+ * shares say who opens connections, not who holds them.
+ *
+ * <p>Bounded: a few samples per tick, processes that held such sockets before are searched first and the others
+ * newest first, at most {@link #MAX_PIDS_PER_SAMPLE} processes and {@link #MAX_FDS_PER_SAMPLE} descriptors per sample,
+ * within {@link #WORK_BUDGET} per tick; the search stops as soon as every new socket is named. Costs nothing while
+ * there is no churn. Reading another user's {@code /proc/<pid>/fd} needs the same user or CAP_SYS_PTRACE, and a
+ * process in another PID namespace is not in this {@code /proc} at all: the result then says what is missing.
+ *
+ * <p>Not thread-safe: the endpoint's watcher thread owns it.
+ */
+final class ProcessAttributor {
+
+    static final int SAMPLES_PER_TICK = 5;
+    static final Duration MAX_SAMPLE_SPACING = Duration.ofMillis(100);
+    static final Duration WORK_BUDGET = Duration.ofMillis(250);
+    static final int MAX_PIDS_PER_SAMPLE = 4096;
+    static final int MAX_FDS_PER_PID = 4096;
+    static final int MAX_FDS_PER_SAMPLE = 100_000;
+    static final int MAX_TRACKED_SOCKETS = 100_000;
+    static final int MAX_PIDS_LISTED = 65_536;
+    static final int HOT_PIDS = 32;
+    /** Ticks of samples a result covers. */
+    static final int WINDOW_TICKS = 6;
+    /** A result is settled after this many ticks of samples, or {@link #SETTLED_CONNECTIONS} connections seen. */
+    static final int SETTLED_TICKS = 3;
+    static final int SETTLED_CONNECTIONS = 20;
+
+    /** A process holding a connection to the endpoint. */
+    record Owner(long pid, long parentPid, String command) {
+    }
+
+    /**
+     * One process, or several running the same command (a shell loop's children, a pre-fork server's workers).
+     *
+     * @param command     the command line, sanitized
+     * @param pids        the processes, most connections first
+     * @param parentPid   the parent they all share, or -1
+     * @param parentCommand its command line, or {@code null}
+     * @param connections new connections seen open that they held
+     * @param share       {@code connections} as a share of every new connection seen
+     */
+    record Holder(String command, List<Long> pids, long parentPid, String parentCommand, int connections, double share) {
+    }
+
+    /**
+     * What the samples of the last {@link #WINDOW_TICKS} ticks say.
+     *
+     * @param seen       new connections seen open
+     * @param named      those whose process was found
+     * @param ticks      ticks sampled
+     * @param holders    by share, largest first
+     * @param limitation why some could not be named, or {@code null}
+     */
+    record Result(int seen, int named, int ticks, List<Holder> holders, String limitation) {
+        static final Result NONE = new Result(0, 0, 0, List.of(), null);
+
+        boolean settled() {
+            return ticks >= SETTLED_TICKS || seen >= SETTLED_CONNECTIONS;
+        }
+    }
+
+    private record TickCounts(Map<Owner, Integer> named, int unnamed) {
+    }
+
+    private final Path proc;
+    private final CensusScanner scanner;
+    private final ArrayDeque<TickCounts> window = new ArrayDeque<>();
+    private final LinkedHashMap<Long, Boolean> hotPids = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > HOT_PIDS;
+        }
+    };
+    private Set<Long> known;
+    private int ticks;
+
+    // Per tick.
+    private final Map<Long, Owner> owners = new HashMap<>();
+    private int denied;
+    private boolean truncated;
+    private int fdsThisSample;
+    private Result result = Result.NONE;
+
+    ProcessAttributor(Path proc, Endpoint endpoint) {
+        this.proc = proc;
+        this.scanner = new CensusScanner(proc, endpoint);
+    }
+
+    /** Samples while {@code churning}; forgets everything when churn stops. {@code spacing}: the gap between samples. */
+    Result tick(boolean churning, Duration spacing) {
+        if (!churning) {
+            if (known != null) {
+                known = null;
+                window.clear();
+                ticks = 0;
+                result = Result.NONE;
+            }
+            return result;
+        }
+        long start = System.nanoTime();
+        long budget = WORK_BUDGET.toNanos();
+        long sleepNanos = Math.min(spacing.toNanos(), MAX_SAMPLE_SPACING.toNanos());
+        owners.clear();
+        denied = 0;
+        truncated = false;
+        Map<Owner, Integer> named = new HashMap<>();
+        int unnamed = 0;
+        boolean first = known == null;
+        long worked = 0;
+        for (int s = 0; s < SAMPLES_PER_TICK && worked < budget; s++) {
+            if (s > 0 && !sleep(sleepNanos)) {
+                break;
+            }
+            long sampleStart = System.nanoTime();
+            Set<Long> open = establishedInodes();
+            if (open == null) {
+                break; // the census cannot be read: the probe reports that itself
+            }
+            if (known == null) {
+                known = open; // the baseline: what was open when churn was noticed is not counted
+            } else {
+                Set<Long> fresh = new HashSet<>();
+                for (Long inode : open) {
+                    if (!known.contains(inode)) {
+                        fresh.add(inode);
+                    }
+                }
+                known = open;
+                if (!fresh.isEmpty()) {
+                    long deadline = sampleStart + Math.max(0, budget - worked);
+                    int before = fresh.size();
+                    Map<Long, Owner> found = resolve(fresh, deadline);
+                    for (Owner o : found.values()) {
+                        named.merge(o, 1, Integer::sum);
+                    }
+                    unnamed += before - found.size();
+                }
+            }
+            worked += System.nanoTime() - sampleStart;
+        }
+        if (!first || !named.isEmpty() || unnamed > 0) {
+            window.addLast(new TickCounts(named, unnamed));
+            ticks++;
+            while (window.size() > WINDOW_TICKS) {
+                window.removeFirst();
+            }
+        }
+        result = summarize();
+        lastWorkNanos = System.nanoTime() - start;
+        return result;
+    }
+
+    private long lastWorkNanos;
+
+    /** Wall time the last tick's samples took, sleeps included. */
+    long lastTickNanos() {
+        return lastWorkNanos;
+    }
+
+    Result result() {
+        return result;
+    }
+
+    private static boolean sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Set<Long> establishedInodes() {
+        Set<Long> open = new HashSet<>();
+        try {
+            scanner.scan(inode -> {
+                if (open.size() < MAX_TRACKED_SOCKETS) {
+                    open.add(inode);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return open;
+    }
+
+    /** Finds the processes holding {@code wanted} (emptied as found), hot processes first, then newest first. */
+    private Map<Long, Owner> resolve(Set<Long> wanted, long deadline) {
+        Map<Long, Owner> found = new HashMap<>();
+        fdsThisSample = 0;
+        for (Long pid : new ArrayList<>(hotPids.keySet())) {
+            searchFds(pid, wanted, found);
+            if (wanted.isEmpty()) {
+                return found;
+            }
+        }
+        long[] pids = listPids();
+        int searched = 0;
+        for (int i = pids.length - 1; i >= 0 && !wanted.isEmpty(); i--) {
+            long pid = pids[i];
+            if (hotPids.containsKey(pid)) {
+                continue;
+            }
+            if (searched++ >= MAX_PIDS_PER_SAMPLE || fdsThisSample >= MAX_FDS_PER_SAMPLE || System.nanoTime() > deadline) {
+                truncated = true;
+                break;
+            }
+            searchFds(pid, wanted, found);
+        }
+        return found;
+    }
+
+    private long[] listPids() {
+        long[] pids = new long[256];
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(proc)) {
+            for (Path p : ds) {
+                if (n >= MAX_PIDS_LISTED) {
+                    truncated = true;
+                    break;
+                }
+                long pid = pidOf(p.getFileName().toString());
+                if (pid > 0) {
+                    if (n == pids.length) {
+                        pids = Arrays.copyOf(pids, n * 2);
+                    }
+                    pids[n++] = pid;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
+        long[] out = Arrays.copyOf(pids, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    static long pidOf(String name) {
+        if (name.isEmpty() || name.length() > 10) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    private void searchFds(long pid, Set<Long> wanted, Map<Long, Owner> found) {
+        Path fdDir = proc.resolve(Long.toString(pid)).resolve("fd");
+        if (!Files.isDirectory(fdDir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(fdDir)) {
+            for (Path link : ds) {
+                if (++n > MAX_FDS_PER_PID || ++fdsThisSample > MAX_FDS_PER_SAMPLE) {
+                    truncated = true;
+                    break;
+                }
+                long inode;
+                try {
+                    // readlink only: a crafted entry that is a FIFO or a file is never opened
+                    inode = socketInode(Files.readSymbolicLink(link).toString());
+                } catch (IOException | RuntimeException e) {
+                    continue;
+                }
+                if (inode > 0 && wanted.remove(inode)) {
+                    found.put(inode, owner(pid));
+                    hotPids.put(pid, Boolean.TRUE);
+                    if (wanted.isEmpty()) {
+                        return;
+                    }
+                }
+            }
+        } catch (AccessDeniedException e) {
+            denied++;
+        } catch (IOException | RuntimeException e) {
+            // the process exited meanwhile
+        }
+    }
+
+    /** The inode of a link target {@code socket:[12345]}, else -1. */
+    static long socketInode(String target) {
+        if (!target.startsWith("socket:[") || !target.endsWith("]") || target.length() > 40) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = 8; i < target.length() - 1; i++) {
+            char c = target.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return target.length() == 9 ? -1 : v;
+    }
+
+    private Owner owner(long pid) {
+        return owners.computeIfAbsent(pid, p -> {
+            byte[] stat = ProcFiles.stat(proc, p);
+            String command = ProcFiles.command(proc, p);
+            if (command == null) {
+                command = ProcFiles.comm(stat);
+            }
+            return new Owner(p, ProcFiles.parentPid(stat), command == null ? "?" : command);
+        });
+    }
+
+    private Result summarize() {
+        Map<Owner, Integer> byOwner = new HashMap<>();
+        int unnamed = 0;
+        for (TickCounts t : window) {
+            t.named().forEach((o, c) -> byOwner.merge(o, c, Integer::sum));
+            unnamed += t.unnamed();
+        }
+        int named = byOwner.values().stream().mapToInt(Integer::intValue).sum();
+        int seen = named + unnamed;
+        // Processes running the same command are one holder: a loop's children, a pre-fork server's workers.
+        Map<String, List<Map.Entry<Owner, Integer>>> byCommand = new LinkedHashMap<>();
+        byOwner.entrySet().stream().sorted(Map.Entry.<Owner, Integer>comparingByValue().reversed())
+                .forEach(e -> byCommand.computeIfAbsent(e.getKey().command(), k -> new ArrayList<>()).add(e));
+        List<Holder> holders = new ArrayList<>();
+        for (var e : byCommand.entrySet()) {
+            List<Long> pids = new ArrayList<>();
+            int connections = 0;
+            Set<Long> parents = new HashSet<>();
+            for (var oe : e.getValue()) {
+                pids.add(oe.getKey().pid());
+                connections += oe.getValue();
+                parents.add(oe.getKey().parentPid());
+            }
+            long parent = parents.size() == 1 ? parents.iterator().next() : -1;
+            String parentCommand = parent > 0 && pids.size() > 1 ? ProcFiles.command(proc, parent) : null;
+            holders.add(new Holder(e.getKey(), List.copyOf(pids), pids.size() > 1 ? parent : -1, parentCommand,
+                    connections, seen == 0 ? 0 : connections / (double) seen));
+        }
+        holders.sort(Comparator.comparingInt(Holder::connections).reversed());
+        return new Result(seen, named, ticks, List.copyOf(holders), limitation(seen, named));
+    }
+
+    private String limitation(int seen, int named) {
+        if (seen == 0 || named * 2 > seen) {
+            return null;
+        }
+        if (denied > 0) {
+            return String.format(java.util.Locale.ROOT, "%d of %d new connections could not be named: /proc/<pid>/fd of %d "
+                    + "process(es) is not readable. Run the sidecar as the service's user or as root with CAP_SYS_PTRACE "
+                    + "(in Kubernetes: the same runAsUser, or capabilities add SYS_PTRACE)", seen - named, seen, denied);
+        }
+        if (!truncated) {
+            return String.format(java.util.Locale.ROOT, "%d of %d new connections could not be named: no process in %s "
+                    + "held them. Either they closed within milliseconds, or their process is in another PID namespace "
+                    + "(in Kubernetes: shareProcessNamespace: true on the pod)", seen - named, seen, proc);
+        }
+        return String.format(java.util.Locale.ROOT, "%d of %d new connections could not be named within the search's "
+                + "bounds (%d processes, %d descriptors, %d ms per tick)", seen - named, seen, MAX_PIDS_PER_SAMPLE,
+                MAX_FDS_PER_SAMPLE, WORK_BUDGET.toMillis());
+    }
+}
