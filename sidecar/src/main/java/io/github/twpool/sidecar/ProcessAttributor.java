@@ -38,6 +38,8 @@ import java.util.Set;
  */
 final class ProcessAttributor {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.github.twpool.sidecar.attribution");
+
     static final int SAMPLES_PER_TICK = 5;
     static final Duration MAX_SAMPLE_SPACING = Duration.ofMillis(100);
     static final Duration WORK_BUDGET = Duration.ofMillis(250);
@@ -101,6 +103,7 @@ final class ProcessAttributor {
     };
     private Set<Long> known;
     private int ticks;
+    private long resumeBelowPid = Long.MAX_VALUE;
 
     // Per tick.
     private final Map<Long, Owner> owners = new HashMap<>();
@@ -175,6 +178,10 @@ final class ProcessAttributor {
         }
         result = summarize();
         lastWorkNanos = System.nanoTime() - start;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("attribution tick: {} ms, worked {} ms, named {}, unnamed {}, denied {}, truncated {}, hot {}",
+                    lastWorkNanos / 1_000_000, worked / 1_000_000, named, unnamed, denied, truncated, hotPids.keySet());
+        }
         return result;
     }
 
@@ -224,18 +231,30 @@ final class ProcessAttributor {
             }
         }
         long[] pids = listPids();
+        // Newest first, resuming below where a search cut short by its bounds stopped, so that successive samples
+        // cover every process however long one search may take on a loaded host.
+        int startIndex = pids.length - 1;
+        while (startIndex >= 0 && pids[startIndex] >= resumeBelowPid) {
+            startIndex--;
+        }
+        if (startIndex < 0) {
+            startIndex = pids.length - 1;
+        }
         int searched = 0;
-        for (int i = pids.length - 1; i >= 0 && !wanted.isEmpty(); i--) {
+        for (int k = 0; k < pids.length && !wanted.isEmpty(); k++) {
+            int i = Math.floorMod(startIndex - k, pids.length);
             long pid = pids[i];
             if (hotPids.containsKey(pid)) {
                 continue;
             }
             if (searched++ >= MAX_PIDS_PER_SAMPLE || fdsThisSample >= MAX_FDS_PER_SAMPLE || System.nanoTime() > deadline) {
                 truncated = true;
-                break;
+                resumeBelowPid = pid + 1;
+                return found;
             }
             searchFds(pid, wanted, found);
         }
+        resumeBelowPid = Long.MAX_VALUE;
         return found;
     }
 
@@ -351,7 +370,8 @@ final class ProcessAttributor {
         int seen = named + unnamed;
         // Processes running the same command are one holder: a loop's children, a pre-fork server's workers.
         Map<String, List<Map.Entry<Owner, Integer>>> byCommand = new LinkedHashMap<>();
-        byOwner.entrySet().stream().sorted(Map.Entry.<Owner, Integer>comparingByValue().reversed())
+        byOwner.entrySet().stream().sorted(Map.Entry.<Owner, Integer>comparingByValue().reversed()
+                        .thenComparing(e -> e.getKey().pid()))
                 .forEach(e -> byCommand.computeIfAbsent(e.getKey().command(), k -> new ArrayList<>()).add(e));
         List<Holder> holders = new ArrayList<>();
         for (var e : byCommand.entrySet()) {
