@@ -30,8 +30,8 @@ final class Attributions {
                 b.append(", ").append(percent(second.share())).append(" % to ").append(who(second));
             }
         }
-        b.append(String.format(Locale.ROOT, " (%d new connections seen over %d tick%s)", r.seen(), r.ticks(),
-                r.ticks() == 1 ? "" : "s"));
+        b.append(String.format(Locale.ROOT, " (%d of %d new connections seen over %d tick%s named)", r.named(), r.seen(),
+                r.ticks(), r.ticks() == 1 ? "" : "s"));
         if (r.limitation() != null) {
             b.append("; ").append(r.limitation());
         }

@@ -144,7 +144,8 @@ final class EndpointWatcher implements AutoCloseable {
         ChurnDetector.Evaluation e = detector.evaluate(o);
         boolean churning = e.verdicts().stream().anyMatch(v -> ATTRIBUTED.contains(v.cause()))
                 || (!Double.isNaN(e.rates().endpoint()) && e.rates().endpoint() >= config.churnMinRate());
-        ProcessAttributor.Result who = attributor.tick(churning, interval.dividedBy(ProcessAttributor.SAMPLES_PER_TICK * 2));
+        ProcessAttributor.Result who = attributor.tick(churning, interval.dividedBy(ProcessAttributor.SAMPLES_PER_TICK * 2),
+                interval.dividedBy(2));
         String sentence = Attributions.sentence(endpoint.toString(), e.rates().endpoint(), who);
         if (who.limitation() != null && !attributionNoteLogged) {
             attributionNoteLogged = true;

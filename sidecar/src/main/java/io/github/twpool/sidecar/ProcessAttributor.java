@@ -42,7 +42,10 @@ final class ProcessAttributor {
 
     static final int SAMPLES_PER_TICK = 5;
     static final Duration MAX_SAMPLE_SPACING = Duration.ofMillis(100);
-    static final Duration WORK_BUDGET = Duration.ofMillis(250);
+    /** CPU time the samples of one tick may take (the thread's own, so that a loaded host does not starve them). */
+    static final Duration WORK_BUDGET = Duration.ofMillis(150);
+    /** Wall time they may take at most, with the interval's half when that is longer. */
+    static final Duration WALL_LIMIT = Duration.ofSeconds(1);
     static final int MAX_PIDS_PER_SAMPLE = 4096;
     static final int MAX_FDS_PER_PID = 4096;
     static final int MAX_FDS_PER_SAMPLE = 100_000;
@@ -67,7 +70,8 @@ final class ProcessAttributor {
      * @param parentPid   the parent they all share, or -1
      * @param parentCommand its command line, or {@code null}
      * @param connections new connections seen open that they held
-     * @param share       {@code connections} as a share of every new connection seen
+     * @param share       {@code connections} as a share of the new connections whose process was found (those not
+     *                    found closed before their process could be read, or are out of reach: see the limitation)
      */
     record Holder(String command, List<Long> pids, long parentPid, String parentCommand, int connections, double share) {
     }
@@ -118,7 +122,29 @@ final class ProcessAttributor {
     }
 
     /** Samples while {@code churning}; forgets everything when churn stops. {@code spacing}: the gap between samples. */
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** This thread's CPU time where the JVM measures it, else wall time. */
+    private static long cpuNanos() {
+        long t = THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        return t >= 0 ? t : System.nanoTime();
+    }
+
+    // CPU time by step in the current tick, for the DEBUG line.
+    private long debugHot;
+    private long debugCensus;
+    private long debugSearch;
+    private int debugSearched;
+    private long cpuLimit;
+    private long wallLimit;
+    private long[] pidsThisTick;
+
     Result tick(boolean churning, Duration spacing) {
+        return tick(churning, spacing, WALL_LIMIT);
+    }
+
+    /** As {@link #tick(boolean, Duration)}, the samples taking at most {@code wall} (and {@link #WORK_BUDGET} of CPU). */
+    Result tick(boolean churning, Duration spacing, Duration wall) {
         if (!churning) {
             if (known != null) {
                 known = null;
@@ -129,7 +155,10 @@ final class ProcessAttributor {
             return result;
         }
         long start = System.nanoTime();
-        long budget = WORK_BUDGET.toNanos();
+        long cpuStart = cpuNanos();
+        cpuLimit = cpuStart + WORK_BUDGET.toNanos();
+        wallLimit = start + Math.max(WALL_LIMIT.toNanos(), wall.toNanos());
+        pidsThisTick = null;
         long sleepNanos = Math.min(spacing.toNanos(), MAX_SAMPLE_SPACING.toNanos());
         owners.clear();
         denied = 0;
@@ -137,13 +166,19 @@ final class ProcessAttributor {
         Map<Owner, Integer> named = new HashMap<>();
         int unnamed = 0;
         boolean first = known == null;
-        long worked = 0;
-        for (int s = 0; s < SAMPLES_PER_TICK && worked < budget; s++) {
+        for (int s = 0; s < SAMPLES_PER_TICK && cpuNanos() < cpuLimit && System.nanoTime() < wallLimit; s++) {
             if (s > 0 && !sleep(sleepNanos)) {
                 break;
             }
-            long sampleStart = System.nanoTime();
+            // The sockets of processes that opened connections before, read before the census: a short connection
+            // may close while the census reads a busy host's socket table, and would then go unnamed.
+            long c0 = cpuNanos();
+            Map<Long, Long> heldBefore = known == null ? Map.of() : hotSockets();
+            long c1 = cpuNanos();
             Set<Long> open = establishedInodes();
+            long c2 = cpuNanos();
+            debugHot += c1 - c0;
+            debugCensus += c2 - c1;
             if (open == null) {
                 break; // the census cannot be read: the probe reports that itself
             }
@@ -158,16 +193,27 @@ final class ProcessAttributor {
                 }
                 known = open;
                 if (!fresh.isEmpty()) {
-                    long deadline = sampleStart + Math.max(0, budget - worked);
                     int before = fresh.size();
-                    Map<Long, Owner> found = resolve(fresh, deadline);
+                    Map<Long, Owner> found = new HashMap<>();
+                    for (var it = fresh.iterator(); it.hasNext(); ) {
+                        Long inode = it.next();
+                        Long pid = heldBefore.get(inode);
+                        if (pid != null) {
+                            found.put(inode, owner(pid));
+                            it.remove();
+                        }
+                    }
+                    if (!fresh.isEmpty()) {
+                        long c3 = cpuNanos();
+                        found.putAll(resolve(fresh));
+                        debugSearch += cpuNanos() - c3;
+                    }
                     for (Owner o : found.values()) {
                         named.merge(o, 1, Integer::sum);
                     }
                     unnamed += before - found.size();
                 }
             }
-            worked += System.nanoTime() - sampleStart;
         }
         if (!first || !named.isEmpty() || unnamed > 0) {
             window.addLast(new TickCounts(named, unnamed));
@@ -179,9 +225,13 @@ final class ProcessAttributor {
         result = summarize();
         lastWorkNanos = System.nanoTime() - start;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("attribution tick: {} ms, worked {} ms, named {}, unnamed {}, denied {}, truncated {}, hot {}",
-                    lastWorkNanos / 1_000_000, worked / 1_000_000, named, unnamed, denied, truncated, hotPids.keySet());
+            LOG.debug("attribution tick: {} ms, cpu {} ms (hot {}, census {}, search {} over {} processes), named {}, unnamed {}, "
+                    + "denied {}, truncated {}, hot {}", lastWorkNanos / 1_000_000, (cpuNanos() - cpuStart) / 1_000_000,
+                    debugHot / 1_000_000, debugCensus / 1_000_000, debugSearch / 1_000_000, debugSearched, named, unnamed,
+                    denied, truncated, hotPids.keySet());
         }
+        debugHot = debugCensus = debugSearch = 0;
+        debugSearched = 0;
         return result;
     }
 
@@ -220,8 +270,39 @@ final class ProcessAttributor {
         return open;
     }
 
+    /** Socket inode to pid, for the processes that held new connections before. */
+    private Map<Long, Long> hotSockets() {
+        Map<Long, Long> held = new HashMap<>();
+        fdsThisSample = 0;
+        for (Long pid : new ArrayList<>(hotPids.keySet())) {
+            Path fdDir = proc.resolve(Long.toString(pid)).resolve("fd");
+            if (!Files.isDirectory(fdDir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            int n = 0;
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(fdDir)) {
+                for (Path link : ds) {
+                    if (++n > MAX_FDS_PER_PID || ++fdsThisSample > MAX_FDS_PER_SAMPLE) {
+                        break;
+                    }
+                    try {
+                        long inode = socketInode(Files.readSymbolicLink(link).toString());
+                        if (inode > 0) {
+                            held.put(inode, pid);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // closed meanwhile, or not a link
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone, or not permitted: the search after the census reports it
+            }
+        }
+        return held;
+    }
+
     /** Finds the processes holding {@code wanted} (emptied as found), hot processes first, then newest first. */
-    private Map<Long, Owner> resolve(Set<Long> wanted, long deadline) {
+    private Map<Long, Owner> resolve(Set<Long> wanted) {
         Map<Long, Owner> found = new HashMap<>();
         fdsThisSample = 0;
         for (Long pid : new ArrayList<>(hotPids.keySet())) {
@@ -230,7 +311,10 @@ final class ProcessAttributor {
                 return found;
             }
         }
-        long[] pids = listPids();
+        if (pidsThisTick == null) {
+            pidsThisTick = listPids();
+        }
+        long[] pids = pidsThisTick;
         // Newest first, resuming below where a search cut short by its bounds stopped, so that successive samples
         // cover every process however long one search may take on a loaded host.
         int startIndex = pids.length - 1;
@@ -247,12 +331,14 @@ final class ProcessAttributor {
             if (hotPids.containsKey(pid)) {
                 continue;
             }
-            if (searched++ >= MAX_PIDS_PER_SAMPLE || fdsThisSample >= MAX_FDS_PER_SAMPLE || System.nanoTime() > deadline) {
+            if (searched++ >= MAX_PIDS_PER_SAMPLE || fdsThisSample >= MAX_FDS_PER_SAMPLE
+                    || (searched % 8 == 0 && (cpuNanos() > cpuLimit || System.nanoTime() > wallLimit))) {
                 truncated = true;
                 resumeBelowPid = pid + 1;
                 return found;
             }
             searchFds(pid, wanted, found);
+            debugSearched++;
         }
         resumeBelowPid = Long.MAX_VALUE;
         return found;
@@ -386,7 +472,7 @@ final class ProcessAttributor {
             long parent = parents.size() == 1 ? parents.iterator().next() : -1;
             String parentCommand = parent > 0 && pids.size() > 1 ? ProcFiles.command(proc, parent) : null;
             holders.add(new Holder(e.getKey(), List.copyOf(pids), pids.size() > 1 ? parent : -1, parentCommand,
-                    connections, seen == 0 ? 0 : connections / (double) seen));
+                    connections, named == 0 ? 0 : connections / (double) named));
         }
         holders.sort(Comparator.comparingInt(Holder::connections).reversed());
         return new Result(seen, named, ticks, List.copyOf(holders), limitation(seen, named));
@@ -407,7 +493,7 @@ final class ProcessAttributor {
                     + "(in Kubernetes: shareProcessNamespace: true on the pod)", seen - named, seen, proc);
         }
         return String.format(java.util.Locale.ROOT, "%d of %d new connections could not be named within the search's "
-                + "bounds (%d processes, %d descriptors, %d ms per tick)", seen - named, seen, MAX_PIDS_PER_SAMPLE,
+                + "bounds (%d processes, %d descriptors, %d ms of CPU per tick)", seen - named, seen, MAX_PIDS_PER_SAMPLE,
                 MAX_FDS_PER_SAMPLE, WORK_BUDGET.toMillis());
     }
 }

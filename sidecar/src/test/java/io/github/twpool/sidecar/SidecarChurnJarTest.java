@@ -25,9 +25,9 @@ class SidecarChurnJarTest {
             assertThat(sidecar.awaitLine(l -> l.contains("twpool sidecar: watching"), Duration.ofSeconds(30))).isNotNull();
             Thread.sleep(2000); // a baseline tick or two without churn
 
-            int connects = 300;
+            int connects = 160;
             long start = System.nanoTime();
-            Process client = MariadbClient.reconnectLoop(proxy.port(), connects, 0.04);
+            Process client = MariadbClient.reconnectLoop(proxy.port(), connects, 0.08);
             long pid = client.pid();
             List<Double> processRates = new ArrayList<>();
             List<Double> endpointRates = new ArrayList<>();
@@ -58,7 +58,7 @@ class SidecarChurnJarTest {
             String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool"),
                     Duration.ofSeconds(10));
             assertThat(warning).as("the outside-pool warning").isNotNull();
-            assertThat(warning).contains("of the connections seen open belong to pid " + pid + " (mariadb --protocol=tcp");
+            assertThat(warning).contains("of the connections seen open belong to pid " + pid + " (" + MariadbClient.binary() + " --protocol=tcp");
             assertThat(warning).containsPattern("~\\d+(\\.\\d)? new connections/s towards 127\\.0\\.0\\.1:" + proxy.port());
 
             String cleared = sidecar.awaitLine(l -> l.contains("outside-pool churn has cleared"), Duration.ofSeconds(20));

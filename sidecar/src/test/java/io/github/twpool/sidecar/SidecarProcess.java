@@ -26,12 +26,13 @@ final class SidecarProcess implements AutoCloseable {
     final Process process;
     final int metricsPort;
     private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private SidecarProcess(Process process, int metricsPort) {
         this.process = process;
         this.metricsPort = metricsPort;
-        Thread reader = new Thread(() -> {
+        this.reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -141,12 +142,13 @@ final class SidecarProcess implements AutoCloseable {
 
     /** Sends SIGTERM and waits for the exit code. */
     int terminate(Duration timeout) throws InterruptedException {
-        process.destroy(); // SIGTERM on Linux
+        // SIGTERM through the handle: Process.destroy() would also close our end of its output, losing the last lines.
+        process.toHandle().destroy();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("the sidecar did not stop within " + timeout + " of SIGTERM");
         }
-        Thread.sleep(200); // the reader drains the last lines
+        reader.join(10_000); // the reader drains the last lines until end of stream
         return process.exitValue();
     }
 
@@ -155,7 +157,7 @@ final class SidecarProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new IllegalStateException("the sidecar did not exit within " + timeout);
         }
-        Thread.sleep(200);
+        reader.join(10_000);
         return process.exitValue();
     }
 
