@@ -74,6 +74,41 @@ class SidecarChurnJarTest {
         }
     }
 
+    @Test
+    void namesTheCommandAndItsParentWhenEachConnectionIsANewProcess() throws Exception {
+        try (FaultProxy proxy = FaultProxy.forTestDatabase();
+             SidecarProcess sidecar = SidecarProcess.watch("--endpoint", "127.0.0.1:" + proxy.port(), "--interval", "1s")) {
+            assertThat(sidecar.awaitLine(l -> l.contains("twpool sidecar: watching"), Duration.ofSeconds(30))).isNotNull();
+            Thread.sleep(2000);
+            // A script's loop: one mariadb process per connection, each holding it 50 ms; bounded in count and time.
+            long start = System.nanoTime();
+            int spawned = 0;
+            List<Double> rates = new ArrayList<>();
+            long nextScrape = start + 6_000_000_000L;
+            while (spawned < 400 && System.nanoTime() - start < 25_000_000_000L) {
+                Process p = MariadbClient.start(proxy.port(), "select sleep(0.05)");
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as("the mariadb client succeeded").isZero();
+                spawned++;
+                if (System.nanoTime() > nextScrape) {
+                    rates.add(SidecarProcess.sample(sidecar.metrics(), "twpool_churn_process_rate",
+                            "pid=\"children of " + ProcessHandle.current().pid() + "\""));
+                    nextScrape += 1_000_000_000L;
+                }
+            }
+            double truth = spawned / ((System.nanoTime() - start) / 1e9);
+            double measured = mean(rates);
+            System.out.printf("one process per connection: truth %.1f/s, measured %.1f/s %s%n", truth, measured, rates);
+            assertThat(truth).isGreaterThan(3);
+            assertThat(measured).as("the rate of the loop's processes").isBetween(0.75 * truth, 1.25 * truth);
+            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool"),
+                    Duration.ofSeconds(10));
+            assertThat(warning).isNotNull().containsPattern("of the connections seen open belong to \\d+ processes running \\("
+                    + java.util.regex.Pattern.quote(MariadbClient.binary()) + " --protocol=tcp")
+                    .contains("all started by pid " + ProcessHandle.current().pid() + " (");
+        }
+    }
+
     static double mean(List<Double> values) {
         return values.stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }

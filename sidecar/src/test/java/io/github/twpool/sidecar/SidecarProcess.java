@@ -69,7 +69,13 @@ final class SidecarProcess implements AutoCloseable {
 
     /** {@code java -jar twpool-sidecar.jar args...}, stdout and stderr merged. */
     static SidecarProcess start(Map<String, String> env, int metricsPort, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        return startAs(List.of(), env, metricsPort, args);
+    }
+
+    /** As {@link #start}, the command line after {@code prefix} (e.g. setpriv to run as another user). */
+    static SidecarProcess startAs(List<String> prefix, Map<String, String> env, int metricsPort, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java(), "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TWPOOL_") && !k.equals("TWPOOL_LOG_LEVEL"));
