@@ -52,6 +52,9 @@ final class ProcessAttributor {
     static final int MAX_TRACKED_SOCKETS = 100_000;
     static final int MAX_PIDS_LISTED = 65_536;
     static final int HOT_PIDS = 32;
+    static final int HOT_PARENTS = 8;
+    static final int MAX_TASKS_PER_PARENT = 1024;
+    static final int MAX_CHILDREN_PER_PARENT = 1024;
     /** Ticks of samples a result covers. */
     static final int WINDOW_TICKS = 6;
     /** A result is settled after this many ticks of samples, or {@link #SETTLED_CONNECTIONS} connections seen. */
@@ -103,6 +106,13 @@ final class ProcessAttributor {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
             return size() > HOT_PIDS;
+        }
+    };
+    /** Parents of processes that opened connections: a loop that starts one process per connection, a pre-fork server. */
+    private final LinkedHashMap<Long, Boolean> hotParents = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > HOT_PARENTS;
         }
     };
     private Set<Long> known;
@@ -199,7 +209,12 @@ final class ProcessAttributor {
                         Long inode = it.next();
                         Long pid = heldBefore.get(inode);
                         if (pid != null) {
-                            found.put(inode, owner(pid));
+                            Owner o = owner(pid);
+                            found.put(inode, o);
+                            hotPids.put(pid, Boolean.TRUE);
+                            if (o.parentPid() > 1) {
+                                hotParents.put(o.parentPid(), Boolean.TRUE);
+                            }
                             it.remove();
                         }
                     }
@@ -274,7 +289,7 @@ final class ProcessAttributor {
     private Map<Long, Long> hotSockets() {
         Map<Long, Long> held = new HashMap<>();
         fdsThisSample = 0;
-        for (Long pid : new ArrayList<>(hotPids.keySet())) {
+        for (Long pid : hotCandidates()) {
             Path fdDir = proc.resolve(Long.toString(pid)).resolve("fd");
             if (!Files.isDirectory(fdDir, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
@@ -301,11 +316,63 @@ final class ProcessAttributor {
         return held;
     }
 
+    /** Processes that opened connections before, and the current children of their parents. */
+    private Set<Long> hotCandidates() {
+        Set<Long> pids = new java.util.LinkedHashSet<>(hotPids.keySet());
+        for (Long parent : new ArrayList<>(hotParents.keySet())) {
+            for (long child : childrenOf(parent)) {
+                pids.add(child);
+            }
+        }
+        return pids;
+    }
+
+    /** The children of a process from {@code /proc/<pid>/task/<tid>/children}, every thread's (bounded). */
+    private long[] childrenOf(long parent) {
+        Path tasks = proc.resolve(Long.toString(parent)).resolve("task");
+        if (!Files.isDirectory(tasks, LinkOption.NOFOLLOW_LINKS)) {
+            return new long[0];
+        }
+        long[] out = new long[16];
+        int n = 0;
+        int seenTasks = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tasks)) {
+            for (Path task : ds) {
+                if (++seenTasks > MAX_TASKS_PER_PARENT || n >= MAX_CHILDREN_PER_PARENT) {
+                    break;
+                }
+                byte[] b = ProcFiles.readBounded(task.resolve("children"), 16 * 1024);
+                if (b == null) {
+                    continue;
+                }
+                long v = -1;
+                for (int i = 0; i <= b.length && n < MAX_CHILDREN_PER_PARENT; i++) {
+                    byte c = i < b.length ? b[i] : (byte) ' ';
+                    if (c >= '0' && c <= '9' && v < 1_000_000_000L) {
+                        v = (v < 0 ? 0 : v * 10) + (c - '0');
+                    } else {
+                        if (v > 0) {
+                            if (n == out.length) {
+                                out = Arrays.copyOf(out, n * 2);
+                            }
+                            out[n++] = v;
+                        }
+                        v = -1;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the parent exited
+        }
+        return Arrays.copyOf(out, n);
+    }
+
     /** Finds the processes holding {@code wanted} (emptied as found), hot processes first, then newest first. */
     private Map<Long, Owner> resolve(Set<Long> wanted) {
         Map<Long, Owner> found = new HashMap<>();
         fdsThisSample = 0;
-        for (Long pid : new ArrayList<>(hotPids.keySet())) {
+        Set<Long> hot = hotCandidates();
+        for (Long pid : hot) {
             searchFds(pid, wanted, found);
             if (wanted.isEmpty()) {
                 return found;
@@ -328,7 +395,7 @@ final class ProcessAttributor {
         for (int k = 0; k < pids.length && !wanted.isEmpty(); k++) {
             int i = Math.floorMod(startIndex - k, pids.length);
             long pid = pids[i];
-            if (hotPids.containsKey(pid)) {
+            if (hot.contains(pid)) {
                 continue;
             }
             if (searched++ >= MAX_PIDS_PER_SAMPLE || fdsThisSample >= MAX_FDS_PER_SAMPLE
@@ -404,8 +471,12 @@ final class ProcessAttributor {
                     continue;
                 }
                 if (inode > 0 && wanted.remove(inode)) {
-                    found.put(inode, owner(pid));
+                    Owner o = owner(pid);
+                    found.put(inode, o);
                     hotPids.put(pid, Boolean.TRUE);
+                    if (o.parentPid() > 1) {
+                        hotParents.put(o.parentPid(), Boolean.TRUE);
+                    }
                     if (wanted.isEmpty()) {
                         return;
                     }
