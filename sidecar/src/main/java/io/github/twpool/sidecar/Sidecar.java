@@ -128,6 +128,9 @@ public final class Sidecar implements AutoCloseable {
             watchers.add(new EndpointWatcher(e, o));
         }
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        // The sidecar's own cost, for whoever runs it beside every service.
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
         MetricsServer http = null;
         if (o.metricsPort() != 0) {
             try {
