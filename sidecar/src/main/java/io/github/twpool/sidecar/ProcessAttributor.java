@@ -209,12 +209,7 @@ final class ProcessAttributor {
                         Long inode = it.next();
                         Long pid = heldBefore.get(inode);
                         if (pid != null) {
-                            Owner o = owner(pid);
-                            found.put(inode, o);
-                            hotPids.put(pid, Boolean.TRUE);
-                            if (o.parentPid() > 1) {
-                                hotParents.put(o.parentPid(), Boolean.TRUE);
-                            }
+                            found.put(inode, named(pid));
                             it.remove();
                         }
                     }
@@ -290,28 +285,10 @@ final class ProcessAttributor {
         Map<Long, Long> held = new HashMap<>();
         fdsThisSample = 0;
         for (Long pid : hotCandidates()) {
-            Path fdDir = proc.resolve(Long.toString(pid)).resolve("fd");
-            if (!Files.isDirectory(fdDir, LinkOption.NOFOLLOW_LINKS)) {
-                continue;
-            }
-            int n = 0;
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(fdDir)) {
-                for (Path link : ds) {
-                    if (++n > MAX_FDS_PER_PID || ++fdsThisSample > MAX_FDS_PER_SAMPLE) {
-                        break;
-                    }
-                    try {
-                        long inode = socketInode(Files.readSymbolicLink(link).toString());
-                        if (inode > 0) {
-                            held.put(inode, pid);
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        // closed meanwhile, or not a link
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // gone, or not permitted: the search after the census reports it
-            }
+            socketsOf(pid, inode -> {
+                held.put(inode, pid);
+                return true;
+            });
         }
         return held;
     }
@@ -452,6 +429,20 @@ final class ProcessAttributor {
     }
 
     private void searchFds(long pid, Set<Long> wanted, Map<Long, Owner> found) {
+        socketsOf(pid, inode -> {
+            if (wanted.remove(inode)) {
+                found.put(inode, named(pid));
+            }
+            return !wanted.isEmpty();
+        });
+    }
+
+    /**
+     * Calls {@code onSocket} with the inode of each socket among a process's descriptors, within the bounds, until it
+     * returns false. Only {@code readlink}: an entry that is a FIFO or a file in a crafted tree is never opened, and an
+     * {@code fd} that is a link is not followed.
+     */
+    private void socketsOf(long pid, java.util.function.LongPredicate onSocket) {
         Path fdDir = proc.resolve(Long.toString(pid)).resolve("fd");
         if (!Files.isDirectory(fdDir, LinkOption.NOFOLLOW_LINKS)) {
             return;
@@ -461,25 +452,16 @@ final class ProcessAttributor {
             for (Path link : ds) {
                 if (++n > MAX_FDS_PER_PID || ++fdsThisSample > MAX_FDS_PER_SAMPLE) {
                     truncated = true;
-                    break;
+                    return;
                 }
                 long inode;
                 try {
-                    // readlink only: a crafted entry that is a FIFO or a file is never opened
                     inode = socketInode(Files.readSymbolicLink(link).toString());
                 } catch (IOException | RuntimeException e) {
-                    continue;
+                    continue; // closed meanwhile, or not a link
                 }
-                if (inode > 0 && wanted.remove(inode)) {
-                    Owner o = owner(pid);
-                    found.put(inode, o);
-                    hotPids.put(pid, Boolean.TRUE);
-                    if (o.parentPid() > 1) {
-                        hotParents.put(o.parentPid(), Boolean.TRUE);
-                    }
-                    if (wanted.isEmpty()) {
-                        return;
-                    }
+                if (inode > 0 && !onSocket.test(inode)) {
+                    return;
                 }
             }
         } catch (AccessDeniedException e) {
@@ -503,6 +485,16 @@ final class ProcessAttributor {
             v = v * 10 + (c - '0');
         }
         return target.length() == 9 ? -1 : v;
+    }
+
+    /** The owner of a connection just named; it and its parent are searched first from now on. */
+    private Owner named(long pid) {
+        Owner o = owner(pid);
+        hotPids.put(pid, Boolean.TRUE);
+        if (o.parentPid() > 1) {
+            hotParents.put(o.parentPid(), Boolean.TRUE);
+        }
+        return o;
     }
 
     private Owner owner(long pid) {
