@@ -137,7 +137,8 @@ public final class Sidecar implements AutoCloseable {
                 http = new MetricsServer(o.metricsAddress(), o.metricsPort(), registry, watchers);
             } catch (IOException | RuntimeException e) {
                 throw new StartException(EXIT_METRICS_PORT, "--metrics-port " + o.metricsPort() + " on " + o.metricsAddress()
-                        + ": cannot listen (" + e.getMessage() + "); choose another port, or 0 to serve no metrics");
+                        + ": cannot listen (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+                        + "); choose another port or address, or 0 to serve no metrics");
             }
         }
         for (EndpointWatcher w : watchers) {
@@ -162,6 +163,10 @@ public final class Sidecar implements AutoCloseable {
 
     private static void checkProc(Path proc) throws StartException {
         Path tcp = proc.resolve("net/tcp");
+        if (Files.exists(tcp) && !Files.isRegularFile(tcp)) {
+            // a crafted --proc: a FIFO there would block the first read forever
+            throw new StartException(EXIT_PROC_UNREADABLE, tcp + " is not a regular file: --proc must be a procfs");
+        }
         try (InputStream in = Files.newInputStream(tcp)) {
             in.read(new byte[256]);
         } catch (IOException | RuntimeException e) {

@@ -111,6 +111,23 @@ class SidecarOptionsTest {
     }
 
     @Test
+    void aProcWhoseTcpTableIsAFifoIsRefusedNotWaitedOn() throws Exception {
+        Path fake = Files.createDirectories(dir.resolve("fake/net"));
+        assertThat(new ProcessBuilder("mkfifo", fake.resolve("tcp").toString()).start().waitFor()).isZero();
+        Run r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> run("watch", "--endpoint", "127.0.0.1:3306", "--proc", dir.resolve("fake").toString(), "--metrics-port", "0"));
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.err).contains("net/tcp is not a regular file");
+    }
+
+    @Test
+    void anAddressThatCannotBeBoundExitsWithThree() {
+        Run r = run("watch", "--endpoint", "127.0.0.1:3306", "--metrics-address", "no-such-host.invalid", "--metrics-port", "19999");
+        assertThat(r.code).isEqualTo(3);
+        assertThat(r.err).contains("--metrics-port 19999 on no-such-host.invalid: cannot listen (");
+    }
+
+    @Test
     void helpAndCensus() {
         Run help = run("--help");
         assertThat(help.code).isZero();
