@@ -305,7 +305,7 @@ final class ProcessAttributor {
     }
 
     /** The children of a process from {@code /proc/<pid>/task/<tid>/children}, every thread's (bounded). */
-    private long[] childrenOf(long parent) {
+    long[] childrenOf(long parent) {
         Path tasks = proc.resolve(Long.toString(parent)).resolve("task");
         if (!Files.isDirectory(tasks, LinkOption.NOFOLLOW_LINKS)) {
             return new long[0];
@@ -322,19 +322,27 @@ final class ProcessAttributor {
                 if (b == null) {
                     continue;
                 }
-                long v = -1;
+                // Space-separated pids; a token that is not all digits, or too long for a pid, is skipped whole.
+                long v = 0;
+                int digits = 0;
+                boolean bad = false;
                 for (int i = 0; i <= b.length && n < MAX_CHILDREN_PER_PARENT; i++) {
                     byte c = i < b.length ? b[i] : (byte) ' ';
-                    if (c >= '0' && c <= '9' && v < 1_000_000_000L) {
-                        v = (v < 0 ? 0 : v * 10) + (c - '0');
-                    } else {
-                        if (v > 0) {
+                    if (c == ' ' || c == '\n') {
+                        if (!bad && digits > 0 && digits <= 10 && v > 0) {
                             if (n == out.length) {
                                 out = Arrays.copyOf(out, n * 2);
                             }
                             out[n++] = v;
                         }
-                        v = -1;
+                        v = 0;
+                        digits = 0;
+                        bad = false;
+                    } else if (c >= '0' && c <= '9' && digits < 11) {
+                        v = v * 10 + (c - '0');
+                        digits++;
+                    } else {
+                        bad = true;
                     }
                 }
             }

@@ -157,6 +157,21 @@ class ProcessAttributorTest {
     }
 
     @Test
+    void childrenOfEveryThreadOfAParentBoundedAndHostileSafe() throws Exception {
+        Path tasks = Files.createDirectories(proc.resolve("800/task"));
+        Files.createDirectories(tasks.resolve("800"));
+        Files.writeString(tasks.resolve("800").resolve("children"), "801 802 ");
+        Files.createDirectories(tasks.resolve("805"));
+        Files.writeString(tasks.resolve("805").resolve("children"), "803 x9 99999999999999999999 ");
+        Files.createDirectories(tasks.resolve("806"));
+        mkfifo(tasks.resolve("806").resolve("children"));
+        ProcessAttributor a = new ProcessAttributor(proc, endpoint());
+        long[] children = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> a.childrenOf(800));
+        assertThat(children).contains(801, 802, 803).doesNotContain(9, 99999999999999999L);
+        assertThat(a.childrenOf(12345)).isEmpty();
+    }
+
+    @Test
     void parsesStatWithParenthesesAndSpacesInTheName() {
         byte[] stat = "4711 (a) b (c) S 4700 4711 4711 0 -1".getBytes(StandardCharsets.US_ASCII);
         assertThat(ProcFiles.parentPid(stat)).isEqualTo(4700);
