@@ -151,20 +151,21 @@ final class EndpointWatcher implements AutoCloseable {
             attributionNoteLogged = true;
             LOG.info("twpool sidecar: naming the processes that connect to {} is limited: {}.", endpoint, who.limitation());
         }
-        List<ChurnVerdict> published = new ArrayList<>();
+        List<ChurnVerdict> active = new ArrayList<>();
+        List<ChurnVerdict> toLog = new ArrayList<>();
         for (ChurnVerdict v : e.verdicts()) {
-            if (ATTRIBUTED.contains(v.cause())) {
-                if (!who.settled()) {
-                    continue; // a few ticks of samples first, so that the warning names who churns
-                }
-                if (sentence != null) {
-                    v = new ChurnVerdict(v.cause(), v.reason(), v.message() + " " + sentence);
-                }
+            boolean attributed = ATTRIBUTED.contains(v.cause());
+            if (attributed && sentence != null) {
+                v = new ChurnVerdict(v.cause(), v.reason(), v.message() + " " + sentence);
             }
-            published.add(v);
+            active.add(v);
+            if (!attributed || who.settled()) {
+                toLog.add(v); // a few ticks of samples first, so that the warning names who churns
+            }
         }
-        warnings.publish(published, now);
-        snapshot = new Snapshot(report("running", sample, sample.hostTimeWait(), e.rates(), e.portUsage(), server, published),
+        warnings.publish(toLog, now);
+        // /metrics shows a verdict from its first tick; only the log line waits for the samples.
+        snapshot = new Snapshot(report("running", sample, sample.hostTimeWait(), e.rates(), e.portUsage(), server, active),
                 who, now);
     }
 
