@@ -55,9 +55,12 @@ class SidecarChurnJarTest {
             assertThat(measured).as("the rate /metrics gives the mariadb process").isBetween(0.75 * truth, 1.25 * truth);
             assertThat(endpoint).as("the endpoint's rate").isBetween(0.75 * truth, 1.25 * truth);
 
-            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool"),
-                    Duration.ofSeconds(10));
-            assertThat(warning).as("the outside-pool warning").isNotNull();
+            assertThat(sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool"), Duration.ofSeconds(10)))
+                    .as("the outside-pool warning").isNotNull();
+            // It repeats every --warn-interval with the samples so far; one of them names the process.
+            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool")
+                    && l.contains("belong to pid " + pid), Duration.ofSeconds(10));
+            assertThat(warning).as("a warning naming pid " + pid + ":\n" + sidecar.output()).isNotNull();
             assertThat(warning).contains("of the connections seen open belong to pid " + pid + " (" + MariadbClient.binary() + " --protocol=tcp");
             assertThat(warning).containsPattern("~\\d+(\\.\\d)? new connections/s towards 127\\.0\\.0\\.1:" + proxy.port());
 
