@@ -2,10 +2,10 @@ package io.github.twpool.sidecar;
 
 import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnRates;
-import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
+import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.churn.ChurnDetector;
 import io.github.twpool.internal.churn.ChurnWarnings;
@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,27 @@ final class EndpointWatcher implements AutoCloseable {
     static final int SCAN_EVERY = 1;
     static final Set<ChurnCause> ATTRIBUTED = Set.of(ChurnCause.OUTSIDE_POOL, ChurnCause.PORT_EXHAUSTION);
 
-    /** What the watcher published last; read by /metrics and /health. */
-    record Snapshot(ChurnReport report, ProcessAttributor.Result attribution, long tickedAtNanos) {
+    /**
+     * What the watcher published last, read by /metrics and /health; values not known yet are {@code null}, -1 or NaN.
+     *
+     * @param status        {@code starting}, {@code running}, or why the probe is unavailable
+     * @param census        the latest census of the endpoint's sockets
+     * @param hostTimeWait  host-wide TIME_WAIT from sockstat
+     * @param rates         the detector's rates (no pool: pool rates are 0)
+     * @param portUsage     client-side sockets to the endpoint as a share of the ephemeral port range
+     * @param server        the server's latest status, with --user
+     * @param verdicts      the verdicts active now, with who opens the connections where known
+     * @param warnings      warnings written so far, by cause
+     * @param attribution   the processes that open connections, while churn lasts
+     * @param tickedAtNanos when the last tick ended
+     */
+    record Snapshot(String status, SocketCensus census, long hostTimeWait, ChurnRates rates, double portUsage,
+                    ServerStatus server, List<ChurnVerdict> verdicts, Map<ChurnCause, Long> warnings,
+                    ProcessAttributor.Result attribution, long tickedAtNanos) {
+
+        boolean has(ChurnCause cause) {
+            return verdicts.stream().anyMatch(v -> v.cause() == cause);
+        }
     }
 
     private final Endpoint endpoint;
@@ -75,7 +93,7 @@ final class EndpointWatcher implements AutoCloseable {
         this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
         this.attributor = new ProcessAttributor(proc, endpoint);
         this.status = o.user() == null ? null : new StatusSampler(endpoint.toString(), o.user(), o.password(), o.interval());
-        this.snapshot = new Snapshot(report("starting", null, -1, ChurnRates.UNKNOWN, Double.NaN, null, List.of()),
+        this.snapshot = snapshot("starting", null, -1, ChurnRates.UNKNOWN, Double.NaN, null, List.of(),
                 ProcessAttributor.Result.NONE, System.nanoTime());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twpool-sidecar-" + endpoint);
@@ -132,8 +150,8 @@ final class EndpointWatcher implements AutoCloseable {
         ServerStatus server = status == null ? null : status.sample(now);
         ProbeSample sample = probe.tick();
         if (!probe.available()) {
-            snapshot = new Snapshot(report("unavailable: " + probe.unavailableReason(), null, -1, ChurnRates.UNKNOWN,
-                    Double.NaN, server, List.of()), ProcessAttributor.Result.NONE, now);
+            snapshot = snapshot("unavailable: " + probe.unavailableReason(), null, -1, ChurnRates.UNKNOWN, Double.NaN,
+                    server, List.of(), ProcessAttributor.Result.NONE, now);
             return;
         }
         if (sample.scanned() || kernel == null) {
@@ -165,15 +183,14 @@ final class EndpointWatcher implements AutoCloseable {
         }
         warnings.publish(toLog, now);
         // /metrics shows a verdict from its first tick; only the log line waits for the samples.
-        snapshot = new Snapshot(report("running", sample, sample.hostTimeWait(), e.rates(), e.portUsage(), server, active),
+        snapshot = snapshot("running", sample.census(), sample.hostTimeWait(), e.rates(), e.portUsage(), server, active,
                 who, now);
     }
 
-    private ChurnReport report(String status, ProbeSample sample, long hostTimeWait, ChurnRates rates, double portUsage,
-                               ServerStatus server, List<ChurnVerdict> verdicts) {
-        Map<ChurnCause, Long> written = warnings == null ? Map.of() : warnings.written();
-        return new ChurnReport(Instant.now(), config.name(), endpoint.toString(), status,
-                sample == null ? null : sample.census(), hostTimeWait, kernel, portUsage, rates, 0, 0, server, verdicts, written);
+    private Snapshot snapshot(String status, SocketCensus census, long hostTimeWait, ChurnRates rates, double portUsage,
+                              ServerStatus server, List<ChurnVerdict> verdicts, ProcessAttributor.Result who, long now) {
+        return new Snapshot(status, census, hostTimeWait, rates, portUsage, server, List.copyOf(verdicts),
+                warnings == null ? Map.of() : warnings.written(), who, now);
     }
 
     @Override

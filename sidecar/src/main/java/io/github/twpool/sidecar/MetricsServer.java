@@ -71,7 +71,7 @@ final class MetricsServer implements AutoCloseable {
             EndpointWatcher.Snapshot s = w.snapshot();
             boolean stuck = now - s.tickedAtNanos() > 3 * w.interval().toNanos() + 30_000_000_000L;
             ok &= !stuck;
-            body.append(w.endpoint()).append(' ').append(stuck ? "stuck" : s.report().probeStatus()).append('\n');
+            body.append(w.endpoint()).append(' ').append(stuck ? "stuck" : s.status()).append('\n');
         }
         respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", (ok ? "ok\n" : "unhealthy\n") + body);
     }

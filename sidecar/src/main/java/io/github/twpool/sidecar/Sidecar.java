@@ -195,7 +195,7 @@ public final class Sidecar implements AutoCloseable {
         }
         StringBuilder written = new StringBuilder();
         for (EndpointWatcher w : watchers) {
-            w.snapshot().report().warnings().forEach((cause, n) ->
+            w.snapshot().warnings().forEach((cause, n) ->
                     written.append(' ').append(w.endpoint()).append(' ').append(cause.tag()).append('=').append(n));
         }
         LOG.info("twpool sidecar: stopped after {}s; warnings written:{}.", (System.nanoTime() - startedNanos) / 1_000_000_000L,

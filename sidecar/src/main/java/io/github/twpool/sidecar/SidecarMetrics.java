@@ -1,7 +1,6 @@
 package io.github.twpool.sidecar;
 
 import io.github.twpool.ChurnCause;
-import io.github.twpool.ChurnReport;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -61,7 +60,7 @@ final class SidecarMetrics {
         gauge(ESTABLISHED, tags.and("side", "server"), "sockets", "Server-side ESTABLISHED sockets (local port = the database's)",
                 r -> census(r, SocketCensus::establishedServer));
         gauge(EPHEMERAL_PORTS_USAGE, tags, "ratio", "Client-side sockets to the endpoint as a share of ip_local_port_range",
-                ChurnReport::portUsage);
+                EndpointWatcher.Snapshot::portUsage);
         gauge(HOST_TIME_WAIT, tags, "sockets", "TIME_WAIT sockets of the whole host (network namespace), from /proc/net/sockstat",
                 r -> r.hostTimeWait() < 0 ? Double.NaN : r.hostTimeWait());
         gauge(CHURN_RATE, tags.and("source", "endpoint"), null, "Connections to the endpoint closed per second on this host",
@@ -73,7 +72,7 @@ final class SidecarMetrics {
         for (ChurnCause cause : ChurnCause.values()) {
             gauge(CHURN_ACTIVE, tags.and("cause", cause.tag()), null, "1 while the churn detector reports this cause",
                     r -> r.has(cause) ? 1 : 0);
-            FunctionCounter.builder(CHURN_WARNINGS, watcher, w -> w.snapshot().report().warnings().getOrDefault(cause, 0L))
+            FunctionCounter.builder(CHURN_WARNINGS, watcher, w -> w.snapshot().warnings().getOrDefault(cause, 0L))
                     .tags(tags.and("cause", cause.tag())).description("Churn warnings written to the log").register(registry);
         }
         gauge(SERVER_CONNECTIONS_USAGE, tags, "ratio", "Threads_connected / max_connections on the server (with --user)",
@@ -83,7 +82,7 @@ final class SidecarMetrics {
     /** Publishes the processes of the watcher's latest attribution; called after each tick, on the watcher's thread. */
     synchronized void refreshProcesses() {
         EndpointWatcher.Snapshot s = watcher.snapshot();
-        double rate = s.report().rates().endpoint();
+        double rate = s.rates().endpoint();
         Map<String, double[]> current = new HashMap<>();
         List<ProcessAttributor.Holder> holders = s.attribution().holders();
         for (int i = 0; i < Math.min(MAX_PROCESSES, holders.size()); i++) {
@@ -123,16 +122,16 @@ final class SidecarMetrics {
         }
     }
 
-    private void gauge(String name, Tags t, String unit, String description, ToDoubleFunction<ChurnReport> value) {
-        Gauge.builder(name, watcher, w -> value.applyAsDouble(w.snapshot().report()))
+    private void gauge(String name, Tags t, String unit, String description, ToDoubleFunction<EndpointWatcher.Snapshot> value) {
+        Gauge.builder(name, watcher, w -> value.applyAsDouble(w.snapshot()))
                 .tags(t).baseUnit(unit).description(description).register(registry);
     }
 
-    private static double census(ChurnReport r, java.util.function.ToIntFunction<SocketCensus> f) {
+    private static double census(EndpointWatcher.Snapshot r, java.util.function.ToIntFunction<SocketCensus> f) {
         return r.census() == null ? Double.NaN : f.applyAsInt(r.census());
     }
 
-    private static double serverUsage(ChurnReport r) {
+    private static double serverUsage(EndpointWatcher.Snapshot r) {
         ServerStatus s = r.server();
         return s == null || s.maxConnections() <= 0 || s.threadsConnected() < 0 ? Double.NaN
                 : (double) s.threadsConnected() / s.maxConnections();
