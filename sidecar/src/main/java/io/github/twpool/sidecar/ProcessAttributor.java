@@ -318,7 +318,7 @@ final class ProcessAttributor {
                 if (++seenTasks > MAX_TASKS_PER_PARENT || n >= MAX_CHILDREN_PER_PARENT) {
                     break;
                 }
-                byte[] b = ProcFiles.readBounded(task.resolve("children"), 16 * 1024);
+                byte[] b = PidFiles.readBounded(task.resolve("children"), 16 * 1024);
                 if (b == null) {
                     continue;
                 }
@@ -507,12 +507,12 @@ final class ProcessAttributor {
 
     private Owner owner(long pid) {
         return owners.computeIfAbsent(pid, p -> {
-            byte[] stat = ProcFiles.stat(proc, p);
-            String command = ProcFiles.command(proc, p);
+            byte[] stat = PidFiles.stat(proc, p);
+            String command = PidFiles.command(proc, p);
             if (command == null) {
-                command = ProcFiles.comm(stat);
+                command = PidFiles.comm(stat);
             }
-            return new Owner(p, ProcFiles.parentPid(stat), command == null ? "?" : command);
+            return new Owner(p, PidFiles.parentPid(stat), command == null ? "?" : command);
         });
     }
 
@@ -541,7 +541,7 @@ final class ProcessAttributor {
                 parents.add(oe.getKey().parentPid());
             }
             long parent = parents.size() == 1 ? parents.iterator().next() : -1;
-            String parentCommand = parent > 0 && pids.size() > 1 ? ProcFiles.command(proc, parent) : null;
+            String parentCommand = parent > 0 && pids.size() > 1 ? PidFiles.command(proc, parent) : null;
             holders.add(new Holder(e.getKey(), List.copyOf(pids), pids.size() > 1 ? parent : -1, parentCommand,
                     connections, named == 0 ? 0 : connections / (double) named));
         }

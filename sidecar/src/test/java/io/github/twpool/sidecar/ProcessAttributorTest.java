@@ -151,7 +151,7 @@ class ProcessAttributorTest {
         assertThat(r.named()).isEqualTo(3);
         assertThat(r.holders()).extracting(ProcessAttributor.Holder::command)
                 .contains("[kworker) x]", "odd")
-                .allSatisfy(c -> assertThat(c).doesNotContainPattern("[\\p{Cntrl}\u202E]").hasSizeLessThanOrEqualTo(ProcFiles.COMMAND_MAX_CHARS + 3));
+                .allSatisfy(c -> assertThat(c).doesNotContainPattern("[\\p{Cntrl}\u202E]").hasSizeLessThanOrEqualTo(PidFiles.COMMAND_MAX_CHARS + 3));
         assertThat(r.holders()).flatExtracting(ProcessAttributor.Holder::pids).doesNotContain(41L);
         assertThat(r.holders()).extracting(ProcessAttributor.Holder::command).anySatisfy(c -> assertThat(c).startsWith("evil?[31m?gnp.exe??A"));
     }
@@ -174,9 +174,9 @@ class ProcessAttributorTest {
     @Test
     void parsesStatWithParenthesesAndSpacesInTheName() {
         byte[] stat = "4711 (a) b (c) S 4700 4711 4711 0 -1".getBytes(StandardCharsets.US_ASCII);
-        assertThat(ProcFiles.parentPid(stat)).isEqualTo(4700);
-        assertThat(ProcFiles.comm(stat)).isEqualTo("[a) b (c]");
-        assertThat(ProcFiles.parentPid("garbage".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+        assertThat(PidFiles.parentPid(stat)).isEqualTo(4700);
+        assertThat(PidFiles.comm(stat)).isEqualTo("[a) b (c]");
+        assertThat(PidFiles.parentPid("garbage".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
         assertThat(ProcessAttributor.socketInode("socket:[123]")).isEqualTo(123);
         assertThat(ProcessAttributor.socketInode("socket:[]")).isEqualTo(-1);
         assertThat(ProcessAttributor.socketInode("pipe:[123]")).isEqualTo(-1);

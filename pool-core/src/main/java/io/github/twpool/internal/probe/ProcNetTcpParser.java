@@ -39,6 +39,21 @@ public final class ProcNetTcpParser {
             this.inodeSink = sink;
         }
 
+        /** True when a census should read inodes: only then does it pay for parsing them. */
+        boolean wantsInodes() {
+            return inodeSink != null;
+        }
+
+        /**
+         * The inode of one ESTABLISHED client-side socket to the endpoint (the {@code /proc} and a netlink census
+         * alike call this); 0 or less (no owner, or not parsed) is dropped.
+         */
+        void establishedClientInode(long inode) {
+            if (inodeSink != null && inode > 0) {
+                inodeSink.established(inode);
+            }
+        }
+
         public void reset() {
             timeWaitClient = timeWaitServer = establishedClient = establishedServer = lines = 0;
             Arrays.fill(clientBySecondsLeft, 0);
@@ -178,11 +193,8 @@ public final class ProcNetTcpParser {
             }
         } else if (client) {
             c.establishedClient++;
-            if (c.inodeSink != null) {
-                long inode = inode(b, i, to);
-                if (inode > 0) {
-                    c.inodeSink.established(inode);
-                }
+            if (c.wantsInodes()) {
+                c.establishedClientInode(inode(b, i, to));
             }
         } else {
             c.establishedServer++;

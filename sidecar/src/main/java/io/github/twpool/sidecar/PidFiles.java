@@ -15,13 +15,13 @@ import java.nio.file.attribute.BasicFileAttributes;
  * crafted {@code --proc} tree could hold to block or flood us), at most a fixed number of bytes, and text made safe
  * to print (control characters replaced, length bounded).
  */
-final class ProcFiles {
+final class PidFiles {
 
     static final int CMDLINE_MAX_BYTES = 4096;
     static final int STAT_MAX_BYTES = 1024;
     static final int COMMAND_MAX_CHARS = 120;
 
-    private ProcFiles() {
+    private PidFiles() {
     }
 
     /** At most {@code max} bytes of a regular file, or {@code null} when it is not one or cannot be read. */
