@@ -115,6 +115,13 @@ final class ProcessAttributor {
             return size() > HOT_PARENTS;
         }
     };
+    /** The command line last seen for "parent [comm]", for children that exit before theirs can be read. */
+    private final LinkedHashMap<String, String> siblingCommands = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > 64;
+        }
+    };
     private Set<Long> known;
     private int ticks;
     private long resumeBelowPid = Long.MAX_VALUE;
@@ -508,19 +515,38 @@ final class ProcessAttributor {
     private Owner owner(long pid) {
         return owners.computeIfAbsent(pid, p -> {
             byte[] stat = PidFiles.stat(proc, p);
+            long parent = PidFiles.parentPid(stat);
+            String comm = PidFiles.comm(stat);
             String command = PidFiles.command(proc, p);
-            if (command == null) {
-                command = PidFiles.comm(stat);
+            if (command != null) {
+                siblingCommands.put(parent + " [" + program(command) + "]", command);
+            } else if (comm != null) {
+                // Exiting (a zombie has no command line): a sibling of the same name ran this command.
+                command = siblingCommands.getOrDefault(parent + " " + comm, comm);
             }
-            return new Owner(p, PidFiles.parentPid(stat), command == null ? "?" : command);
+            return new Owner(p, parent, command == null ? "?" : command);
         });
+    }
+
+    /** The program's file name, the first word of a command line without its directory: what {@code comm} holds. */
+    static String program(String command) {
+        int space = command.indexOf(' ');
+        String first = space < 0 ? command : command.substring(0, space);
+        String name = first.substring(first.lastIndexOf('/') + 1);
+        return name.length() > 15 ? name.substring(0, 15) : name; // TASK_COMM_LEN - 1
     }
 
     private Result summarize() {
         Map<Owner, Integer> byOwner = new HashMap<>();
         int unnamed = 0;
+        Map<String, String> commands = new HashMap<>();
         for (TickCounts t : window) {
-            t.named().forEach((o, c) -> byOwner.merge(o, c, Integer::sum));
+            t.named().keySet().forEach(o -> commands.putIfAbsent(o.parentPid() + " [" + program(o.command()) + "]", o.command()));
+        }
+        for (TickCounts t : window) {
+            // A child read as it exited shows "[comm]" only: it counts with its siblings of the same program.
+            t.named().forEach((o, c) -> byOwner.merge(new Owner(o.pid(), o.parentPid(),
+                    commands.getOrDefault(o.parentPid() + " " + o.command(), o.command())), c, Integer::sum));
             unnamed += t.unnamed();
         }
         int named = byOwner.values().stream().mapToInt(Integer::intValue).sum();

@@ -59,7 +59,8 @@ class ProcessAttributorTest {
         if (cmdline != null) {
             Files.write(dir.resolve("cmdline"), cmdline.replace(' ', '\0').getBytes(StandardCharsets.UTF_8));
         }
-        Files.writeString(dir.resolve("stat"), pid + " (" + (cmdline == null ? "kworker) x" : "proc") + ") S " + ppid + " 1 1 0 -1\n");
+        Files.writeString(dir.resolve("stat"), pid + " (" + (cmdline == null ? "kworker) x" : ProcessAttributor.program(cmdline))
+                + ") S " + ppid + " 1 1 0 -1\n");
         return dir;
     }
 
@@ -106,13 +107,16 @@ class ProcessAttributorTest {
         for (int i = 0; i < 4; i++) {
             process(501 + i, 500, "mariadb -h db -e select 1", 900 + i);
         }
-        sockets(900, 901, 902, 903);
+        // one child already exited, a zombie: no command line, its name only in stat
+        Path zombie = process(505, 500, null, 904);
+        Files.writeString(zombie.resolve("stat"), "505 (mariadb) Z 500 1 1 0 -1\n");
+        sockets(900, 901, 902, 903, 904);
         ProcessAttributor.Result r = a.tick(true, Duration.ZERO);
-        assertThat(r.holders()).hasSize(1);
+        assertThat(r.holders()).as("the zombie counts with its siblings").hasSize(1);
         ProcessAttributor.Holder h = r.holders().get(0);
-        assertThat(h.pids()).hasSize(4);
+        assertThat(h.pids()).hasSize(5);
         assertThat(h.parentPid()).isEqualTo(500);
-        assertThat(Attributions.who(h)).isEqualTo("4 processes running (mariadb -h db -e select 1) (pids 501, 502, 503, 504; "
+        assertThat(Attributions.who(h)).isEqualTo("5 processes running (mariadb -h db -e select 1) (pids 501, 502, 503, 504, 505; "
                 + "all started by pid 500 (bash loop.sh))");
     }
 
