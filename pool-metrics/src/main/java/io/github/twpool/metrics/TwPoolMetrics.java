@@ -29,6 +29,18 @@ import java.util.function.ToDoubleFunction;
  */
 public final class TwPoolMetrics implements MeterBinder {
 
+    /** Meter names, for other exporters of the same signals (the sidecar) and for tests; docs/metrics.md lists them. */
+    public static final String TIME_WAIT = "twpool.time.wait";
+    public static final String ESTABLISHED = "twpool.established";
+    public static final String EPHEMERAL_PORTS_USAGE = "twpool.ephemeral.ports.usage";
+    public static final String HOST_TIME_WAIT = "twpool.host.time.wait";
+    public static final String CHURN_RATE = "twpool.churn.rate";
+    public static final String CHURN_ACTIVE = "twpool.churn.active";
+    public static final String CHURN_WARNINGS = "twpool.churn.warnings";
+    public static final String CONNECTIONS_OPENED = "twpool.connections.opened";
+    public static final String CONNECTIONS_CLOSED = "twpool.connections.closed";
+    public static final String SERVER_CONNECTIONS_USAGE = "twpool.server.connections.usage";
+
     private final TwPoolDataSource dataSource;
     private final Iterable<Tag> extraTags;
 
@@ -46,39 +58,39 @@ public final class TwPoolMetrics implements MeterBinder {
         installHikariTracker(registry);
         Tags tags = Tags.of("pool", dataSource.config().name(), "endpoint", dataSource.endpoint()).and(extraTags);
 
-        gauge(registry, "twpool.time.wait", tags.and("side", "client"), "sockets",
+        gauge(registry, TIME_WAIT, tags.and("side", "client"), "sockets",
                 "Client-side sockets to the database endpoint in TIME_WAIT", r -> census(r, SocketCensus::timeWaitClient));
-        gauge(registry, "twpool.time.wait", tags.and("side", "server"), "sockets",
+        gauge(registry, TIME_WAIT, tags.and("side", "server"), "sockets",
                 "Server-side sockets (local port = the database's) in TIME_WAIT", r -> census(r, SocketCensus::timeWaitServer));
-        gauge(registry, "twpool.established", tags.and("side", "client"), "sockets",
+        gauge(registry, ESTABLISHED, tags.and("side", "client"), "sockets",
                 "Client-side ESTABLISHED sockets to the database endpoint", r -> census(r, SocketCensus::establishedClient));
-        gauge(registry, "twpool.established", tags.and("side", "server"), "sockets",
+        gauge(registry, ESTABLISHED, tags.and("side", "server"), "sockets",
                 "Server-side ESTABLISHED sockets (local port = the database's)", r -> census(r, SocketCensus::establishedServer));
-        gauge(registry, "twpool.ephemeral.ports.usage", tags, "ratio",
+        gauge(registry, EPHEMERAL_PORTS_USAGE, tags, "ratio",
                 "Client-side sockets to the endpoint as a share of ip_local_port_range", ChurnReport::portUsage);
-        gauge(registry, "twpool.host.time.wait", tags, "sockets",
+        gauge(registry, HOST_TIME_WAIT, tags, "sockets",
                 "TIME_WAIT sockets of the whole host (network namespace), from /proc/net/sockstat",
                 r -> r.hostTimeWait() < 0 ? Double.NaN : r.hostTimeWait());
-        gauge(registry, "twpool.churn.rate", tags.and("source", "endpoint"), null,
+        gauge(registry, CHURN_RATE, tags.and("source", "endpoint"), null,
                 "Connections to the endpoint closed per second on this host", r -> r.rates().endpoint());
-        gauge(registry, "twpool.churn.rate", tags.and("source", "outside"), null,
+        gauge(registry, CHURN_RATE, tags.and("source", "outside"), null,
                 "Connections per second to the endpoint that this pool did not cause", r -> r.rates().outside());
-        gauge(registry, "twpool.churn.rate", tags.and("source", "pool"), null,
+        gauge(registry, CHURN_RATE, tags.and("source", "pool"), null,
                 "Connections per second this pool opened", r -> r.rates().poolOpened());
-        gauge(registry, "twpool.churn.rate", tags.and("source", "server"), null,
+        gauge(registry, CHURN_RATE, tags.and("source", "server"), null,
                 "New connections per second the server accepted from all clients (pool-mysql)", r -> r.rates().server());
         for (ChurnCause cause : ChurnCause.values()) {
-            gauge(registry, "twpool.churn.active", tags.and("cause", cause.tag()), null,
+            gauge(registry, CHURN_ACTIVE, tags.and("cause", cause.tag()), null,
                     "1 while the churn detector reports this cause", r -> r.has(cause) ? 1 : 0);
-            FunctionCounter.builder("twpool.churn.warnings", dataSource, ds -> ds.churnReport().warnings().getOrDefault(cause, 0L))
+            FunctionCounter.builder(CHURN_WARNINGS, dataSource, ds -> ds.churnReport().warnings().getOrDefault(cause, 0L))
                     .tags(tags.and("cause", cause.tag())).description("Churn warnings written to the log")
                     .register(registry);
         }
-        FunctionCounter.builder("twpool.connections.opened", dataSource, ds -> ds.connectionsOpened())
+        FunctionCounter.builder(CONNECTIONS_OPENED, dataSource, ds -> ds.connectionsOpened())
                 .tags(tags).description("Physical connections this pool opened").register(registry);
-        FunctionCounter.builder("twpool.connections.closed", dataSource, ds -> ds.connectionsClosed())
+        FunctionCounter.builder(CONNECTIONS_CLOSED, dataSource, ds -> ds.connectionsClosed())
                 .tags(tags).description("Physical connections this pool closed").register(registry);
-        gauge(registry, "twpool.server.connections.usage", tags, "ratio",
+        gauge(registry, SERVER_CONNECTIONS_USAGE, tags, "ratio",
                 "Threads_connected / max_connections on the server (pool-mysql)", TwPoolMetrics::serverUsage);
     }
 

@@ -22,4 +22,14 @@ import io.github.twpool.SocketCensus;
 public record Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
                           long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
                           ServerStatus server, long poolOpenedAtServerSample) {
+
+    /**
+     * What a watcher without a pool (the sidecar) saw: every pool count 0, so every connection the census and the
+     * server count is outside. {@code ownOpenedAtServerSample} counts the watcher's own connections to the server
+     * (its status query), which the server verdict subtracts.
+     */
+    public static Observation withoutPool(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait,
+                                          KernelSettings kernel, ServerStatus server, long ownOpenedAtServerSample) {
+        return new Observation(nanos, census, censusFresh, hostTimeWait, kernel, 0, 0, 0, 0, server, ownOpenedAtServerSample);
+    }
 }

@@ -35,11 +35,24 @@ public final class CensusScanner implements CensusSource {
      */
     @Override
     public SocketCensus scan() throws IOException {
+        return scan(null);
+    }
+
+    /**
+     * As {@link #scan()}, also sending the inode of every ESTABLISHED client-side socket to the endpoint to
+     * {@code inodes} (when not {@code null}).
+     */
+    public SocketCensus scan(EstablishedInodeSink inodes) throws IOException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(ProcFiles.SCAN_DEADLINE_MILLIS);
         counts.reset();
-        scanFile(procRoot.resolve("net/tcp"), false, deadline);
-        scanFile(procRoot.resolve("net/tcp6"), true, deadline);
+        counts.collectInodes(inodes);
+        try {
+            scanFile(procRoot.resolve("net/tcp"), false, deadline);
+            scanFile(procRoot.resolve("net/tcp6"), true, deadline);
+        } finally {
+            counts.collectInodes(null);
+        }
         return new SocketCensus(Instant.now(), counts.timeWaitClient(), counts.timeWaitServer(),
                 counts.establishedClient(), counts.establishedServer(), System.nanoTime() - start, counts.lines(),
                 counts.clientBySecondsLeft(), counts.serverBySecondsLeft());

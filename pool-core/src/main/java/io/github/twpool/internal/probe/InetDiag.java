@@ -230,9 +230,11 @@ final class InetDiag {
             long msLeft = buf.getInt(m + MSG_EXPIRES) & 0xffffffffL; // the kernel clamps an expired timer at 0
             c.timeWait(client, (int) Math.min(60, msLeft / 1000));
         } else {
-            // idiag_inode is the number /proc/<pid>/fd/* links to as socket:[inode]: when Counts collects
-            // ESTABLISHED inodes for attribution, pass inode(buf, m) to it here.
+            // idiag_inode is the number /proc/<pid>/fd/* links to as socket:[inode], as in /proc/net/tcp*.
             c.established(client);
+            if (client && c.wantsInodes()) {
+                c.establishedClientInode(inode(buf, m));
+            }
             if (establishedInodes != null) {
                 establishedInodes.accept(inode(buf, m));
             }

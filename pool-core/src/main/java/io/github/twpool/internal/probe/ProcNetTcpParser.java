@@ -31,6 +31,28 @@ public final class ProcNetTcpParser {
         int lines;
         final int[] clientBySecondsLeft = new int[61];
         final int[] serverBySecondsLeft = new int[61];
+        /** Where ESTABLISHED client-side inodes go; {@code null} (the default) parses no inode at all. */
+        EstablishedInodeSink inodeSink;
+
+        /** Sends the inode of every ESTABLISHED client-side socket to the endpoint to {@code sink}; {@code null} stops. */
+        public void collectInodes(EstablishedInodeSink sink) {
+            this.inodeSink = sink;
+        }
+
+        /** True when a census should read inodes: only then does it pay for parsing them. */
+        boolean wantsInodes() {
+            return inodeSink != null;
+        }
+
+        /**
+         * The inode of one ESTABLISHED client-side socket to the endpoint (the {@code /proc} and a netlink census
+         * alike call this); 0 or less (no owner, or not parsed) is dropped.
+         */
+        void establishedClientInode(long inode) {
+            if (inodeSink != null && inode > 0) {
+                inodeSink.established(inode);
+            }
+        }
 
         public void reset() {
             timeWaitClient = timeWaitServer = establishedClient = establishedServer = lines = 0;
@@ -187,8 +209,44 @@ public final class ProcNetTcpParser {
             c.timeWait(client, ticks < 0 ? 0 : (int) Math.min(60, ticks / USER_HZ));
         } else {
             c.established(client);
+            if (client && c.wantsInodes()) {
+                c.establishedClientInode(inode(b, i, to));
+            }
         }
         return true;
+    }
+
+    /**
+     * The inode column after the timer: {@code retrnsmt} (hex), {@code uid}, {@code timeout}, {@code inode} (decimal).
+     * Returns -1 when the rest of the line is not in that form.
+     */
+    static long inode(byte[] b, int i, int to) {
+        i = skipSpaces(b, i, to);
+        int start = i;
+        while (i < to && hexValue(b[i]) >= 0) {
+            i++;
+        }
+        if (i == start) {
+            return -1;
+        }
+        for (int field = 0; field < 2; field++) { // uid, timeout
+            i = skipSpaces(b, i, to);
+            start = i;
+            while (i < to && b[i] >= '0' && b[i] <= '9') {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+        }
+        i = skipSpaces(b, i, to);
+        long v = 0;
+        start = i;
+        while (i < to && b[i] >= '0' && b[i] <= '9' && i - start < 19) {
+            v = v * 10 + (b[i] - '0');
+            i++;
+        }
+        return i == start || (i < to && b[i] != ' ') ? -1 : v;
     }
 
     private static int skipSpaces(byte[] b, int i, int to) {

@@ -154,4 +154,56 @@ class ProcNetTcpParserTest {
         new ProcNetTcpParser().scan(in, v6, e, counts);
         return counts;
     }
+
+    @Test
+    void inodesOfEstablishedClientSocketsOnlyWhenAsked() throws Exception {
+        CensusScanner scanner = new CensusScanner(sample("sample1"), endpoint(SAMPLE1_PORT, "127.0.0.1", "::1"));
+        List<Long> inodes = new java.util.ArrayList<>();
+        SocketCensus withSink = scanner.scan(inodes::add);
+        // The three client-side sockets (remote port B3FF); the server side (local port B3FF) and TIME_WAIT are not passed.
+        assertThat(inodes).containsExactlyInAnyOrder(18042L, 18044L, 18046L);
+        assertThat(withSink.establishedClient()).isEqualTo(3);
+        inodes.clear();
+        scanner.scan();
+        assertThat(inodes).as("a census without a sink sends nothing, and the sink does not stick").isEmpty();
+    }
+
+    @Test
+    void inodeColumnOfAKnownLineAndMalformedTails() throws Exception {
+        String good = "  16: 0100007F:B5FC 0100007F:0CEA 01 00000000:00000000 00:00000000 00000000  1000        0 987654321 1 0\n";
+        String[] bad = {
+                "  17: 0100007F:B5FE 0100007F:0CEA 01 00000000:00000000 00:00000000 00000000  1000        0\n",
+                "  18: 0100007F:B600 0100007F:0CEA 01 00000000:00000000 00:00000000 00000000  1000        0 12x4 1 0\n",
+                "  19: 0100007F:B602 0100007F:0CEA 01 00000000:00000000 00:00000000 00000000  1000\n",
+                "  20: 0100007F:B604 0100007F:0CEA 01 00000000:00000000 00:00000000 00000000  1000        0 0 1 0\n",
+                "  21: 0100007F:B606 0100007F:0CEA 01 00000000:00000000 00:00000000\n",
+        };
+        List<Long> inodes = new java.util.ArrayList<>();
+        ProcNetTcpParser.Counts counts = new ProcNetTcpParser.Counts();
+        counts.collectInodes(inodes::add);
+        String all = good + String.join("", bad);
+        new ProcNetTcpParser().scan(new ByteArrayInputStream(all.getBytes(StandardCharsets.ISO_8859_1)), false,
+                endpoint(3306, "127.0.0.1"), counts);
+        assertThat(inodes).containsExactly(987654321L);
+        // a malformed inode column still counts the socket: the census never depends on it
+        assertThat(counts.establishedClient()).isEqualTo(1 + bad.length);
+    }
+
+    @Test
+    void inodeParsingSurvivesRandomTails() throws Exception {
+        Random r = new Random(15);
+        String head = "  16: 0100007F:B5FC 0100007F:0CEA 01 00000000:00000000 00:00000000 ";
+        List<Long> inodes = new java.util.ArrayList<>();
+        for (int n = 0; n < 20_000; n++) {
+            byte[] tail = new byte[r.nextInt(60)];
+            for (int i = 0; i < tail.length; i++) {
+                tail[i] = (byte) " 0123456789ABCDEF\u0000\u00ff-x".charAt(r.nextInt(21));
+            }
+            ProcNetTcpParser.Counts counts = new ProcNetTcpParser.Counts();
+            counts.collectInodes(inodes::add);
+            byte[] line = (head + new String(tail, StandardCharsets.ISO_8859_1) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+            new ProcNetTcpParser().scan(new ByteArrayInputStream(line), false, endpoint(3306, "127.0.0.1"), counts);
+        }
+        assertThat(inodes).allMatch(i -> i > 0);
+    }
 }

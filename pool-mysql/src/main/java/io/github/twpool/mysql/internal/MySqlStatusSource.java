@@ -20,6 +20,7 @@ public final class MySqlStatusSource implements ServerStatusSource {
     private final Duration interval;
     private final RecycleGuard guard;
 
+    /** {@code guard} may be {@code null} where no pool's recycle is to be kept under wait_timeout (the sidecar). */
     public MySqlStatusSource(Duration interval, RecycleGuard guard) {
         this.interval = interval;
         this.guard = guard;
@@ -55,7 +56,9 @@ public final class MySqlStatusSource implements ServerStatusSource {
             throw new SQLException("SHOW GLOBAL STATUS did not report Connections: not a MySQL or MariaDB server?");
         }
         ServerLimits limits = ServerLimits.read(c);
-        guard.recheck(limits.sessionWaitTimeout());
+        if (guard != null) {
+            guard.recheck(limits.sessionWaitTimeout());
+        }
         return new ServerStatus(Instant.now(), connections, threadsConnected, threadsCreated, abortedConnects,
                 abortedClients, limits.maxConnections(), limits.maxUserConnections(), limits.sessionWaitTimeout());
     }

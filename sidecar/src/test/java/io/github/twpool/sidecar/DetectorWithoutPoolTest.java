@@ -1,0 +1,52 @@
+package io.github.twpool.sidecar;
+
+import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnVerdict;
+import io.github.twpool.KernelSettings;
+import io.github.twpool.ServerStatus;
+import io.github.twpool.SocketCensus;
+import io.github.twpool.TwPoolConfig;
+import io.github.twpool.internal.churn.ChurnDetector;
+import io.github.twpool.internal.churn.Observation;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pool's detector fed pool-less observations, as the sidecar feeds it: every connection is outside. */
+class DetectorWithoutPoolTest {
+
+    private static final long S = 1_000_000_000L;
+    private static final KernelSettings KERNEL = new KernelSettings(32768, 60999, 2, 60, 131072, 1, false, "6.1");
+
+    private static SocketCensus census(int client, int server, int ageSeconds) {
+        int[] c = new int[61];
+        int[] s = new int[61];
+        c[60 - ageSeconds] = client;
+        s[60 - ageSeconds] = server;
+        return new SocketCensus(Instant.now(), client, server, 0, 0, 0, 0, c, s);
+    }
+
+    private static ServerStatus server(long seconds, long connections) {
+        return new ServerStatus(Instant.ofEpochSecond(seconds), connections, 5, 5, 0, 0, 1000, 0, 28800);
+    }
+
+    @Test
+    void churnIsOutsideNoPoolVerdictAndTheSidecarsOwnConnectionIsSubtracted() {
+        TwPoolConfig config = TwPoolConfig.builder().url("jdbc:mysql://db:3306/").name("sidecar-db-3306").build();
+        ChurnDetector d = new ChurnDetector(config, "db:3306", 3306);
+        d.evaluate(Observation.withoutPool(0, census(0, 0, 1), true, 10, KERNEL, server(0, 100), 1));
+        ChurnDetector.Evaluation e = d.evaluate(Observation.withoutPool(10 * S, census(50, 0, 5), true, 60, KERNEL,
+                server(10, 100 + 51), 2));
+        assertThat(e.rates().endpoint()).isEqualTo(5.0);
+        assertThat(e.rates().outside()).isEqualTo(5.0);
+        assertThat(e.rates().poolOpened()).isZero();
+        // The server accepted 51 in 10 s, one of them the sidecar's own reconnect.
+        assertThat(e.rates().server()).isEqualTo(5.1);
+        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.OUTSIDE_POOL).doesNotContain(ChurnCause.POOL);
+        ChurnDetector.Evaluation quiet = d.evaluate(Observation.withoutPool(20 * S, census(0, 0, 1), true, 10, KERNEL,
+                server(20, 151), 2));
+        assertThat(quiet.verdicts()).isEmpty();
+    }
+}
