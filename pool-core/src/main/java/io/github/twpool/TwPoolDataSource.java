@@ -7,6 +7,7 @@ import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EnvironmentProperties;
 import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
+import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.Secrets;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.internal.churn.PoolMonitor;
@@ -44,6 +45,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final ConnectionDecorator decorator;
     private final PoolMonitor monitor;
     private final PoolContext context;
+    private final boolean countsConnects;
 
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
@@ -53,9 +55,19 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         }
         checkExtensionProperties(config, applicable);
         this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
-        this.connections = HikariConfigFactory.connections(config,
-                HikariConfigFactory.driverProperties(config, applicable));
-        this.hikari = HikariConfigFactory.start(HikariConfigFactory.create(config, connections), config.prePing());
+        // Before the driver DataSource below looks its driver up, so that the pool's own opens are counted too.
+        this.countsConnects = config.probeEnabled() && config.probeCountConnects();
+        if (countsConnects) {
+            JvmConnects.install(config.url()); // when it cannot, it says so once; the probe then relies on the other signals
+        }
+        try {
+            this.connections = HikariConfigFactory.connections(config,
+                    HikariConfigFactory.driverProperties(config, applicable));
+            this.hikari = HikariConfigFactory.start(HikariConfigFactory.create(config, connections), config.prePing());
+        } catch (RuntimeException e) {
+            releaseConnectCounting();
+            throw e;
+        }
         this.context = new Context();
         try {
             for (TwPoolExtension e : applicable) {
@@ -63,6 +75,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             }
         } catch (RuntimeException e) {
             hikari.close();
+            releaseConnectCounting();
             throw e;
         }
         this.monitor = config.probeEnabled()
@@ -240,6 +253,15 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             monitor.close();
         }
         hikari.close();
+        releaseConnectCounting();
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean countingReleased = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void releaseConnectCounting() {
+        if (countsConnects && countingReleased.compareAndSet(false, true)) {
+            JvmConnects.release();
+        }
     }
 
     @Override

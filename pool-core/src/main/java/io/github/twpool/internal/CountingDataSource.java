@@ -35,6 +35,7 @@ public final class CountingDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
+        io.github.twpool.internal.connect.JvmConnects.poolOpening(); // tells the driver-level count these are the pool's
         try {
             Connection c = driver.getConnection();
             opened.increment();
@@ -42,6 +43,8 @@ public final class CountingDataSource implements DataSource {
         } catch (SQLException | RuntimeException e) {
             failed.increment();
             throw e;
+        } finally {
+            io.github.twpool.internal.connect.JvmConnects.poolOpenDone();
         }
     }
 

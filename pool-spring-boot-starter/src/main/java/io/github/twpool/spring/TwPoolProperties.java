@@ -66,6 +66,8 @@ public class TwPoolProperties {
         private Integer scanThreshold;
         /** Where the probe reads /proc. Default /proc. */
         private String procRoot;
+        /** Count every connection this JVM opens to the endpoint, at the JDBC driver. Default true. */
+        private Boolean countConnects;
 
         public Boolean getEnabled() { return enabled; }
         public void setEnabled(Boolean enabled) { this.enabled = enabled; }
@@ -77,6 +79,8 @@ public class TwPoolProperties {
         public void setScanThreshold(Integer scanThreshold) { this.scanThreshold = scanThreshold; }
         public String getProcRoot() { return procRoot; }
         public void setProcRoot(String procRoot) { this.procRoot = procRoot; }
+        public Boolean getCountConnects() { return countConnects; }
+        public void setCountConnects(Boolean countConnects) { this.countConnects = countConnects; }
     }
 
     public static class Churn {
@@ -137,6 +141,7 @@ public class TwPoolProperties {
         put(p, "probe.scan-every", probe.scanEvery);
         put(p, "probe.scan-threshold", probe.scanThreshold);
         put(p, "probe.proc-root", probe.procRoot);
+        put(p, "probe.count-connects", probe.countConnects);
         put(p, "churn.warn-interval", churn.warnInterval);
         put(p, "churn.min-rate", churn.minRate);
         put(p, "churn.outside-factor", churn.outsideFactor);
