@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ServerSignalsIntegrationTest {
 
     @Test
-    void anotherClientsChurnIsReportedAsServerSideChurnNotCausedByThisPool() throws Exception {
+    void anotherClientsChurnIsSeenByTheServerAndAttributedToThisJvmNotToOtherHosts() throws Exception {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.name", "signals", "twpool.pool-size", "2",
                 "twpool.probe.enabled", "true", "twpool.probe.interval", "1s", "twpool.probe.scan-every", "1",
                 "twpool.mysql.status-interval", "2s", "twpool.churn.min-rate", "5", "twpool.churn.warn-interval", "1s"))) {
@@ -24,19 +24,29 @@ class ServerSignalsIntegrationTest {
             long openedBefore = ds.connectionsOpened();
             long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
             int churned = 0;
+            // Other clients of the shared server churn too: look for this JVM's own verdict while it churns.
+            ChurnVerdict outside = null;
+            long nextLook = 0;
             while (System.nanoTime() < deadline || churned < 200) {
                 try (Connection c = TestDatabase.get().openDirect()) {
                     c.isValid(1);
                 }
                 churned++;
+                if (outside == null && System.nanoTime() > nextLook) {
+                    nextLook = System.nanoTime() + 50_000_000L;
+                    outside = ds.churnReport().verdicts().stream().filter(v -> v.cause() == ChurnCause.OUTSIDE_POOL
+                            && v.message().contains("This JVM opened")).findFirst().orElse(null);
+                }
             }
             ServerStatus later = awaitServerSample(ds, java.time.Instant.now());
             assertThat(later.connectionsTotal() - first.connectionsTotal()).isGreaterThanOrEqualTo(churned);
             assertThat(later.maxConnections()).isPositive();
             assertThat(later.waitTimeoutSeconds()).isPositive();
             assertThat(ds.connectionsOpened()).isEqualTo(openedBefore);
-            ChurnVerdict server = awaitVerdict(ds, ChurnCause.SERVER_CHURN);
-            assertThat(server.message()).contains("accepts ~", "while this pool opened 0.0/s");
+            // This JVM made that churn: it is outside this pool, named by the code that did it, and never "other hosts".
+            assertThat(outside).as("an outside-pool verdict naming this JVM during the churn").isNotNull();
+            assertThat(outside.message()).contains("This JVM opened", "% from io.github.twpool.testsupport.TestDatabase.openDirect(");
+            assertThat(ds.churnReport().verdicts()).noneMatch(v -> v.message().contains("other hosts"));
         }
     }
 
@@ -53,16 +63,4 @@ class ServerSignalsIntegrationTest {
         throw new AssertionError("no server sample; report: " + ds.churnReport());
     }
 
-    private static ChurnVerdict awaitVerdict(TwPoolDataSource ds, ChurnCause cause) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ChurnVerdict v : ds.churnReport().verdicts()) {
-                if (v.cause() == cause) {
-                    return v;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no " + cause + " verdict; report: " + ds.churnReport());
-    }
 }
