@@ -160,22 +160,33 @@ public final class ChurnDemo {
         int peak = 0;
         long lastRequests = 0;
         long lastAt = start;
+        java.time.Instant lastReport = null;
+        long nextLine = start + 2_000_000_000L;
         while (System.nanoTime() < end) {
-            Thread.sleep(Math.min(2000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            long now = System.nanoTime();
-            long n = requests.get();
+            Thread.sleep(100);
             ChurnReport r = pool.churnReport();
+            if (!r.at().equals(lastReport)) {
+                // Each probe tick's resets/s over its window: summed, the resets of the phase (host-wide).
+                lastReport = r.at();
+                double resetRate = r.rates().hostResets();
+                if (!Double.isNaN(resetRate)) {
+                    resets += resetRate * (r.rates().window().toNanos() / 1e9);
+                }
+            }
+            long now = System.nanoTime();
+            if (now < nextLine && now < end) {
+                continue;
+            }
+            nextLine = now + 2_000_000_000L;
+            long n = requests.get();
             SocketCensus c = r.census();
             if (c != null) {
                 peak = Math.max(peak, c.timeWait());
             }
             double seconds = (now - lastAt) / 1e9;
-            // Counters, not only the census: connects counted at the driver and the host's resets, per second.
+            // Counters, not only the census: connects counted at the driver and the host's resets.
             long connects = Math.max(0, r.jvmConnectsOutsidePool()) - jvmBefore + pool.connectionsOpened() - openedBefore;
             double resetRate = r.rates().hostResets();
-            if (!Double.isNaN(resetRate)) {
-                resets += resetRate * seconds;
-            }
             out.printf(Locale.ROOT, "%-7s %s %3ds  req/s=%6.0f  new connections=%6d  resets/s=%6s  TIME_WAIT client=%5s server=%5s"
                             + " (census %s old)  ports=%5s%n", name,
                     bar((now - start) / (double) o.duration().toNanos()), (now - start) / 1_000_000_000L,
@@ -195,6 +206,9 @@ public final class ChurnDemo {
         // One more probe tick so the census covers the end of the phase.
         Thread.sleep(pool.config().probeInterval().toMillis() + 200);
         ChurnReport r = pool.churnReport();
+        if (!r.at().equals(lastReport) && !Double.isNaN(r.rates().hostResets())) {
+            resets += r.rates().hostResets() * (r.rates().window().toNanos() / 1e9);
+        }
         int newTimeWait = 0;
         if (r.census() != null) {
             Duration window = Duration.ofNanos(System.nanoTime() - start);

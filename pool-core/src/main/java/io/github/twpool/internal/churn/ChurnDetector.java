@@ -362,8 +362,10 @@ public final class ChurnDetector {
                         remoteByHost.put(e.getKey(), rate);
                     }
                 }
-                thisHost = Math.max(0, local - poolRate);
-                otherHosts = remote;
+                // Per-host counts may be updated late (MariaDB's userstat at statement or connection end): never
+                // credit a window with more than the server's own Connections grew by in it.
+                thisHost = Math.min(others, Math.max(0, local - poolRate));
+                otherHosts = Math.min(remote, Math.max(0, others - thisHost));
                 remoteByHost.entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
                         .limit(5).forEach(e -> named.put(e.getKey(), e.getValue()));

@@ -7,10 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CallSitesTest {
 
     @Test
-    void theFirstFrameOutsideJdbcPoolAndFrameworkCodeIsNamedWithFileAndLine() {
+    void theFirstFrameOutsideSkippedCodeIsNamedWithFileAndLine() {
+        // This test sits in twpool's internal package, skipped like the rest of twpool's own code: the first frame
+        // left is JUnit's (JvmConnectsIntegrationTest checks a user's method is named).
         String site = CallSites.current();
-        assertThat(site).startsWith("io.github.twpool.internal.connect.CallSitesTest.theFirstFrameOutside")
-                .contains("(CallSitesTest.java:");
+        assertThat(site).doesNotContain("CallSitesTest").matches("org\\.junit\\.[\\w.$]+\\.\\w+\\(\\w+\\.java:\\d+\\)");
     }
 
     @Test
