@@ -56,7 +56,7 @@ public final class EndToEndHarness {
             }
         }
         System.out.printf(Locale.ROOT, "pooled / naive requests/s: plain %.1f, TLS %.1f%n", ratios[0], ratios[1]);
-        System.out.printf(Locale.ROOT, "naive TLS / naive plain requests/s: %.2f; pooled TLS / pooled plain: %.2f%n",
+        System.out.printf(Locale.ROOT, "naive TLS / naive plain requests/s: %.4f; pooled TLS / pooled plain: %.2f%n",
                 naiveRps[1] / naiveRps[0], pooledRps[1] / pooledRps[0]);
     }
 }
