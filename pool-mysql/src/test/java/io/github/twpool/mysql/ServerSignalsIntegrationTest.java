@@ -50,6 +50,29 @@ class ServerSignalsIntegrationTest {
         }
     }
 
+    @Test
+    void theServerNamesItsClientHostsWhereItCanAndSaysWhatIsMissingWhereItCannot() throws Exception {
+        // The embedded MariaDB 11.4 runs with userstat=ON: information_schema.CLIENT_STATISTICS names this host.
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(TestDatabase.tls().twpoolProperties("twpool.name", "byhost",
+                "twpool.pool-size", "1", "twpool.probe.enabled", "true", "twpool.probe.interval", "1s"))) {
+            ServerStatus s = awaitServerSample(ds, java.time.Instant.EPOCH);
+            assertThat(s.connectionsByClientHost()).as("per-host counts on 11.4 with userstat=ON").isNotNull()
+                    .containsKey(s.connectionsByClientHost().keySet().stream()
+                            .filter(h -> h.equals("localhost") || h.startsWith("127.")).findFirst().orElse("a loopback host"));
+        }
+        // The shared server: where it cannot tell (MariaDB 10.11 with userstat=OFF and performance_schema=OFF), the
+        // first sample says what is missing.
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.name", "nobyhost", "twpool.pool-size", "1",
+                "twpool.probe.enabled", "true", "twpool.probe.interval", "1s"))) {
+            ServerStatus s = awaitServerSample(ds, java.time.Instant.EPOCH);
+            if (s.connectionsByClientHost() == null) {
+                assertThat(s.byClientHostMissing()).contains("userstat=ON", "performance_schema.hosts");
+            } else {
+                assertThat(s.byClientHostMissing()).isNull();
+            }
+        }
+    }
+
     /** The first server sample the probe thread read after {@code after}. */
     private static ServerStatus awaitServerSample(TwPoolDataSource ds, java.time.Instant after) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
