@@ -3,7 +3,7 @@
 #   1. pool overhead (JMH, stub driver): bare HikariCP vs TwPoolDataSource vs TwPoolDataSource with reset-session
 #   2. probe cost (JMH): census parse of 1k..100k /proc lines with allocation (-prof gc), and the sockstat tick;
 #      then real TIME_WAIT sockets on loopback timed against ss and cat
-#   3. end to end against the real server (TestDatabase: TWPOOL_TEST_JDBC_URL or 127.0.0.1:3306): unpooled vs pooled
+#   3. end to end against the embedded MariaDB 11.4 (TestDatabase.tls()): unpooled vs pooled, plain TCP and TLS
 # Quick look: benchmarks/run.sh quick  (fewer iterations; the numbers are then only indicative)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ echo "== machine"
 echo "cores: $(nproc); kernel: $(uname -r); $(java -version 2>&1 | head -1)"
 
 echo "== 1. pool overhead (ops/ms, higher is better)"
-java -cp "$CP" org.openjdk.jmh.Main PoolOverheadBenchmark "${JMH_ARGS[@]}" -rf text -rff benchmarks/target/jmh-pool.txt
+java -cp "$CP" org.openjdk.jmh.Main 'PoolOverheadBenchmark|DriverConnectBenchmark' "${JMH_ARGS[@]}" -rf text -rff benchmarks/target/jmh-pool.txt
 echo "== 2a. probe: census parse (us/op) with allocation per scan, and the sockstat tick"
 java -cp "$CP" org.openjdk.jmh.Main 'ProbeBenchmark|SockstatBenchmark' -prof gc "${JMH_ARGS[@]}" -rf text -rff benchmarks/target/jmh-probe.txt
 echo "== 2b. census (netlink and /proc) vs ss on real TIME_WAIT sockets, 12k/30k/100k, on a JDK 22+"

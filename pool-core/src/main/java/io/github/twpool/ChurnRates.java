@@ -13,9 +13,16 @@ import java.time.Duration;
  * @param outside    {@code endpoint - poolClosed}, never below zero: churn this pool did not cause
  * @param server     new connections the server accepted (MySQL {@code Connections}), from every client of it
  * @param window     the time the rates are measured over
+ * @param jvmOutside connections this JVM opened to the endpoint outside this pool ({@code DriverManager}, other
+ *                   DataSources and pools), counted at the JDBC driver; NaN when not counted
+ * @param timeWait   connections to the endpoint that entered TIME_WAIT on this host (census)
+ * @param hostOpens  every TCP connection this host opened or accepted ({@code ActiveOpens}/{@code PassiveOpens},
+ *                   host-wide, any endpoint)
+ * @param hostResets resets this host sent ({@code OutRsts}, host-wide): how TLS connections of Connector/J end
  */
 public record ChurnRates(double endpoint, double poolOpened, double poolClosed, double outside, double server,
-                         Duration window) {
+                         Duration window, double jvmOutside, double timeWait, double hostOpens, double hostResets) {
 
-    public static final ChurnRates UNKNOWN = new ChurnRates(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Duration.ZERO);
+    public static final ChurnRates UNKNOWN = new ChurnRates(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            Duration.ZERO, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 }

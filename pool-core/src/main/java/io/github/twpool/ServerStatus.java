@@ -15,8 +15,26 @@ import java.time.Instant;
  * @param maxConnections     the server's limit (MySQL {@code max_connections})
  * @param maxUserConnections the per-user limit, 0 for none (MySQL {@code max_user_connections})
  * @param waitTimeoutSeconds the session idle timeout seen by the pool's connections (MySQL {@code wait_timeout})
+ * @param connectionsByClientHost connections accepted so far per client host as the server names it (MySQL
+ *                           {@code performance_schema.hosts}, MariaDB {@code information_schema.CLIENT_STATISTICS}),
+ *                           or {@code null} when the server cannot tell
+ * @param byClientHostMissing when {@code connectionsByClientHost} is {@code null}: what the server lacks (a setting,
+ *                           a privilege), else {@code null}
  */
 public record ServerStatus(Instant at, long connectionsTotal, long threadsConnected, long threadsCreated,
                            long abortedConnects, long abortedClients, long maxConnections,
-                           long maxUserConnections, long waitTimeoutSeconds) {
+                           long maxUserConnections, long waitTimeoutSeconds,
+                           java.util.Map<String, Long> connectionsByClientHost, String byClientHostMissing) {
+
+    public ServerStatus {
+        connectionsByClientHost = connectionsByClientHost == null ? null : java.util.Map.copyOf(connectionsByClientHost);
+    }
+
+    /** Server-wide counters only, without per-client-host counts. */
+    public ServerStatus(Instant at, long connectionsTotal, long threadsConnected, long threadsCreated,
+                        long abortedConnects, long abortedClients, long maxConnections,
+                        long maxUserConnections, long waitTimeoutSeconds) {
+        this(at, connectionsTotal, threadsConnected, threadsCreated, abortedConnects, abortedClients, maxConnections,
+                maxUserConnections, waitTimeoutSeconds, null, null);
+    }
 }

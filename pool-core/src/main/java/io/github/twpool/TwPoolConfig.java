@@ -45,6 +45,7 @@ public final class TwPoolConfig {
     private final int probeScanEvery;
     private final int probeScanThreshold;
     private final String probeProcRoot;
+    private final boolean probeCountConnects;
     private final Duration churnWarnInterval;
     private final double churnMinRate;
     private final double churnOutsideFactor;
@@ -74,6 +75,7 @@ public final class TwPoolConfig {
         this.probeScanEvery = b.probeScanEvery;
         this.probeScanThreshold = b.probeScanThreshold;
         this.probeProcRoot = b.probeProcRoot;
+        this.probeCountConnects = b.probeCountConnects;
         this.churnWarnInterval = b.churnWarnInterval;
         this.churnMinRate = b.churnMinRate;
         this.churnOutsideFactor = b.churnOutsideFactor;
@@ -122,6 +124,7 @@ public final class TwPoolConfig {
         b.probeScanEvery = probeScanEvery;
         b.probeScanThreshold = probeScanThreshold;
         b.probeProcRoot = probeProcRoot;
+        b.probeCountConnects = probeCountConnects;
         b.churnWarnInterval = churnWarnInterval;
         b.churnMinRate = churnMinRate;
         b.churnOutsideFactor = churnOutsideFactor;
@@ -162,6 +165,8 @@ public final class TwPoolConfig {
     public int probeScanThreshold() { return probeScanThreshold; }
     /** Where the probe reads {@code net/tcp} etc.; {@code /proc} by default. */
     public String probeProcRoot() { return probeProcRoot; }
+    /** Whether the probe counts every connection this JVM opens, at the JDBC driver. */
+    public boolean probeCountConnects() { return probeCountConnects; }
     public Duration churnWarnInterval() { return churnWarnInterval; }
     public double churnMinRate() { return churnMinRate; }
     public double churnOutsideFactor() { return churnOutsideFactor; }
@@ -224,6 +229,7 @@ public final class TwPoolConfig {
         private int probeScanEvery = 6;
         private int probeScanThreshold = 50;
         private String probeProcRoot = "/proc";
+        private boolean probeCountConnects = true;
         private Duration churnWarnInterval = Duration.ofMinutes(5);
         private double churnMinRate = 2.0;
         private double churnOutsideFactor = 3.0;
@@ -260,6 +266,7 @@ public final class TwPoolConfig {
         public Builder probeScanEvery(int ticks) { this.probeScanEvery = ticks; return mark(ConfigKeys.PROBE_SCAN_EVERY); }
         public Builder probeScanThreshold(int sockets) { this.probeScanThreshold = sockets; return mark(ConfigKeys.PROBE_SCAN_THRESHOLD); }
         public Builder probeProcRoot(String path) { this.probeProcRoot = path; return mark(ConfigKeys.PROBE_PROC_ROOT); }
+        public Builder probeCountConnects(boolean count) { this.probeCountConnects = count; return mark(ConfigKeys.PROBE_COUNT_CONNECTS); }
         public Builder churnWarnInterval(Duration d) { this.churnWarnInterval = d; return mark(ConfigKeys.CHURN_WARN_INTERVAL); }
         public Builder churnMinRate(double perSecond) { this.churnMinRate = perSecond; return mark(ConfigKeys.CHURN_MIN_RATE); }
         public Builder churnOutsideFactor(double factor) { this.churnOutsideFactor = factor; return mark(ConfigKeys.CHURN_OUTSIDE_FACTOR); }

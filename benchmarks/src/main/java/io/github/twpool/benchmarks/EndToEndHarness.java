@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * The seed's central claim measured against the real server: the same request mix (80 % point reads, 20 % small
- * writes) with a connection per request, then pooled, 8 threads, in one run. Prints requests/s and new TCP
- * connections and TIME_WAIT sockets per 10,000 requests. Options: {@code --threads N --duration 15s}.
+ * The seed's central claim measured against a real server: the same request mix (80 % point reads, 20 % small
+ * writes) with a connection per request, then pooled, 8 threads, over plain TCP and over TLS, in one run against the
+ * embedded MariaDB 11.4. Prints requests/s and new TCP connections, TIME_WAIT sockets and resets per 10,000
+ * requests. Options: {@code --threads N --duration 15s}.
  */
 public final class EndToEndHarness {
 
@@ -27,17 +28,35 @@ public final class EndToEndHarness {
                 default -> throw new IllegalArgumentException("options: --threads N --duration 15s");
             }
         }
-        TestDatabase db = TestDatabase.get();
-        ChurnDemo.Summary s = ChurnDemo.run(new ChurnDemo.Options(threads, Duration.ofSeconds(seconds), Duration.ofSeconds(4),
-                db.jdbcUrl(), db.username(), db.password()), new PrintStream(PrintStream.nullOutputStream()));
-        System.out.printf(Locale.ROOT, "server: %s; %d threads; %d s per phase%n", db, threads, seconds);
-        System.out.printf(Locale.ROOT, "%-8s %10s %12s %24s %24s%n", "phase", "requests", "requests/s",
-                "new TCP conns / 10k req", "TIME_WAIT / 10k req");
-        for (ChurnDemo.PhaseResult p : s.phases()) {
-            System.out.printf(Locale.ROOT, "%-8s %10d %12.0f %24.1f %24.1f%n", p.phase(), p.requests(), p.requestsPerSecond(),
-                    1e4 * p.newConnections() / p.requests(), 1e4 * p.newTimeWait() / p.requests());
+        // One server, one run: the embedded MariaDB 11.4 over plain TCP (sslMode=DISABLED) and over TLS as it ships
+        // (Connector/J's default sslMode=PREFERRED), so the ratios compare like with like.
+        TestDatabase db = TestDatabase.tls();
+        String plainUrl = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "sslMode=DISABLED";
+        System.out.printf(Locale.ROOT, "server: %s; %d threads; %d s per phase; %d cores%n", db, threads, seconds,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-6s %-8s %10s %12s %24s %24s %20s%n", "conn", "phase", "requests", "requests/s",
+                "new TCP conns / 10k req", "TIME_WAIT / 10k req", "resets / 10k req");
+        double[] ratios = new double[2];
+        String[][] modes = {{"plain", plainUrl}, {"TLS", db.jdbcUrl()}};
+        double[] naiveRps = new double[2];
+        double[] pooledRps = new double[2];
+        for (int m = 0; m < modes.length; m++) {
+            ChurnDemo.Summary s = ChurnDemo.run(new ChurnDemo.Options(threads, Duration.ofSeconds(seconds), Duration.ofSeconds(4),
+                    modes[m][1], db.username(), db.password()), new PrintStream(PrintStream.nullOutputStream()));
+            for (ChurnDemo.PhaseResult p : s.phases()) {
+                System.out.printf(Locale.ROOT, "%-6s %-8s %10d %12.0f %24.1f %24.1f %20.1f%n", modes[m][0], p.phase(), p.requests(),
+                        p.requestsPerSecond(), 1e4 * p.newConnections() / p.requests(), 1e4 * p.newTimeWait() / p.requests(),
+                        1e4 * p.resets() / p.requests());
+            }
+            naiveRps[m] = s.phase("naive").requestsPerSecond();
+            pooledRps[m] = s.phase("pooled").requestsPerSecond();
+            ratios[m] = pooledRps[m] / naiveRps[m];
+            if (m == 1 && s.tlsCipher().isEmpty()) {
+                throw new IllegalStateException("the TLS run did not negotiate TLS");
+            }
         }
-        System.out.printf(Locale.ROOT, "pooled / naive requests/s: %.2f%n",
-                s.phase("pooled").requestsPerSecond() / s.phase("naive").requestsPerSecond());
+        System.out.printf(Locale.ROOT, "pooled / naive requests/s: plain %.1f, TLS %.1f%n", ratios[0], ratios[1]);
+        System.out.printf(Locale.ROOT, "naive TLS / naive plain requests/s: %.4f; pooled TLS / pooled plain: %.2f%n",
+                naiveRps[1] / naiveRps[0], pooledRps[1] / pooledRps[0]);
     }
 }

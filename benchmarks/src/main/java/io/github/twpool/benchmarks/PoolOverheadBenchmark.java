@@ -35,8 +35,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * HikariCP-benchmark style: a stub driver whose calls do nothing, 8 threads, a pool of 32. Bare HikariCP against
- * TwPoolDataSource with its defaults (probe on) and with reset-session=true (pool-mysql's SessionResetConnection,
- * over a stub whose reset is free: this measures the wrapper, not the server's round trip).
+ * TwPoolDataSource with its defaults (probe on), with its connections opened through the counting JDBC driver
+ * ({@code twpool-counted}: only {@code connect} is intercepted, so borrowing must cost what bare Hikari's does), and
+ * with reset-session=true (pool-mysql's SessionResetConnection, over a stub whose reset is free: this measures the
+ * wrapper, not the server's round trip).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -49,7 +51,7 @@ public class PoolOverheadBenchmark {
 
     static final String URL = "jdbc:stub://127.0.0.1:3306/bench";
 
-    @Param({"hikari", "twpool", "twpool-reset"})
+    @Param({"hikari", "twpool", "twpool-counted", "twpool-reset"})
     public String pool;
 
     private DataSource ds;
@@ -68,6 +70,22 @@ public class PoolOverheadBenchmark {
                 HikariDataSource h = new HikariDataSource(c);
                 ds = h;
                 closer = h;
+            }
+            case "twpool-counted" -> {
+                // No driverClassName: Hikari looks the driver up in DriverManager and so opens its connections
+                // through twpool's counting driver. Borrowing must cost the same as without it.
+                TwPoolConfig c = TwPoolConfig.builder().url(URL).name("bench").poolSize(32)
+                        .timeout(java.time.Duration.ofSeconds(8)).build();
+                TwPoolDataSource t = TwPoolDataSource.create(c, List.of());
+                try {
+                    if (!java.sql.DriverManager.getDriver(URL).getClass().getName().endsWith("CountingDriver")) {
+                        throw new IllegalStateException("the counting driver is not installed");
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                ds = t;
+                closer = t;
             }
             case "twpool", "twpool-reset" -> {
                 TwPoolConfig c = TwPoolConfig.builder().url(URL).name("bench").poolSize(32)

@@ -33,12 +33,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ChurnDemo {
 
-    /** One phase's figures. {@code newTimeWait}: sockets to the database that entered TIME_WAIT during the phase. */
+    /**
+     * One phase's figures. {@code newTimeWait}: sockets to the database that entered TIME_WAIT during the phase;
+     * {@code jvmConnects}: connections this JVM opened outside the pool, counted at the JDBC driver;
+     * {@code resets}: resets this host sent (host-wide), how Connector/J ends TLS connections.
+     */
     public record PhaseResult(String phase, long requests, double requestsPerSecond, long newConnections,
-                              int timeWaitPeak, int newTimeWait, long warnings, long outsideWarnings) {
+                              int timeWaitPeak, int newTimeWait, long warnings, long outsideWarnings,
+                              long jvmConnects, long resets) {
     }
 
-    public record Summary(String database, int poolSize, List<PhaseResult> phases) {
+    /** {@code tlsCipher}: the cipher a new connection negotiates, or empty when the connections are plain TCP. */
+    public record Summary(String database, int poolSize, List<PhaseResult> phases, String tlsCipher, int threads) {
         public PhaseResult phase(String name) {
             return phases.stream().filter(p -> p.phase().equals(name)).findFirst().orElseThrow();
         }
@@ -87,6 +93,10 @@ public final class ChurnDemo {
     public static Summary run(Options o, PrintStream out) throws Exception {
         DemoDatabase db = DemoDatabase.resolve(o.url(), o.user(), o.password());
         out.println("Database: " + db.description + " (" + maskedUrl(db.url) + ")");
+        String cipher = tlsCipher(db);
+        out.println(cipher.isEmpty() ? "Connections: plain TCP (no TLS): each closed connection leaves a socket in TIME_WAIT."
+                : "Connections: TLS (" + cipher + "): each new connection pays a TLS handshake, and Connector/J ends it "
+                + "with a reset, so it leaves no TIME_WAIT; the counters below still see it.");
         String table = "twpool_demo_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         Workload workload = new Workload(db, table);
         TwPoolDataSource pool = null;
@@ -114,7 +124,7 @@ public final class ChurnDemo {
                     workload.request(c);
                 }
             }));
-            Summary summary = new Summary(db.description, pool.config().maxPoolSize(), results);
+            Summary summary = new Summary(db.description, pool.config().maxPoolSize(), results, cipher, o.threads());
             printSummary(summary, out);
             return summary;
         } finally {
@@ -131,6 +141,9 @@ public final class ChurnDemo {
         long connectionsBefore = serverConnections(pool);
         long warningsBefore = warnings(pool.churnReport(), null);
         long outsideBefore = warnings(pool.churnReport(), ChurnCause.OUTSIDE_POOL);
+        long jvmBefore = Math.max(0, pool.churnReport().jvmConnectsOutsidePool());
+        long openedBefore = pool.connectionsOpened();
+        double resets = 0;
         long start = System.nanoTime();
         long end = start + o.duration().toNanos();
         ExecutorService workers = Executors.newFixedThreadPool(o.threads());
@@ -147,19 +160,40 @@ public final class ChurnDemo {
         int peak = 0;
         long lastRequests = 0;
         long lastAt = start;
+        java.time.Instant lastReport = null;
+        long nextLine = start + 2_000_000_000L;
         while (System.nanoTime() < end) {
-            Thread.sleep(Math.min(2000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            long now = System.nanoTime();
-            long n = requests.get();
+            Thread.sleep(100);
             ChurnReport r = pool.churnReport();
+            if (!r.at().equals(lastReport)) {
+                // Each probe tick's resets/s over its window: summed, the resets of the phase (host-wide).
+                lastReport = r.at();
+                double resetRate = r.rates().hostResets();
+                if (!Double.isNaN(resetRate)) {
+                    resets += resetRate * (r.rates().window().toNanos() / 1e9);
+                }
+            }
+            long now = System.nanoTime();
+            if (now < nextLine && now < end) {
+                continue;
+            }
+            nextLine = now + 2_000_000_000L;
+            long n = requests.get();
             SocketCensus c = r.census();
             if (c != null) {
                 peak = Math.max(peak, c.timeWait());
             }
-            out.printf(Locale.ROOT, "%-7s %s %3ds  req/s=%6.0f  TIME_WAIT client=%5s server=%5s  ports=%5s%n", name,
+            double seconds = (now - lastAt) / 1e9;
+            // Counters, not only the census: connects counted at the driver and the host's resets.
+            long connects = Math.max(0, r.jvmConnectsOutsidePool()) - jvmBefore + pool.connectionsOpened() - openedBefore;
+            double resetRate = r.rates().hostResets();
+            out.printf(Locale.ROOT, "%-7s %s %3ds  req/s=%6.0f  new connections=%6d  resets/s=%6s  TIME_WAIT client=%5s server=%5s"
+                            + " (census %s old)  ports=%5s%n", name,
                     bar((now - start) / (double) o.duration().toNanos()), (now - start) / 1_000_000_000L,
-                    (n - lastRequests) / ((now - lastAt) / 1e9), c == null ? "?" : c.timeWaitClient(),
-                    c == null ? "?" : c.timeWaitServer(),
+                    (n - lastRequests) / seconds, connects,
+                    Double.isNaN(resetRate) ? "?" : String.format(Locale.ROOT, "%.0f", resetRate),
+                    c == null ? "?" : c.timeWaitClient(), c == null ? "?" : c.timeWaitServer(),
+                    c == null ? "?" : Math.max(0, Duration.between(c.at(), java.time.Instant.now()).toSeconds()) + "s",
                     Double.isNaN(r.portUsage()) ? "?" : String.format(Locale.ROOT, "%.1f%%", 100 * r.portUsage()));
             lastRequests = n;
             lastAt = now;
@@ -172,6 +206,9 @@ public final class ChurnDemo {
         // One more probe tick so the census covers the end of the phase.
         Thread.sleep(pool.config().probeInterval().toMillis() + 200);
         ChurnReport r = pool.churnReport();
+        if (!r.at().equals(lastReport) && !Double.isNaN(r.rates().hostResets())) {
+            resets += r.rates().hostResets() * (r.rates().window().toNanos() / 1e9);
+        }
         int newTimeWait = 0;
         if (r.census() != null) {
             Duration window = Duration.ofNanos(System.nanoTime() - start);
@@ -180,7 +217,8 @@ public final class ChurnDemo {
         }
         long total = requests.get();
         return new PhaseResult(name, total, total / seconds, serverConnections(pool) - connectionsBefore, peak, newTimeWait,
-                warnings(r, null) - warningsBefore, warnings(r, ChurnCause.OUTSIDE_POOL) - outsideBefore);
+                warnings(r, null) - warningsBefore, warnings(r, ChurnCause.OUTSIDE_POOL) - outsideBefore,
+                Math.max(0, r.jvmConnectsOutsidePool()) - jvmBefore, Math.round(resets));
     }
 
     interface Request {
@@ -190,15 +228,39 @@ public final class ChurnDemo {
     private static void printSummary(Summary s, PrintStream out) {
         out.println();
         out.println("Summary (" + s.database() + ")");
-        out.println("phase     requests   requests/s   new TCP connections   TIME_WAIT peak   new TIME_WAIT   churn warnings");
+        out.println("phase     requests   requests/s   new TCP connections   counted at driver   resets   TIME_WAIT peak   new TIME_WAIT   churn warnings");
         for (PhaseResult p : s.phases()) {
-            out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
-                    p.newConnections(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
+            out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %19d %8d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
+                    p.newConnections(), p.jvmConnects(), p.resets(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
         }
         PhaseResult naive = s.phase("naive");
         PhaseResult pooled = s.phase("pooled");
         out.printf(Locale.ROOT, "%nPooling served %.1fx the requests per second and opened %d instead of %d connections.%n",
                 pooled.requestsPerSecond() / Math.max(1e-9, naive.requestsPerSecond()), pooled.newConnections(), naive.newConnections());
+        // Each of `threads` workers runs one request at a time: per-request time is threads / throughput.
+        double naiveMs = 1000.0 * s.threads() / Math.max(1e-9, naive.requestsPerSecond());
+        double pooledMs = 1000.0 * s.threads() / Math.max(1e-9, pooled.requestsPerSecond());
+        if (!s.tlsCipher().isEmpty()) {
+            out.printf(Locale.ROOT, "Over TLS (%s) every naive request opened a connection and paid a full TCP + TLS handshake "
+                            + "(key exchange and certificate: CPU on both the application and the server, several round trips): "
+                            + "%.1f ms per request instead of %.1f ms pooled. Connector/J ended each with a reset, so there was "
+                            + "%s; twpool counted the connections at the JDBC driver instead. The pool pays the handshake once "
+                            + "per connection.%n", s.tlsCipher(), naiveMs, pooledMs,
+                    naive.newTimeWait() < naive.requests() / 10 ? "no TIME_WAIT to see" : "little TIME_WAIT to see");
+        } else {
+            out.printf(Locale.ROOT, "Without TLS every naive request paid a TCP handshake and left a socket in TIME_WAIT for 60 s "
+                    + "(%.1f ms per request instead of %.1f ms pooled); at higher rates those sockets use up the ephemeral ports.%n",
+                    naiveMs, pooledMs);
+        }
+    }
+
+    /** The TLS cipher a new connection negotiates with the driver's defaults, or "" for plain TCP. */
+    private static String tlsCipher(DemoDatabase db) throws SQLException {
+        try (Connection c = DriverManager.getConnection(db.url, db.username, db.password); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+            String v = rs.next() ? rs.getString(2) : null;
+            return v == null ? "" : v.trim();
+        }
     }
 
     private static Properties poolProperties(DemoDatabase db) throws Exception {

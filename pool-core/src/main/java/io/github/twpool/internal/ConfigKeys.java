@@ -29,6 +29,7 @@ public final class ConfigKeys {
     public static final String PROBE_SCAN_EVERY = "probe.scan-every";
     public static final String PROBE_SCAN_THRESHOLD = "probe.scan-threshold";
     public static final String PROBE_PROC_ROOT = "probe.proc-root";
+    public static final String PROBE_COUNT_CONNECTS = "probe.count-connects";
     public static final String CHURN_WARN_INTERVAL = "churn.warn-interval";
     public static final String CHURN_MIN_RATE = "churn.min-rate";
     public static final String CHURN_OUTSIDE_FACTOR = "churn.outside-factor";
@@ -42,7 +43,7 @@ public final class ConfigKeys {
     public static final List<String> ALL = List.of(URL, USERNAME, PASSWORD, NAME, POOL_SIZE, MAX_OVERFLOW,
             OVERFLOW_IDLE_TIMEOUT, RECYCLE, PRE_PING, RESET_SESSION, KEEPALIVE, TIMEOUT, VALIDATION_TIMEOUT,
             LEAK_DETECTION_THRESHOLD, PROBE_ENABLED, PROBE_INTERVAL, PROBE_SCAN_EVERY, PROBE_SCAN_THRESHOLD, PROBE_PROC_ROOT,
-            CHURN_WARN_INTERVAL, CHURN_MIN_RATE, CHURN_OUTSIDE_FACTOR, CHURN_PORT_WARN_RATIO);
+            PROBE_COUNT_CONNECTS, CHURN_WARN_INTERVAL, CHURN_MIN_RATE, CHURN_OUTSIDE_FACTOR, CHURN_PORT_WARN_RATIO);
 
     public static final int MAX_CONNECTIONS = 1000;
     static final Duration HIKARI_MIN_LIFETIME = Duration.ofSeconds(30);

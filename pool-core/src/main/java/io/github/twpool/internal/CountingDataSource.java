@@ -1,5 +1,7 @@
 package io.github.twpool.internal;
 
+import io.github.twpool.internal.connect.JvmConnects;
+
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -65,6 +67,7 @@ public final class CountingDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
+        JvmConnects.poolOpening(); // tells the driver-level count these are the pool's
         try {
             Connection c = driver.getConnection();
             opened.increment();
@@ -75,11 +78,14 @@ public final class CountingDataSource implements DataSource {
         } catch (RuntimeException e) {
             failed.increment();
             throw masked(e);
+        } finally {
+            JvmConnects.poolOpenDone();
         }
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
+        JvmConnects.poolOpening();
         try {
             Connection c = driver.getConnection(username, password);
             opened.increment();
@@ -90,6 +96,8 @@ public final class CountingDataSource implements DataSource {
         } catch (RuntimeException e) {
             failed.increment();
             throw masked(e);
+        } finally {
+            JvmConnects.poolOpenDone();
         }
     }
 

@@ -88,6 +88,7 @@ public final class PropertiesParser {
             case ConfigKeys.VALIDATION_TIMEOUT -> b.validationTimeout(duration(key, value));
             case ConfigKeys.LEAK_DETECTION_THRESHOLD -> b.leakDetectionThreshold(duration(key, value));
             case ConfigKeys.PROBE_ENABLED -> b.probeEnabled(bool(key, value));
+            case ConfigKeys.PROBE_COUNT_CONNECTS -> b.probeCountConnects(bool(key, value));
             case ConfigKeys.PROBE_INTERVAL -> b.probeInterval(duration(key, value));
             case ConfigKeys.PROBE_SCAN_EVERY -> b.probeScanEvery(integer(key, value));
             case ConfigKeys.PROBE_SCAN_THRESHOLD -> b.probeScanThreshold(integer(key, value));

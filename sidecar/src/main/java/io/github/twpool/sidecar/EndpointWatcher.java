@@ -8,9 +8,11 @@ import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.churn.ChurnDetector;
+import io.github.twpool.internal.churn.ConnectSignals;
 import io.github.twpool.internal.churn.ChurnWarnings;
 import io.github.twpool.internal.churn.Observation;
 import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.internal.probe.HostTcpCountersReader;
 import io.github.twpool.internal.probe.KernelSettingsReader;
 import io.github.twpool.internal.probe.ProbeSample;
 import io.github.twpool.internal.probe.TimeWaitProbe;
@@ -69,6 +71,7 @@ final class EndpointWatcher implements AutoCloseable {
     private final Path proc;
     private final TwPoolConfig config;
     private final TimeWaitProbe probe;
+    private final HostTcpCountersReader hostCounters;
     private final ChurnDetector detector;
     private final ChurnWarnings warnings;
     private final ProcessAttributor attributor;
@@ -89,7 +92,9 @@ final class EndpointWatcher implements AutoCloseable {
                 .probeInterval(o.interval()).probeProcRoot(o.proc().toString()).churnMinRate(o.minRate())
                 .churnWarnInterval(o.warnInterval()).build();
         this.probe = new TimeWaitProbe(proc, endpoint, SCAN_EVERY, 0);
-        this.detector = new ChurnDetector(config, endpoint.toString(), endpoint.port());
+        this.hostCounters = new HostTcpCountersReader(proc);
+        this.detector = new ChurnDetector(config, endpoint.toString(), endpoint.port(), endpoint.local(),
+                new ConnectSignals()::isThisHost);
         this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
         this.attributor = new ProcessAttributor(proc, endpoint);
         this.status = o.user() == null ? null : new StatusSampler(endpoint.toString(), o.user(), o.password(), o.interval());
@@ -158,7 +163,7 @@ final class EndpointWatcher implements AutoCloseable {
             kernel = KernelSettingsReader.read(proc);
         }
         Observation o = Observation.withoutPool(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel,
-                server, status == null ? 0 : status.openedAtLastSample());
+                server, status == null ? 0 : status.openedAtLastSample(), hostCounters.read());
         ChurnDetector.Evaluation e = detector.evaluate(o);
         boolean churning = e.verdicts().stream().anyMatch(v -> ATTRIBUTED.contains(v.cause()))
                 || (!Double.isNaN(e.rates().endpoint()) && e.rates().endpoint() >= config.churnMinRate());

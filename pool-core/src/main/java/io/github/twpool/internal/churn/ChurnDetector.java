@@ -1,27 +1,45 @@
 package io.github.twpool.internal.churn;
 
-import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnRates;
+import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolConfig;
-import io.github.twpool.internal.Durations;
 import io.github.twpool.internal.EffectiveSettings;
+import io.github.twpool.internal.connect.JvmConnects;
+import io.github.twpool.internal.probe.HostTcpCounters;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Turns observations into verdicts. Pure: no I/O, no clock, no logging, so every rule is unit-tested with numbers.
+ * Turns observations into findings. Pure: no I/O, no clock, no logging, so every rule is unit-tested with numbers;
+ * {@link ChurnWarnings} words them.
  *
- * <p>Rates come from three sources, never from one alone. TIME_WAIT sockets carry their remaining lifetime, so the
- * census counts connections to the endpoint closed in the last window exactly, without the 60 s lag of
- * "TIME_WAIT / 60". Where the kernel reuses TIME_WAIT ports ({@code tcp_tw_reuse}) that count understates, so the
- * pool's own closes are a floor. The server's {@code Connections} counter adds what no local census can see.
+ * <p>Churn outside the pool is estimated from four signals, never from one alone, and the largest estimate wins
+ * (each is a lower bound of the same thing):
+ * <ul>
+ *   <li>the JVM's own connects, counted at the JDBC driver: exact for this JVM, with the code that opens them;</li>
+ *   <li>TIME_WAIT sockets to the endpoint: they carry their remaining lifetime, so the census counts connections
+ *       closed in the last window without the 60 s lag of "TIME_WAIT / 60" (none where connections end in a reset,
+ *       as Connector/J's over TLS; fewer where ports are reused);</li>
+ *   <li>the server's {@code Connections}, split by client host where the server can (this host's share), else
+ *       bounded by this host's own TCP counters ({@code PassiveOpens} for a local server, {@code ActiveOpens}
+ *       otherwise), which are host-wide and so only ever bound, never attribute;</li>
+ *   <li>the pool's own closes, so port reuse hiding TIME_WAIT does not hide the pool.</li>
+ * </ul>
+ * The host's {@code OutRsts} tell whether connections end in resets (TLS) or in TIME_WAIT, and so which cost the
+ * warning speaks of.
  */
 public final class ChurnDetector {
 
@@ -35,40 +53,87 @@ public final class ChurnDetector {
      * opens without closing, and overflow retirement comes an idle timeout after the burst that opened it.
      */
     static final Duration POOL_HORIZON = Duration.ofSeconds(60);
+    /** Call sites named in a warning. */
+    static final int TOP_SITES = 3;
 
     private final TwPoolConfig config;
     private final EffectiveSettings settings;
     private final String endpoint;
     private final int endpointPort;
+    private final boolean endpointLocal;
+    private final Predicate<String> localClientHost;
 
     /** Pool counters of recent ticks, oldest first, for rates over {@link #POOL_HORIZON}. */
-    private final java.util.ArrayDeque<Observation> history = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Observation> history = new ArrayDeque<>();
+    private Observation lastTick;
     private Observation lastEvaluated;
     private Observation lastServer;
     private ChurnRates rates = ChurnRates.UNKNOWN;
     private double serverRate = Double.NaN;
-    private List<ChurnVerdict> localVerdicts = List.of();
+    /** This host's connects/s beyond the pool as the server saw them over its last window, NaN when unknown. */
+    private double serverLocalOutside = Double.NaN;
+    private double timeWaitRate = Double.NaN;
+    private Duration timeWaitWindow = Duration.ZERO;
+    private int enteredClient;
+    private double lastUnexplainedHostOpens = Double.NaN;
+    private List<ChurnVerdict> censusVerdicts = List.of();
     private List<ChurnVerdict> serverVerdicts = List.of();
+    private ChurnVerdict outsideVerdict;
+    private List<ChurnReport.CallSite> sites = List.of();
 
+    /** For an endpoint on another host, with client hosts named as literal loopback addresses taken for this host. */
     public ChurnDetector(TwPoolConfig config, String endpoint, int endpointPort) {
         this(EffectiveSettings.configured(config), endpoint, endpointPort);
     }
 
-    /** Judges recycle by the pool's effective value, which a clamp under wait_timeout may have lowered. */
+    /** As above, judging recycle by the pool's effective value, which a clamp under wait_timeout may have lowered. */
     public ChurnDetector(EffectiveSettings settings, String endpoint, int endpointPort) {
+        this(settings, endpoint, endpointPort, false, ChurnDetector::isLoopbackName);
+    }
+
+    /**
+     * @param endpointLocal   whether the server listens on this host (its clients' opens are then PassiveOpens here)
+     * @param localClientHost whether a client host as the server names it is this host
+     */
+    public ChurnDetector(TwPoolConfig config, String endpoint, int endpointPort, boolean endpointLocal,
+                         Predicate<String> localClientHost) {
+        this(EffectiveSettings.configured(config), endpoint, endpointPort, endpointLocal, localClientHost);
+    }
+
+    /** The pool's detector: recycle as the pool really has it (see {@link EffectiveSettings}). */
+    public ChurnDetector(EffectiveSettings settings, String endpoint, int endpointPort, boolean endpointLocal,
+                         Predicate<String> localClientHost) {
         this.config = settings.config();
         this.settings = settings;
         this.endpoint = endpoint;
         this.endpointPort = endpointPort;
+        this.endpointLocal = endpointLocal;
+        this.localClientHost = localClientHost;
+    }
+
+    static boolean isLoopbackName(String host) {
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("::1"));
     }
 
     /** The result of one tick. */
-    public record Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage) {
+    public record Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage,
+                             List<ChurnReport.CallSite> callSites) {
+        public Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage) {
+            this(rates, verdicts, portUsage, List.of());
+        }
     }
 
     /**
-     * Local verdicts change only on ticks with a fresh census (between scans the last ones stand); server verdicts
-     * only when a new server sample arrived.
+     * Connections/s this host opened (or a local server accepted) on the last tick that neither this pool nor the
+     * JVM's counted connects explain, NaN when unknown: worth a fresh look at the server's count.
+     */
+    public double unexplainedHostOpens() {
+        return lastUnexplainedHostOpens;
+    }
+
+    /**
+     * The outside-pool verdict is decided every tick; pool and port verdicts on ticks with a fresh census (between
+     * scans the last ones stand); server verdicts when a new server sample arrived.
      */
     public Evaluation evaluate(Observation o) {
         history.addLast(o);
@@ -84,65 +149,154 @@ public final class ChurnDetector {
         }
         if (o.census() != null && o.censusFresh()) {
             if (lastEvaluated != null && o.nanos() > lastEvaluated.nanos()) {
-                localVerdicts = localVerdicts(lastEvaluated, o);
+                censusVerdicts = censusVerdicts(lastEvaluated, o);
             } else {
-                localVerdicts = portVerdicts(o, Double.NaN);
+                censusVerdicts = portVerdicts(o, Double.NaN);
             }
             lastEvaluated = o;
         }
-        List<ChurnVerdict> all = new ArrayList<>(localVerdicts);
+        Observation prev = lastTick;
+        lastTick = o;
+        if (prev != null && o.nanos() > prev.nanos()) {
+            outsideVerdict = outside(prev, o);
+        }
+        List<ChurnVerdict> all = new ArrayList<>();
+        if (outsideVerdict != null) {
+            all.add(outsideVerdict);
+        }
+        all.addAll(censusVerdicts);
         all.addAll(serverVerdicts);
-        return new Evaluation(rates, List.copyOf(all), portUsage(o));
+        return new Evaluation(rates, List.copyOf(all), portUsage(o), sites);
     }
 
-    private List<ChurnVerdict> localVerdicts(Observation prev, Observation o) {
+    private ChurnVerdict outside(Observation prev, Observation o) {
         Duration elapsed = Duration.ofNanos(o.nanos() - prev.nanos());
-        Duration window = elapsed.compareTo(TIME_WAIT_LENGTH) > 0 ? TIME_WAIT_LENGTH : elapsed;
         double seconds = elapsed.toNanos() / 1e9;
         long opened = o.poolOpened() - prev.poolOpened();
         long closed = Math.max(0, opened - (o.poolTotal() - prev.poolTotal()));
         double poolOpenRate = opened / seconds;
         double poolCloseRate = closed / seconds;
+
+        double jvmRate = Double.NaN;
+        if (o.jvm() != null && prev.jvm() != null) {
+            jvmRate = Math.max(0, o.jvm().otherOpened() - prev.jvm().otherOpened()) / seconds;
+            sites = topSites(o.jvm());
+        }
+        HostTcpCounters h = o.host();
+        HostTcpCounters hp = prev.host();
+        double hostOpenRate = Double.NaN;
+        double hostResetRate = Double.NaN;
+        double endpointSideOpens = Double.NaN;
+        if (h.activeOpens() >= 0 && hp.activeOpens() >= 0) {
+            hostOpenRate = Math.max(0, h.activeOpens() - hp.activeOpens()) / seconds;
+            endpointSideOpens = endpointSideOpens(hp, h) / seconds;
+            hostResetRate = h.outRsts() >= 0 && hp.outRsts() >= 0 ? Math.max(0, h.outRsts() - hp.outRsts()) / seconds : Double.NaN;
+        }
+        lastUnexplainedHostOpens = Double.isNaN(endpointSideOpens) ? Double.NaN
+                : endpointSideOpens - poolOpenRate - (Double.isNaN(jvmRate) ? 0 : jvmRate);
+
+        // The server's count of this host's connects stands between its samples only while this host's own
+        // counters still show connects at that rate: when the churn stops, so does the estimate.
+        double serverLocal = serverLocalOutside;
+        if (!Double.isNaN(serverLocal) && !Double.isNaN(endpointSideOpens)) {
+            serverLocal = Math.min(serverLocal, Math.max(0, endpointSideOpens - poolOpenRate));
+        }
+        double twOutside = Double.isNaN(timeWaitRate) ? Double.NaN : Math.max(0, timeWaitRate - poolCloseRate);
+        double outside = max(twOutside, jvmRate, serverLocal, 0);
+        double endpointRate = Math.max(poolCloseRate, outside + poolCloseRate);
+        rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed, jvmRate,
+                timeWaitRate, hostOpenRate, hostResetRate);
+        if (outside < config.churnMinRate() || outside <= 0 || endpointRate <= config.churnOutsideFactor() * poolCloseRate) {
+            return null;
+        }
+        SocketCensus c = o.census() != null ? o.census() : lastEvaluated == null ? null : lastEvaluated.census();
+        double twNow = Double.isNaN(timeWaitRate) ? 0 : timeWaitRate;
+        Finding.Ending ending = Double.isNaN(hostResetRate) ? (Double.isNaN(timeWaitRate) ? Finding.Ending.UNKNOWN : Finding.Ending.TIME_WAIT)
+                : twNow < 0.3 * outside && hostResetRate >= 0.5 * outside ? Finding.Ending.RESET : Finding.Ending.TIME_WAIT;
+        List<ChurnReport.CallSite> named = jvmRate > 0 ? sites.subList(0, Math.min(TOP_SITES, sites.size())) : List.of();
+        return ChurnWarnings.render(new Finding.OutsidePool(config.name(), endpoint, endpointPort, config.poolSize(), outside,
+                poolOpenRate, Duration.ofSeconds(Math.max(1, Math.round(seconds))),
+                c == null ? -1 : c.timeWait(), c == null ? -1 : c.timeWaitClient(), c == null ? -1 : c.timeWaitServer(),
+                timeWaitRate, timeWaitWindow, jvmRate, named, serverLocal, ending, hostResetRate));
+    }
+
+    /**
+     * Connects on the endpoint's side of this host's counters between two readings: a local server's clients are
+     * PassiveOpens here, a remote server's are this host's ActiveOpens. NaN when unknown.
+     */
+    private double endpointSideOpens(HostTcpCounters a, HostTcpCounters b) {
+        if (a.activeOpens() < 0 || b.activeOpens() < 0) {
+            return Double.NaN;
+        }
+        return endpointLocal && a.passiveOpens() >= 0 && b.passiveOpens() >= 0
+                ? Math.max(0, b.passiveOpens() - a.passiveOpens()) : Math.max(0, b.activeOpens() - a.activeOpens());
+    }
+
+    private static double max(double... values) {
+        double m = Double.NaN;
+        for (double v : values) {
+            if (!Double.isNaN(v) && (Double.isNaN(m) || v > m)) {
+                m = v;
+            }
+        }
+        return m;
+    }
+
+    /** Call sites over the pool horizon (the oldest observation kept), most frequent first. */
+    private List<ChurnReport.CallSite> topSites(JvmConnects.Totals now) {
+        JvmConnects.Totals then = null;
+        for (Observation h : history) {
+            if (h.jvm() != null) {
+                then = h.jvm();
+                break;
+            }
+        }
+        Map<String, Long> counts = new HashMap<>(now.sites());
+        if (then != null && then != now) {
+            for (var e : then.sites().entrySet()) {
+                counts.merge(e.getKey(), -e.getValue(), Long::sum);
+            }
+        }
+        long total = counts.values().stream().mapToLong(v -> Math.max(0, v)).sum();
+        if (total == 0) {
+            return List.of();
+        }
+        List<ChurnReport.CallSite> out = new ArrayList<>();
+        counts.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .limit(10)
+                .forEach(e -> out.add(new ChurnReport.CallSite(e.getKey(), e.getValue() / (double) total)));
+        return List.copyOf(out);
+    }
+
+    private List<ChurnVerdict> censusVerdicts(Observation prev, Observation o) {
+        Duration elapsed = Duration.ofNanos(o.nanos() - prev.nanos());
+        Duration window = elapsed.compareTo(TIME_WAIT_LENGTH) > 0 ? TIME_WAIT_LENGTH : elapsed;
         SocketCensus c = o.census();
         // The census knows TIME_WAIT ages to the second: count whole seconds and divide by the same.
         long windowSeconds = Math.max(1, Math.min(TIME_WAIT_LENGTH.toSeconds(), (window.toMillis() + 999) / 1000));
         Duration counted = Duration.ofSeconds(windowSeconds);
-        int enteredClient = c.clientTimeWaitNewerThan(counted);
+        enteredClient = c.clientTimeWaitNewerThan(counted);
         int enteredServer = c.serverTimeWaitNewerThan(counted);
-        double twRate = (enteredClient + enteredServer) / (double) windowSeconds;
-        double endpointRate = Math.max(twRate, poolCloseRate);
-        double outside = Math.max(0, endpointRate - poolCloseRate);
-        rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed);
+        timeWaitRate = (enteredClient + enteredServer) / (double) windowSeconds;
+        timeWaitWindow = counted;
 
         List<ChurnVerdict> verdicts = new ArrayList<>();
-        if (endpointRate >= config.churnMinRate() && outside > 0
-                && endpointRate > config.churnOutsideFactor() * poolCloseRate) {
-            verdicts.add(new ChurnVerdict(ChurnCause.OUTSIDE_POOL, null, String.format(Locale.ROOT,
-                    "twpool '%s': churn outside this pool towards %s: %d sockets in TIME_WAIT (client side %d, server side %d), "
-                            + "~%.1f new connections/s over the last %s, of which this pool opened %.1f/s. Something else opens "
-                            + "and closes a connection per request: code calling DriverManager.getConnection, a second unpooled "
-                            + "DataSource, or another process on this host (find it: ss -tanp '( dport = :%d or sport = :%d )'). "
-                            + "Fix: send that traffic through this pool, which keeps %d connections open for reuse.",
-                    config.name(), endpoint, c.timeWait(), c.timeWaitClient(), c.timeWaitServer(), endpointRate,
-                    Durations.format(counted), poolOpenRate,
-                    endpointPort, endpointPort, config.poolSize())));
-        }
-        ChurnVerdict pool = poolVerdict(o);
+        Finding.PoolChurn pool = poolFinding(o);
         if (pool != null) {
-            verdicts.add(pool);
+            verdicts.add(ChurnWarnings.render(pool));
         }
-        double clientRate = enteredClient / (double) windowSeconds;
-        verdicts.addAll(portVerdicts(o, clientRate));
+        verdicts.addAll(portVerdicts(o, enteredClient / (double) windowSeconds));
         return verdicts;
     }
 
     private Observation secondOldest() {
-        java.util.Iterator<Observation> it = history.iterator();
+        Iterator<Observation> it = history.iterator();
         it.next();
         return it.next();
     }
 
-    private ChurnVerdict poolVerdict(Observation o) {
+    private Finding.PoolChurn poolFinding(Observation o) {
         Observation then = history.peekFirst();
         Duration elapsed = Duration.ofNanos(o.nanos() - then.nanos());
         if (elapsed.isZero() || elapsed.isNegative()) {
@@ -156,39 +310,25 @@ public final class ChurnDetector {
         if (openRate < config.churnMinRate() || openRate <= config.churnOutsideFactor() * healthy) {
             return null;
         }
-        String head = String.format(Locale.ROOT, "twpool '%s': this pool churns: it opened %d connections in the last %s "
-                        + "(%.1f/s; a pool of %d with a healthy lifetime opens about %.3f/s). ",
-                config.name(), opened, Durations.format(Duration.ofSeconds(Math.max(1, elapsed.toSeconds()))),
-                openRate, config.maxPoolSize(), healthy);
         Duration recycle = settings.recycle();
         double recycleRate = recycle.isZero() ? 0 : o.poolTotal() / (double) recycle.toSeconds();
         boolean shortRecycle = !recycle.isZero() && recycle.compareTo(HEALTHY_LIFETIME) < 0;
-        if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, config.poolSize() / (double) recycle.toSeconds())) {
-            String fix = settings.recycleShortened()
-                    ? "Fix: raise the server's wait_timeout above the configured recycle (globally, or for this pool "
-                    + "with twpool.driver.sessionVariables=wait_timeout=3600), so that recycle is not shortened."
-                    : "Fix: raise recycle to a few minutes under the server's wait_timeout (e.g. 30m).";
-            return new ChurnVerdict(ChurnCause.POOL, "recycle", head + String.format(Locale.ROOT,
-                    "Connections reach recycle=%s and are reopened: %d connections every %s is %.1f/s. %s",
-                    settings.describeRecycle(), o.poolTotal(), Durations.format(recycle), recycleRate, fix));
-        }
         int peak = 0;
         for (Observation h : history) {
             peak = Math.max(peak, Math.max(h.poolPeakTotal(), h.poolTotal()));
         }
-        if (config.maxOverflow() > 0 && peak > config.poolSize()) {
-            return new ChurnVerdict(ChurnCause.POOL, "overflow", head + String.format(Locale.ROOT,
-                    "Overflow connections retire after overflow-idle-timeout=%s and the next burst opens them again "
-                            + "(the pool peaked at %d connections, pool-size=%d, max-overflow=%d). Fix: raise pool-size to the "
-                            + "load's concurrency (%d) or lengthen overflow-idle-timeout beyond the gap between bursts.",
-                    Durations.format(config.overflowIdleTimeout()), peak, config.poolSize(),
-                    config.maxOverflow(), peak));
+        String reason;
+        if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, config.poolSize() / (double) recycle.toSeconds())) {
+            reason = "recycle";
+        } else if (config.maxOverflow() > 0 && peak > config.poolSize()) {
+            reason = "overflow";
+        } else {
+            reason = "failures";
         }
-        return new ChurnVerdict(ChurnCause.POOL, "failures", head + String.format(Locale.ROOT,
-                "They are not retiring by age or idleness: connections fail validation or are closed by the server or the "
-                        + "network (%d failed connection attempts so far). Check the server's wait_timeout and "
-                        + "max_connections, KILLs and firewall idle timeouts; keepalive=%s keeps idle connections alive.",
-                o.poolFailed(), config.keepalive().isZero() ? "off" : Durations.format(config.keepalive())));
+        return new Finding.PoolChurn(config.name(), reason, opened, Duration.ofSeconds(Math.max(1, elapsed.toSeconds())),
+                openRate, config.maxPoolSize(), healthy, recycle, settings.recycleShortened(), settings.describeRecycle(),
+                o.poolTotal(), recycleRate,
+                config.overflowIdleTimeout(), peak, config.poolSize(), config.maxOverflow(), o.poolFailed(), config.keepalive());
     }
 
     private List<ChurnVerdict> portVerdicts(Observation o, double clientRate) {
@@ -198,33 +338,9 @@ public final class ChurnDetector {
         if (k == null || c == null || Double.isNaN(usage) || usage < config.churnPortWarnRatio()) {
             return List.of();
         }
-        int range = k.ephemeralPorts();
-        int used = c.timeWaitClient() + c.establishedClient();
-        String outlook;
-        if (Double.isNaN(clientRate) || clientRate <= 0) {
-            outlook = "";
-        } else {
-            double steady = clientRate * TIME_WAIT_LENGTH.toSeconds() + c.establishedClient();
-            outlook = steady >= range
-                    ? String.format(Locale.ROOT, " New connections at ~%.0f/s each hold a port for 60 s in TIME_WAIT: the range "
-                    + "is used up in ~%ds (it lasts only below %.0f/s).", clientRate,
-                    Math.max(1, Math.round((range - used) / clientRate)), range / (double) TIME_WAIT_LENGTH.toSeconds())
-                    : String.format(Locale.ROOT, " New connections at ~%.0f/s each hold a port for 60 s in TIME_WAIT: usage "
-                    + "levels off near %.0f%% (the range is used up above %.0f/s).", clientRate, 100 * steady / range,
-                    range / (double) TIME_WAIT_LENGTH.toSeconds());
-        }
-        String reuse = switch (k.tcpTwReuse()) {
-            case 0 -> "tcp_tw_reuse=0: setting it to 1 lets outgoing connections reuse TIME_WAIT ports (needs tcp_timestamps=1)";
-            case 1 -> "tcp_tw_reuse=1 already lets outgoing connections reuse TIME_WAIT ports";
-            case 2 -> "tcp_tw_reuse=2 lets only loopback connections reuse TIME_WAIT ports; 1 extends that to all outgoing ones (needs tcp_timestamps=1)";
-            default -> "tcp_tw_reuse is unknown";
-        };
-        return List.of(new ChurnVerdict(ChurnCause.PORT_EXHAUSTION, null, String.format(Locale.ROOT,
-                "twpool '%s': ephemeral ports towards %s running out: %d of %d ports (%.0f%%) held by sockets to it "
-                        + "(TIME_WAIT %d, ESTABLISHED %d).%s Connects then fail with 'Cannot assign requested address'. "
-                        + "Fix: pool these connections; %s; widening ip_local_port_range (%d-%d) only buys time.",
-                config.name(), endpoint, used, range, 100 * usage, c.timeWaitClient(), c.establishedClient(), outlook,
-                reuse, k.portRangeLow(), k.portRangeHigh())));
+        return List.of(ChurnWarnings.render(new Finding.PortExhaustion(config.name(), endpoint,
+                c.timeWaitClient() + c.establishedClient(), k.ephemeralPorts(), usage, c.timeWaitClient(),
+                c.establishedClient(), clientRate, k.tcpTwReuse(), k.portRangeLow(), k.portRangeHigh())));
     }
 
     private List<ChurnVerdict> serverVerdicts(Observation prev, Observation o) {
@@ -237,37 +353,66 @@ public final class ChurnDetector {
         List<ChurnVerdict> verdicts = new ArrayList<>();
         long accepted = b.connectionsTotal() - a.connectionsTotal();
         long poolOpened = o.poolOpenedAtServerSample() - prev.poolOpenedAtServerSample();
+        serverLocalOutside = Double.NaN;
         if (a.connectionsTotal() >= 0 && accepted >= 0) {
             serverRate = accepted / seconds;
+            double poolRate = poolOpened / seconds;
             // The status query's own connection is pooled; everything else the server accepted came from elsewhere.
             double others = Math.max(0, (accepted - poolOpened) / seconds);
-            double poolRate = poolOpened / seconds;
-            double local = Double.isNaN(rates.outside()) ? 0 : rates.outside();
-            if (others >= config.churnMinRate() && serverRate > config.churnOutsideFactor() * poolRate) {
-                verdicts.add(new ChurnVerdict(ChurnCause.SERVER_CHURN, null, String.format(Locale.ROOT,
-                        "twpool '%s': the server behind %s accepts ~%.1f new connections/s (Connections grew by %d in %ds) "
-                                + "while this pool opened %.1f/s; about %.1f/s of the rest is visible on this host. %s "
-                                + "Fix: pool those clients too; each new connection costs the server a thread and a handshake.",
-                        config.name(), endpoint, serverRate, accepted, Math.round(seconds), poolRate, Math.min(local, others),
-                        others > 1.5 * local ? "Other hosts or applications connect per request, beyond this host's census."
-                                : "Most of it comes from this host (see the outside-pool warning).")));
+            Finding.Attribution attribution;
+            double thisHost;
+            double otherHosts;
+            Map<String, Double> named = new LinkedHashMap<>();
+            if (a.connectionsByClientHost() != null && b.connectionsByClientHost() != null) {
+                attribution = Finding.Attribution.PER_HOST;
+                double local = 0;
+                double remote = 0;
+                Map<String, Double> remoteByHost = new HashMap<>();
+                for (var e : b.connectionsByClientHost().entrySet()) {
+                    long before = a.connectionsByClientHost().getOrDefault(e.getKey(), 0L);
+                    double rate = Math.max(0, e.getValue() - before) / seconds;
+                    if (localClientHost.test(e.getKey())) {
+                        local += rate;
+                    } else if (rate > 0) {
+                        remote += rate;
+                        remoteByHost.put(e.getKey(), rate);
+                    }
+                }
+                // Per-host counts may be updated late (MariaDB's userstat at statement or connection end): never
+                // credit a window with more than the server's own Connections grew by in it.
+                thisHost = Math.min(others, Math.max(0, local - poolRate));
+                otherHosts = Math.min(remote, Math.max(0, others - thisHost));
+                remoteByHost.entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                        .limit(5).forEach(e -> named.put(e.getKey(), e.getValue()));
+            } else if (!Double.isNaN(endpointSideOpens(prev.host(), o.host()))) {
+                // Host-wide counters only bound this host's share: whatever exceeds them cannot come from here.
+                attribution = Finding.Attribution.HOST_COUNTERS;
+                double hostRate = endpointSideOpens(prev.host(), o.host()) / seconds;
+                thisHost = Math.min(others, Math.max(0, hostRate - poolRate));
+                otherHosts = Math.max(0, others - thisHost);
+            } else {
+                attribution = Finding.Attribution.UNKNOWN;
+                thisHost = Double.NaN;
+                otherHosts = Double.NaN;
+            }
+            serverLocalOutside = attribution == Finding.Attribution.UNKNOWN ? Double.NaN : thisHost;
+            double unexplained = attribution == Finding.Attribution.UNKNOWN ? others : otherHosts;
+            if (unexplained >= config.churnMinRate() && serverRate > config.churnOutsideFactor() * poolRate) {
+                verdicts.add(ChurnWarnings.render(new Finding.ServerChurn(config.name(), endpoint, serverRate, accepted,
+                        Math.round(seconds), poolRate, thisHost, otherHosts, named, attribution,
+                        b.connectionsByClientHost() == null ? b.byClientHostMissing() : null)));
             }
         }
         if (b.maxConnections() > 0 && b.threadsConnected() >= 0
                 && b.threadsConnected() >= CAPACITY_WARN_RATIO * b.maxConnections()) {
-            verdicts.add(new ChurnVerdict(ChurnCause.SERVER_CAPACITY, null, String.format(Locale.ROOT,
-                    "twpool '%s': the server behind %s holds %d connections of max_connections=%d (%.0f%%); this pool may "
-                            + "hold up to %d. Instances x %d must stay below %d: lower pool-size/max-overflow, or raise max_connections.",
-                    config.name(), endpoint, b.threadsConnected(), b.maxConnections(),
-                    100.0 * b.threadsConnected() / b.maxConnections(), config.maxPoolSize(), config.maxPoolSize(), b.maxConnections())));
+            verdicts.add(ChurnWarnings.render(new Finding.ServerCapacity(config.name(), endpoint, b.threadsConnected(),
+                    b.maxConnections(), config.maxPoolSize())));
         }
         long aborted = b.abortedClients() - a.abortedClients();
         if (a.abortedClients() >= 0 && aborted > 0 && aborted / seconds * 60 >= 1) {
-            verdicts.add(new ChurnVerdict(ChurnCause.ABORTED_CLIENTS, null, String.format(Locale.ROOT,
-                    "twpool '%s': the server behind %s counted %d aborted clients in %ds (Aborted_clients): connections "
-                            + "dropped without a proper close, by applications that exit without closing or by wait_timeout "
-                            + "(%ds) on idle connections. Fix: close every connection, and keep recycle under wait_timeout.",
-                    config.name(), endpoint, aborted, Math.round(seconds), b.waitTimeoutSeconds())));
+            verdicts.add(ChurnWarnings.render(new Finding.AbortedClients(config.name(), endpoint, aborted,
+                    Math.round(seconds), b.waitTimeoutSeconds())));
         }
         return verdicts;
     }

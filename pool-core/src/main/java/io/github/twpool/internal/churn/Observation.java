@@ -3,6 +3,8 @@ package io.github.twpool.internal.churn;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
+import io.github.twpool.internal.connect.JvmConnects;
+import io.github.twpool.internal.probe.HostTcpCounters;
 
 /**
  * What the monitor saw on one tick, the input of {@link ChurnDetector}.
@@ -18,18 +20,32 @@ import io.github.twpool.SocketCensus;
  * @param poolPeakTotal    the most it held since the previous tick
  * @param server           the latest server sample, or {@code null}
  * @param poolOpenedAtServerSample {@code poolOpened} when {@code server} was read
+ * @param jvm              connections this JVM opened to the endpoint, counted at the JDBC driver, or {@code null}
+ *                         when they are not counted
+ * @param host             the host's TCP counters, {@link HostTcpCounters#UNKNOWN} when unreadable
  */
 public record Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
                           long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
-                          ServerStatus server, long poolOpenedAtServerSample) {
+                          ServerStatus server, long poolOpenedAtServerSample, JvmConnects.Totals jvm,
+                          HostTcpCounters host) {
+
+    /** Without the JVM's connect count and the host's TCP counters. */
+    public Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
+                       long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
+                       ServerStatus server, long poolOpenedAtServerSample) {
+        this(nanos, census, censusFresh, hostTimeWait, kernel, poolOpened, poolFailed, poolTotal, poolPeakTotal, server,
+                poolOpenedAtServerSample, null, HostTcpCounters.UNKNOWN);
+    }
 
     /**
-     * What a watcher without a pool (the sidecar) saw: every pool count 0, so every connection the census and the
-     * server count is outside. {@code ownOpenedAtServerSample} counts the watcher's own connections to the server
-     * (its status query), which the server verdict subtracts.
+     * What a watcher without a pool (the sidecar) saw: every pool count 0, so every connection the census, the host's
+     * TCP counters and the server count is outside. {@code ownOpenedAtServerSample} counts the watcher's own
+     * connections to the server (its status query), which the server verdict subtracts.
      */
     public static Observation withoutPool(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait,
-                                          KernelSettings kernel, ServerStatus server, long ownOpenedAtServerSample) {
-        return new Observation(nanos, census, censusFresh, hostTimeWait, kernel, 0, 0, 0, 0, server, ownOpenedAtServerSample);
+                                          KernelSettings kernel, ServerStatus server, long ownOpenedAtServerSample,
+                                          HostTcpCounters host) {
+        return new Observation(nanos, census, censusFresh, hostTimeWait, kernel, 0, 0, 0, 0, server,
+                ownOpenedAtServerSample, null, host);
     }
 }

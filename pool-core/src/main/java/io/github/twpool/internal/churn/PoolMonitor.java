@@ -9,7 +9,10 @@ import io.github.twpool.ServerStatus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EffectiveSettings;
+import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.internal.probe.HostTcpCounters;
+import io.github.twpool.internal.probe.HostTcpCountersReader;
 import io.github.twpool.internal.probe.KernelSettingsReader;
 import io.github.twpool.internal.probe.ProbeSample;
 import io.github.twpool.internal.probe.TimeWaitProbe;
@@ -60,6 +63,9 @@ public final class PoolMonitor implements AutoCloseable {
     private boolean failureLogged;
     private boolean failing;
     private boolean recoveryLogged;
+    private boolean byHostMissingLogged;
+    private HostTcpCountersReader hostCounters;
+    private final ConnectSignals signals = new ConnectSignals();
 
     private volatile ChurnReport report;
 
@@ -131,14 +137,20 @@ public final class PoolMonitor implements AutoCloseable {
             probe = new TimeWaitProbe(procRoot, endpoint, config.probeScanEvery(), config.probeScanThreshold());
             kernel = KernelSettingsReader.read(procRoot);
             detector = new ChurnDetector(EffectiveSettings.of(config, hikari.getHikariConfigMXBean()), endpoint.toString(),
-                    endpoint.port());
+                    endpoint.port(), endpoint.local(), signals::isThisHost);
+            hostCounters = new HostTcpCountersReader(procRoot);
         }
+        HostTcpCounters host = hostCounters.read();
+        JvmConnects.Totals jvm = config.probeCountConnects() && JvmConnects.installed()
+                ? JvmConnects.totals(url -> signals.sameEndpoint(url, config.url(), endpoint)) : null;
         HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
         if (pool == null) {
             return; // closed
         }
         int total = pool.getTotalConnections();
-        sampleServer(now, pool);
+        // Host counters showing connects nobody in this JVM made: look at the server's count now, not in a minute.
+        boolean unexplained = signals.unexplainedOpens(now, host, endpoint.local(), connections.opened(), jvm) >= config.churnMinRate();
+        sampleServer(now, pool, unexplained);
         ProbeSample sample = probe.tick();
         if (!probe.available()) {
             report = emptyReport("unavailable: " + probe.unavailableReason(), endpoint);
@@ -148,25 +160,31 @@ public final class PoolMonitor implements AutoCloseable {
             kernel = KernelSettingsReader.read(procRoot);
         }
         Observation o = new Observation(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel,
-                connections.opened(), connections.failed(), total, Math.max(peakTotal, total), server, poolOpenedAtServerSample);
+                connections.opened(), connections.failed(), total, Math.max(peakTotal, total), server, poolOpenedAtServerSample,
+                jvm, host);
         peakTotal = total;
         ChurnDetector.Evaluation e = detector.evaluate(o);
         warnings.publish(e.verdicts(), now);
         long opened = connections.opened();
         report = new ChurnReport(Instant.now(), config.name(), endpoint.toString(), "running", sample.census(),
                 sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, connections.closed(), server,
-                e.verdicts(), warnings.written());
+                e.verdicts(), warnings.written(), jvm == null ? -1 : jvm.otherOpened(), e.callSites());
     }
 
-    private void sampleServer(long now, HikariPoolMXBean pool) {
+    private void sampleServer(long now, HikariPoolMXBean pool, boolean hostChurn) {
         ServerStatusSource source = serverSource;
-        if (source == null || now < nextServerSampleNanos || pool.getIdleConnections() == 0) {
+        if (source == null || (now < nextServerSampleNanos && !hostChurn) || pool.getIdleConnections() == 0) {
             return;
         }
         nextServerSampleNanos = now + source.interval().toNanos();
         try (Connection c = hikari.getConnection()) {
             server = source.sample(c);
             poolOpenedAtServerSample = connections.opened();
+            if (server.connectionsByClientHost() == null && server.byClientHostMissing() != null && !byHostMissingLogged) {
+                byHostMissingLogged = true;
+                LOG.info("twpool '{}': the server cannot tell connections per client host ({}); churn from other hosts is "
+                        + "bounded with this host's TCP counters instead.", config.name(), server.byClientHostMissing());
+            }
         } catch (Exception e) {
             serverSource = null;
             LOG.info("twpool '{}': server-side churn signals are off: {}", config.name(), e.getMessage());
@@ -175,13 +193,13 @@ public final class PoolMonitor implements AutoCloseable {
 
     private ChurnReport emptyReport(String status, Endpoint ep) {
         return new ChurnReport(Instant.now(), config.name(), ep == null ? Endpoint.displayOf(config.url()) : ep.toString(), status, null, -1, null,
-                Double.NaN, ChurnRates.UNKNOWN, connections.opened(), connections.closed(), server, List.of(), warnings.written());
+                Double.NaN, ChurnRates.UNKNOWN, connections.opened(), connections.closed(), server, List.of(), warnings.written(), -1, List.of());
     }
 
     /** A report for a pool whose probe is switched off. */
     public static ChurnReport disabledReport(TwPoolConfig config, long opened, long closed) {
         return new ChurnReport(Instant.now(), config.name(), Endpoint.displayOf(config.url()), "disabled", null, -1, null, Double.NaN,
-                ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of());
+                ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of(), -1, List.of());
     }
 
     /** Interrupts the probe thread and waits for it to end, at most {@link #CLOSE_WAIT_MILLIS}. */

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import io.github.twpool.internal.connect.JvmConnects;
+import io.github.twpool.internal.probe.HostTcpCounters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -147,7 +150,7 @@ class ChurnDetectorTest {
         assertThat(e.verdicts()).extracting(ChurnVerdict::cause)
                 .containsExactlyInAnyOrder(ChurnCause.SERVER_CHURN, ChurnCause.SERVER_CAPACITY, ChurnCause.ABORTED_CLIENTS);
         assertThat(String.join("\n", e.verdicts().stream().map(ChurnVerdict::message).toList()))
-                .contains("accepts ~100.0 new connections/s", "beyond this host's census", "170 connections of max_connections=200 (85%)",
+                .contains("accepts ~100.0 new connections/s", "cannot be told here", "170 connections of max_connections=200 (85%)",
                         "Instances x 30 must stay below 200", "30 aborted clients in 60s");
     }
 
@@ -167,5 +170,110 @@ class ChurnDetectorTest {
                     "twpool 'orders': outside-pool churn has cleared.");
         }
         assertThat(w.written()).containsEntry(ChurnCause.OUTSIDE_POOL, 2L).containsEntry(ChurnCause.POOL, 1L);
+    }
+
+    // ---- connect counts, host counters and attribution (issue 12) ----
+
+    private static HostTcpCounters host(long activeOpens, long passiveOpens, long outRsts) {
+        return new HostTcpCounters(activeOpens, passiveOpens, outRsts, 0, outRsts, 0);
+    }
+
+    private static JvmConnects.Totals jvm(long other, Map<String, Long> sites) {
+        return new JvmConnects.Totals(0, other, sites.values().stream().mapToLong(Long::longValue).sum(), sites);
+    }
+
+    /** A tick without a fresh census: what the probe sees between scans. */
+    private static Observation between(long seconds, long opened, ServerStatus server, long openedAtServer,
+                                       JvmConnects.Totals jvm, HostTcpCounters host) {
+        return new Observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer, jvm, host);
+    }
+
+    @Test
+    void theJvmsOwnConnectsAreOutsideChurnOnEveryTickWithTheirCallSites() {
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        d.evaluate(between(0, 5, null, 0, jvm(0, Map.of()), host(100, 100, 0)));
+        // 20 connects in 1 s, no TIME_WAIT census at all (TLS ends them in resets: 20 resets).
+        ChurnDetector.Evaluation e = d.evaluate(between(1, 5, null, 0,
+                jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L, "com.acme.Audit.log(Audit.java:7)", 1L)),
+                host(120, 120, 20)));
+        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(e.rates().jvmOutside()).isEqualTo(20.0);
+        assertThat(e.rates().outside()).isEqualTo(20.0);
+        assertThat(e.callSites().get(0).frame()).isEqualTo("com.acme.ReportJob.run(ReportJob.java:42)");
+        assertThat(e.callSites().get(0).share()).isEqualTo(0.95);
+        String m = e.verdicts().get(0).message();
+        assertThat(m).contains("This JVM opened 20.0/s of them outside twpool's pools: 95 % from com.acme.ReportJob.run(ReportJob.java:42), 5 % from com.acme.Audit.log(Audit.java:7)",
+                "end in a reset", "TLS handshake", "CPU on both", "latency", "ports are not the risk")
+                .doesNotContain("running out", "TIME_WAIT (client");
+        // It stops: the next tick clears it.
+        e = d.evaluate(between(2, 5, null, 0, jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L,
+                "com.acme.Audit.log(Audit.java:7)", 1L)), host(121, 121, 20)));
+        assertThat(e.verdicts()).isEmpty();
+    }
+
+    @Test
+    void timeWaitChurnStillSpeaksOfPortsAndTimeWait() {
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, null, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(new Observation(10 * S, census(40, 360, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, null, host(500, 500, 0)));
+        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(e.verdicts().get(0).message()).contains("400 sockets in TIME_WAIT").doesNotContain("reset");
+    }
+
+    @Test
+    void theServersRateExplainedByThisHostsCountersIsNeverOtherHosts() {
+        // Another process on this host churns ~10/s over TLS against a local server: no TIME_WAIT, no JVM count.
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800);
+        ServerStatus b = new ServerStatus(t0.plusSeconds(1), 1010, 10, 10, 0, 0, 500, 0, 28800);
+        ServerStatus c = new ServerStatus(t0.plusSeconds(2), 1020, 10, 10, 0, 0, 500, 0, 28800);
+        d.evaluate(between(0, 5, a, 5, jvm(0, Map.of()), host(100, 100, 0)));
+        d.evaluate(between(1, 5, b, 5, jvm(0, Map.of()), host(111, 111, 10)));
+        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, jvm(0, Map.of()), host(121, 121, 20)));
+        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(e.rates().outside()).isEqualTo(10.0);
+        assertThat(e.verdicts().get(0).message()).contains("another process on this host", "reset").doesNotContain("other hosts");
+    }
+
+    @Test
+    void whatThisHostsCountersCannotExplainComesFromOtherHosts() {
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 100, 0)));
+        // The server accepted 50 in 10 s; this host opened 12 connections in that time.
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1050, 10, 10, 0, 0, 500, 0, 28800),
+                5, null, host(112, 100, 0)));
+        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
+        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
+        assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s of it to come from here",
+                "at least ~3.8/s come from other hosts");
+    }
+
+    @Test
+    void perClientHostCountsNameTheHosts() {
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> h.equals("10.0.0.5"));
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800,
+                Map.of("10.0.0.5", 100L, "10.0.0.7", 500L, "batch-7.internal", 10L), null);
+        ServerStatus b = new ServerStatus(t0.plusSeconds(10), 1300, 10, 10, 0, 0, 500, 0, 28800,
+                Map.of("10.0.0.5", 100L, "10.0.0.7", 750L, "batch-7.internal", 60L), null);
+        d.evaluate(between(0, 5, a, 5, null, host(100, 0, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, null, host(400, 0, 0)));
+        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
+        assertThat(v.message()).contains("~0.0/s from this host beyond this pool", "~25.0/s from 10.0.0.7", "~5.0/s from batch-7.internal");
+        // This host's own connects are not outside churn: none came from here.
+        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.OUTSIDE_POOL);
+    }
+
+    @Test
+    void withoutPerHostCountsTheServerSaysOnceWhatIsMissing() {
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 0, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1500, 10, 10, 0, 0, 500, 0,
+                28800, null, "userstat=OFF"), 5, null, host(100, 0, 0)));
+        assertThat(e.verdicts().get(0).message()).contains("cannot name its client hosts: userstat=OFF");
     }
 }

@@ -25,7 +25,7 @@ public class TwPoolProperties {
 
     /** Every scalar key under {@code twpool.}, as twpool names it. */
     static final List<String> KEYS = List.of("url", "username", "password", "name", "pool-size", "max-overflow", "overflow-idle-timeout", "recycle", "pre-ping", "reset-session", "keepalive", "timeout", "validation-timeout", "leak-detection-threshold",
-            "probe.enabled", "probe.interval", "probe.scan-every", "probe.scan-threshold", "probe.proc-root",
+            "probe.enabled", "probe.interval", "probe.scan-every", "probe.scan-threshold", "probe.proc-root", "probe.count-connects",
             "churn.warn-interval", "churn.min-rate", "churn.outside-factor", "churn.port-warn-ratio",
             "mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled");
 
@@ -80,6 +80,8 @@ public class TwPoolProperties {
         private int scanThreshold = 50;
         /** Where the probe reads /proc. */
         private String procRoot = "/proc";
+        /** Count every connection this JVM opens to the endpoint, at the JDBC driver, with the code that opens it. */
+        private boolean countConnects = true;
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -91,6 +93,8 @@ public class TwPoolProperties {
         public void setScanThreshold(int scanThreshold) { this.scanThreshold = scanThreshold; }
         public String getProcRoot() { return procRoot; }
         public void setProcRoot(String procRoot) { this.procRoot = procRoot; }
+        public boolean isCountConnects() { return countConnects; }
+        public void setCountConnects(boolean countConnects) { this.countConnects = countConnects; }
     }
 
     /** Churn detector thresholds. */

