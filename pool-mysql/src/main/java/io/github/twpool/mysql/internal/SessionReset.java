@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,9 +43,11 @@ public final class SessionReset implements ConnectionDecorator {
     private final String database;
     private final String schema;
     private final String initSql;
+    private final int timeoutMillis;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-    private SessionReset(Map<String, String> hikari, String urlDatabase) {
+    private SessionReset(Map<String, String> hikari, String urlDatabase, Duration timeout) {
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         this.autoCommit = Boolean.parseBoolean(setting(hikari, "autoCommit", "true").trim());
         this.readOnly = Boolean.parseBoolean(setting(hikari, "readOnly", "false").trim());
         String level = setting(hikari, "transactionIsolation", null);
@@ -58,7 +61,7 @@ public final class SessionReset implements ConnectionDecorator {
 
     /** The reset for a pool with this configuration; each pool has its own (and its own failure log). */
     public static SessionReset forConfig(TwPoolConfig config) {
-        return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config));
+        return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config), config.validationTimeout());
     }
 
     @Override
@@ -72,6 +75,12 @@ public final class SessionReset implements ConnectionDecorator {
      */
     void reset(Connection pooled) throws SQLException {
         JdbcConnection physical = pooled.unwrap(JdbcConnection.class);
+        // Every reply is awaited validation-timeout at most, as Hikari's validation is: a server or network that
+        // stopped answering would otherwise hang the borrower's close() (forever, with the driver's default
+        // socketTimeout=0) where Hikari alone returns a clean connection without a round trip. Set back only on
+        // success: a connection whose reset failed is evicted.
+        int borrowersTimeout = physical.getNetworkTimeout();
+        physical.setNetworkTimeout(Runnable::run, timeoutMillis);
         if (!pooled.getAutoCommit()) {
             // Through Hikari's proxy, which then has nothing left to roll back on close. Skipped only where nothing
             // is open and autocommit stays off (the pool's own setting), so that Hikari's rollback cannot fail.
@@ -85,6 +94,7 @@ public final class SessionReset implements ConnectionDecorator {
         // COM_RESET_CONNECTION; Connector/J then re-applies its sessionVariables and autocommit=1.
         physical.resetServerState();
         restore(physical);
+        physical.setNetworkTimeout(Runnable::run, borrowersTimeout);
     }
 
     private void restore(JdbcConnection physical) throws SQLException {

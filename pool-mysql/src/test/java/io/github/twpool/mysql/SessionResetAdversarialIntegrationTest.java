@@ -1,0 +1,251 @@
+package io.github.twpool.mysql;
+
+import io.github.twpool.TwPoolDataSource;
+import io.github.twpool.testsupport.FaultProxy;
+import io.github.twpool.testsupport.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.github.twpool.mysql.MySqlTestSupport.execute;
+import static io.github.twpool.mysql.MySqlTestSupport.scalar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * reset-session tried as production and careless borrowers would (adversarial pass after issue 13): server state a
+ * borrower can leave behind (named and table locks, temporary tables, variables, SQL PREPARE, sql_mode, savepoints,
+ * XA), a streaming result left open, objects kept after close(), two threads closing, a server that stops answering.
+ */
+class SessionResetAdversarialIntegrationTest {
+
+    private static final String TABLE = "adv_rows";
+
+    private static Properties props(String... kv) {
+        Properties p = MySqlTestSupport.props(kv);
+        p.setProperty("twpool.driver.sessionVariables", "wait_timeout=28800");
+        p.setProperty("twpool.pool-size", "1");
+        p.setProperty("twpool.reset-session", "true");
+        return p;
+    }
+
+    @BeforeAll
+    static void create() throws SQLException {
+        execute("DROP TABLE IF EXISTS " + TABLE);
+        execute("CREATE TABLE " + TABLE + " (v VARCHAR(64) NOT NULL) ENGINE=InnoDB");
+    }
+
+    @AfterAll
+    static void drop() throws SQLException {
+        execute("DROP TABLE IF EXISTS " + TABLE);
+    }
+
+    private static int committed(String value) throws SQLException {
+        try (Connection c = TestDatabase.get().openDirect();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + TABLE + " WHERE v = ?")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static void insert(Connection c, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (v) VALUES (?)")) {
+            ps.setString(1, value);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    @Test
+    void aNamedLockHeldAtReturnIsReleased() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props())) {
+            try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT GET_LOCK('adv_lock', 0)")).isEqualTo("1");
+            }
+            try (Connection d = TestDatabase.get().openDirect()) {
+                assertThat(scalar(d, "SELECT IS_FREE_LOCK('adv_lock')")).isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
+    void lockTablesHeldAtReturnAreReleased() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props())) {
+            try (Connection c = ds.getConnection()) {
+                exec(c, "LOCK TABLES " + TABLE + " WRITE");
+            }
+            try (Connection d = TestDatabase.get().openDirect()) {
+                exec(d, "SET SESSION lock_wait_timeout=2");
+                insert(d, "lock-free");
+            }
+            try (Connection c = ds.getConnection()) {
+                insert(c, "lock-next");
+            }
+        }
+    }
+
+    @Test
+    void variablesTemporaryTablesSqlPrepareAndSqlModeDoNotReachTheNextBorrower() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props())) {
+            String mode;
+            try (Connection c = ds.getConnection()) {
+                mode = scalar(c, "SELECT @@session.sql_mode");
+                exec(c, "SET @adv_secret = 'x'");
+                exec(c, "CREATE TEMPORARY TABLE adv_tmp (i INT)");
+                exec(c, "PREPARE adv_ps FROM 'SELECT 1'");
+                exec(c, "SET SESSION sql_mode = 'ANSI_QUOTES'");
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT @adv_secret")).isNull();
+                assertThatThrownBy(() -> exec(c, "SELECT * FROM adv_tmp")).isInstanceOf(SQLException.class);
+                assertThatThrownBy(() -> exec(c, "EXECUTE adv_ps")).isInstanceOf(SQLException.class);
+                assertThat(scalar(c, "SELECT @@session.sql_mode")).isEqualTo(mode);
+            }
+        }
+    }
+
+    @Test
+    void savepointsAndAnOpenXaTransactionLeaveNothingCommitted() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.hikari.autoCommit", "false"))) {
+            try (Connection c = ds.getConnection()) {
+                insert(c, "sp-1");
+                c.setSavepoint("a");
+                insert(c, "sp-2");
+            }
+            assertThat(committed("sp-1")).isZero();
+            assertThat(committed("sp-2")).isZero();
+        }
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props())) {
+            try (Connection c = ds.getConnection()) {
+                exec(c, "XA START 'adv_xa'");
+                insert(c, "xa-1");
+            }
+            assertThat(committed("xa-1")).isZero();
+            try (Connection c = ds.getConnection()) {
+                insert(c, "xa-next");
+            }
+            assertThat(committed("xa-next")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStreamingResultLeftOpenDoesNotBreakTheReset() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props())) {
+            try (Connection c = ds.getConnection()) {
+                Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                s.setFetchSize(Integer.MIN_VALUE);
+                ResultSet rs = s.executeQuery("SELECT a.COLUMN_NAME FROM information_schema.COLUMNS a, information_schema.COLUMNS b LIMIT 1000000");
+                rs.next();
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT 1")).isEqualTo("1");
+            }
+            assertThat(ds.connectionsOpened()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void statementsKeptAfterCloseCannotReachTheNextBorrowersSession() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props())) {
+            Statement leaked;
+            Statement unwrapped;
+            try (Connection c = ds.getConnection()) {
+                DatabaseMetaData md = c.getMetaData();
+                ResultSet rs = md.getTables(null, null, TABLE, null);
+                leaked = rs.getStatement();
+                Statement s = c.createStatement();
+                unwrapped = s.unwrap(Statement.class);
+            }
+            try (Connection c = ds.getConnection()) {
+                exec(c, "SET @adv_owner = 'second'");
+                if (leaked != null) {
+                    assertThatThrownBy(() -> leaked.executeQuery("SELECT @adv_owner")).isInstanceOf(SQLException.class);
+                }
+                assertThatThrownBy(() -> unwrapped.executeQuery("SELECT @adv_owner")).isInstanceOf(SQLException.class);
+            }
+        }
+    }
+
+    @Test
+    void twoThreadsClosingTheSameConnectionResetItOnce() throws Exception {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.hikari.autoCommit", "false"))) {
+            for (int i = 0; i < 100; i++) {
+                Connection c = ds.getConnection();
+                insert(c, "cc-" + i);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                Thread t = new Thread(() -> {
+                    try { go.await(); c.close(); } catch (Exception e) { throw new RuntimeException(e); }
+                });
+                t.start();
+                go.countDown();
+                c.close();
+                try (Connection n = ds.getConnection()) {
+                    insert(n, "cc-next-" + i);
+                    t.join();
+                    n.commit();
+                }
+                assertThat(committed("cc-next-" + i)).as("round " + i).isEqualTo(1);
+            }
+        }
+    }
+
+    /**
+     * A server that stops answering while a borrower returns: the reset's round trips wait validation-timeout at
+     * most, the connection is evicted, nothing is committed. Before: close() hung as long as the network did (Hikari
+     * alone returns a clean autocommit connection without a round trip).
+     */
+    @Test
+    void aServerThatStopsAnsweringDoesNotHangClose() throws Exception {
+        try (FaultProxy proxy = FaultProxy.forTestDatabase()) {
+            for (String autoCommit : new String[] {"true", "false"}) {
+                Properties p = props("twpool.hikari.autoCommit", autoCommit, "twpool.validation-timeout", "1s");
+                p.setProperty("twpool.url", proxy.jdbcUrl());
+                try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(p)) {
+                    Connection c = ds.getConnection();
+                    if (autoCommit.equals("false")) {
+                        insert(c, "blackhole");
+                    } else {
+                        assertThat(scalar(c, "SELECT 1")).isEqualTo("1");
+                    }
+                    proxy.blackhole();
+                    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+                        try {
+                            c.close();
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    try {
+                        assertThatCode(() -> closing.get(20, TimeUnit.SECONDS)).as("autoCommit=" + autoCommit).doesNotThrowAnyException();
+                    } finally {
+                        proxy.cut();
+                        proxy.heal();
+                    }
+                    assertThat(committed("blackhole")).isZero();
+                    try (Connection next = ds.getConnection()) {
+                        assertThat(scalar(next, "SELECT 1")).isEqualTo("1");
+                    }
+                }
+            }
+        }
+    }
+}
