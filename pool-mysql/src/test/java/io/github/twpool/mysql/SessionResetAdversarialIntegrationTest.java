@@ -248,4 +248,38 @@ class SessionResetAdversarialIntegrationTest {
             }
         }
     }
+
+    /** The instant the server reads from a java.sql.Timestamp the driver sends, as seconds since the epoch. */
+    private static long serverEpochSecond(Connection c, java.time.Instant instant) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT UNIX_TIMESTAMP(?)")) {
+            ps.setTimestamp(1, java.sql.Timestamp.from(instant));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Connector/J's forceConnectionTimeZoneToSession=true sets the session time_zone at connect; COM_RESET_CONNECTION
+     * puts the server's back, and the driver, which still renders timestamps in the connection's zone, then writes
+     * every TIMESTAMP shifted. Before: the second borrower's session was at SYSTEM and the instant moved by 5 h.
+     */
+    @Test
+    void theConnectionTimeZoneForcedToTheSessionSurvivesTheReset() throws Exception {
+        java.time.Instant instant = java.time.Instant.ofEpochSecond(1_700_000_000L);
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.driver.connectionTimeZone", "+05:00",
+                "twpool.driver.forceConnectionTimeZoneToSession", "true"))) {
+            try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT @@session.time_zone")).isEqualTo("+05:00");
+                assertThat(serverEpochSecond(c, instant)).isEqualTo(instant.getEpochSecond());
+                exec(c, "SET SESSION time_zone = '+09:00'");
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT @@session.time_zone")).isEqualTo("+05:00");
+                assertThat(serverEpochSecond(c, instant)).isEqualTo(instant.getEpochSecond());
+            }
+            assertThat(ds.connectionsOpened()).isEqualTo(1);
+        }
+    }
 }

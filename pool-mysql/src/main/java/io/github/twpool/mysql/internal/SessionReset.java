@@ -1,5 +1,6 @@
 package io.github.twpool.mysql.internal;
 
+import com.mysql.cj.NativeSession;
 import com.mysql.cj.Session;
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.jdbc.JdbcConnection;
@@ -93,8 +94,21 @@ public final class SessionReset implements ConnectionDecorator {
         }
         // COM_RESET_CONNECTION; Connector/J then re-applies its sessionVariables and autocommit=1.
         physical.resetServerState();
+        restoreDriverSession(physical);
         restore(physical);
         physical.setNetworkTimeout(Runnable::run, borrowersTimeout);
+    }
+
+    /**
+     * What Connector/J sets on the session at connect and its resetServerState() does not set again: the session
+     * time_zone under forceConnectionTimeZoneToSession=true. The driver keeps rendering timestamps in the connection's
+     * zone, so a session left at the server's zone would shift every TIMESTAMP the next borrower writes.
+     */
+    private static void restoreDriverSession(JdbcConnection physical) {
+        if (physical.getPropertySet().getBooleanProperty(PropertyKey.forceConnectionTimeZoneToSession).getValue()
+                && physical.getSession() instanceof NativeSession session) {
+            session.getProtocol().configureTimeZone();
+        }
     }
 
     private void restore(JdbcConnection physical) throws SQLException {
