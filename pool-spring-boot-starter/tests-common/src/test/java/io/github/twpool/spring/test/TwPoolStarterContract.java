@@ -179,6 +179,35 @@ public abstract class TwPoolStarterContract {
     }
 
     @Test
+    void bootsOwnPoolSettingsAreNotSilentlyDroppedWhenTwpoolMakesThePool() {
+        // Adversarial pass: an application moving to twpool with spring.datasource.hikari.auto-commit=false (the
+        // usual pairing with Hibernate's provider_disables_autocommit) got autocommit=true and a pool of twpool's
+        // default size, without a word: every statement committed at once. Before: the start succeeded.
+        String[] spring = {"spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
+                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false", "twpool.pool-size=1"};
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.hikari.auto-commit=false",
+                        "spring.datasource.hikari.maximum-pool-size=50", "spring.datasource.hikari.data-source-properties.cachePrepStmts=true")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("spring.datasource.hikari.auto-commit")
+                            .hasMessageContaining("spring.datasource.hikari.maximum-pool-size")
+                            .hasMessageContaining("spring.datasource.hikari.data-source-properties")
+                            .hasMessageContaining("twpool.hikari.");
+                });
+        // An explicit pool type other than twpool's is a choice twpool would overrule: refused too.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=com.zaxxer.hikari.HikariDataSource")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("spring.datasource.type"));
+        // twpool's own type, or none, is fine; and an application with its own DataSource keeps its settings.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=" + TwPoolDataSource.class.getName())
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(TwPoolDataSource.class));
+        app().withUserConfiguration(OwnDataSource.class).withPropertyValues(spring)
+                .withPropertyValues("spring.datasource.hikari.auto-commit=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TwPoolDataSource.class));
+    }
+
+    @Test
     void twpoolSettingsWithoutAnyDatabaseFailTheStartNamingThem() {
         // Issue 13 #10: twpool.* without twpool.url disabled the starter silently; bad values were never reported.
         app().withPropertyValues("twpool.pool-size=3", "twpool.recycle=10s").run(context -> {
