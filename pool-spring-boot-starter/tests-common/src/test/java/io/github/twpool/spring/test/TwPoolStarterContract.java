@@ -23,6 +23,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import javax.sql.DataSource;
@@ -205,6 +206,21 @@ public abstract class TwPoolStarterContract {
         app().withUserConfiguration(OwnDataSource.class).withPropertyValues(spring)
                 .withPropertyValues("spring.datasource.hikari.auto-commit=false")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TwPoolDataSource.class));
+    }
+
+    @Test
+    void aDriverPropertyFromAnEnvironmentVariableIsNotSilentlyDropped() {
+        // Adversarial pass: Boot binds TWPOOL_DRIVER_SSLMODE to the map key "sslmode", which Connector/J (whose names
+        // are case-sensitive) ignored: the pool connected without TLS. Before: the start succeeded.
+        app().withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-systemEnvironment", Map.of("TWPOOL_DRIVER_SSLMODE", "VERIFY_IDENTITY"))))
+                .withPropertyValues(connection("twpool.pool-size=1"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("twpool.driver.sslmode").hasMessageContaining("twpool.driver.sslMode")
+                            .hasMessageNotContaining("VERIFY_IDENTITY");
+                });
     }
 
     @Test
