@@ -188,7 +188,7 @@ class SessionResetAdversarialIntegrationTest {
     @Test
     void twoThreadsClosingTheSameConnectionResetItOnce() throws Exception {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.hikari.autoCommit", "false"))) {
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 30; i++) {
                 Connection c = ds.getConnection();
                 insert(c, "cc-" + i);
                 java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
