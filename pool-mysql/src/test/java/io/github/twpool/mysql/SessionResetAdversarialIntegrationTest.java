@@ -226,6 +226,10 @@ class SessionResetAdversarialIntegrationTest {
                     } else {
                         assertThat(scalar(c, "SELECT 1")).isEqualTo("1");
                     }
+                    // A streaming result left open: close() drains it before the reset.
+                    Statement streaming = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                    streaming.setFetchSize(Integer.MIN_VALUE);
+                    streaming.executeQuery("SELECT a.COLUMN_NAME FROM information_schema.COLUMNS a, information_schema.COLUMNS b LIMIT 1000000").next();
                     proxy.blackhole();
                     CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
                         try {

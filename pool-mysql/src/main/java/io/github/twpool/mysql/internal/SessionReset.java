@@ -74,14 +74,16 @@ public final class SessionReset implements ConnectionDecorator {
      * Makes the session of a borrowed connection what a new borrower must find. {@code pooled} is Hikari's proxy,
      * still open: the rollback goes through it so that Hikari does not roll back again (and fail) on close.
      */
-    void reset(Connection pooled) throws SQLException {
+    void reset(Connection pooled, LeftOpen leftOpen) throws SQLException {
         JdbcConnection physical = pooled.unwrap(JdbcConnection.class);
         // Every reply is awaited validation-timeout at most, as Hikari's validation is: a server or network that
         // stopped answering would otherwise hang the borrower's close() (forever, with the driver's default
-        // socketTimeout=0) where Hikari alone returns a clean connection without a round trip. Set back only on
-        // success: a connection whose reset failed is evicted.
+        // socketTimeout=0) where Hikari alone returns a clean connection without a round trip. Draining a streaming
+        // result the borrower left open comes under it too. Set back only on success: a connection whose reset
+        // failed is evicted.
         int borrowersTimeout = physical.getNetworkTimeout();
         physical.setNetworkTimeout(Runnable::run, timeoutMillis);
+        leftOpen.close();
         if (!pooled.getAutoCommit()) {
             // Through Hikari's proxy, which then has nothing left to roll back on close. Skipped only where nothing
             // is open and autocommit stays off (the pool's own setting), so that Hikari's rollback cannot fail.
@@ -152,6 +154,12 @@ public final class SessionReset implements ConnectionDecorator {
         if (initSql != null && !initSql.isBlank()) {
             execute(physical, initSql);
         }
+    }
+
+    /** What the borrower left open on the connection (statements, a streaming result), closed before the reset. */
+    @FunctionalInterface
+    interface LeftOpen {
+        void close() throws SQLException;
     }
 
     /** Evicts the connection a reset failed on; logs the first failure of this pool only. */
