@@ -62,7 +62,8 @@ final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSi
         if (type != null && !type.trim().equals(TwPoolDataSource.class.getName())) {
             throw new TwPoolConfigException(BOOT_TYPE, BOOT_TYPE + "=" + type.trim() + " asks for another pool than"
                     + " twpool's, which makes the application's DataSource when the twpool starter is present: remove "
-                    + BOOT_TYPE + " (or set it to " + TwPoolDataSource.class.getName() + "), or remove the starter");
+                    + BOOT_TYPE + " (or set it to " + TwPoolDataSource.class.getName() + "), or keep Boot's pool with"
+                    + " spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName());
         }
         Set<String> hikari = new TreeSet<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {

@@ -199,7 +199,16 @@ public abstract class TwPoolStarterContract {
         // An explicit pool type other than twpool's is a choice twpool would overrule: refused too.
         app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=com.zaxxer.hikari.HikariDataSource")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
-                        .hasMessageContaining("spring.datasource.type"));
+                        .hasMessageContaining("spring.datasource.type")
+                        .hasMessageContaining("spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName()));
+        // Which does what it says: Boot's HikariDataSource with its settings, twpool nowhere.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=com.zaxxer.hikari.HikariDataSource",
+                        "spring.datasource.hikari.auto-commit=false", "spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName())
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(TwPoolDataSource.class).doesNotHaveBean("twpoolHealthIndicator");
+                    assertThat(context.getBean(DataSource.class)).isInstanceOf(com.zaxxer.hikari.HikariDataSource.class);
+                    assertThat(((com.zaxxer.hikari.HikariDataSource) context.getBean(DataSource.class)).isAutoCommit()).isFalse();
+                });
         // twpool's own type, or none, is fine; and an application with its own DataSource keeps its settings.
         app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=" + TwPoolDataSource.class.getName())
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(TwPoolDataSource.class));
