@@ -123,6 +123,13 @@ public final class MySqlExtension implements TwPoolExtension {
                             + "useServerPrepStmts=false with reset-session=true, so remove useServerPrepStmts=true "
                             + "(twpool.driver.useServerPrepStmts or the URL), set cachePrepStmts=false, or set reset-session=false");
         }
+        if (!SessionReset.forConfig(config).hasDatabase()) {
+            throw TwPoolConfigException.invalid("twpool.reset-session", true,
+                    "needs a database to go back to: COM_RESET_CONNECTION keeps the database a borrower selected with "
+                            + "USE, and MySQL cannot go back to none, so the next borrower's unqualified table names would "
+                            + "reach the previous borrower's database; name one in the URL (jdbc:mysql://host:3306/db) or "
+                            + "in twpool.hikari.catalog, or set reset-session=false");
+        }
     }
 
     @Override

@@ -286,4 +286,31 @@ class SessionResetAdversarialIntegrationTest {
             assertThat(ds.connectionsOpened()).isEqualTo(1);
         }
     }
+
+    /**
+     * COM_RESET_CONNECTION keeps the database a borrower selected with USE, and MySQL has no way back to "none": with
+     * no database to return to, the next borrower's unqualified table names went to the previous borrower's database
+     * (a tenant's, say). Before: the pool started and the second borrower found DATABASE() = test.
+     */
+    @Test
+    void withoutADatabaseToGoBackToTheResetIsRefused() throws Exception {
+        String noDatabase = TestDatabase.get().jdbcUrl().replaceFirst("(//[^/]+)/[^?]*", "$1/");
+        Properties p = props();
+        p.setProperty("twpool.url", noDatabase);
+        assertThatThrownBy(() -> TwPoolDataSource.fromProperties(p)).isInstanceOf(io.github.twpool.TwPoolConfigException.class)
+                .hasMessageContaining("twpool.reset-session")
+                .hasMessageContaining("twpool.hikari.catalog");
+        // A catalog for the pool is a database to go back to.
+        p.setProperty("twpool.hikari.catalog", "test");
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(p)) {
+            try (Connection c = ds.getConnection()) {
+                exec(c, "CREATE DATABASE IF NOT EXISTS adv_tenant");
+                exec(c, "USE adv_tenant");
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT DATABASE()")).isEqualTo("test");
+                exec(c, "DROP DATABASE adv_tenant");
+            }
+        }
+    }
 }

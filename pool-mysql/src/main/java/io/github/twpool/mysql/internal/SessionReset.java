@@ -65,6 +65,11 @@ public final class SessionReset implements ConnectionDecorator {
         return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config), config.validationTimeout());
     }
 
+    /** Whether there is a database to go back to after the reset: the pool's catalog or the URL's database. */
+    public boolean hasDatabase() {
+        return database != null;
+    }
+
     @Override
     public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
         return new SessionResetConnection(pooled, this, pool);
