@@ -313,4 +313,35 @@ class SessionResetAdversarialIntegrationTest {
             }
         }
     }
+
+    /**
+     * SET ROLE survives COM_RESET_CONNECTION (MariaDB 10.11 and 11.4): the next borrower worked with the previous
+     * borrower's privileges. Before: the second borrower's CURRENT_ROLE() was adv_role.
+     */
+    @Test
+    void aRoleSetByABorrowerDoesNotReachTheNextOne() throws Exception {
+        String account;
+        try (Connection d = TestDatabase.get().openDirect()) {
+            String[] user = scalar(d, "SELECT CURRENT_USER()").split("@", 2);
+            account = "'" + user[0] + "'@'" + user[1] + "'";
+            exec(d, "CREATE ROLE IF NOT EXISTS adv_role");
+            exec(d, "GRANT adv_role TO " + account);
+        }
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.hikari.autoCommit", "false"))) {
+            String atLogin;
+            try (Connection c = ds.getConnection()) {
+                atLogin = scalar(c, "SELECT CURRENT_ROLE()");
+                exec(c, "SET ROLE adv_role");
+                assertThat(scalar(c, "SELECT CURRENT_ROLE()")).contains("adv_role");
+            }
+            try (Connection c = ds.getConnection()) {
+                assertThat(scalar(c, "SELECT CURRENT_ROLE()")).isEqualTo(atLogin);
+            }
+            assertThat(ds.connectionsOpened()).isEqualTo(1);
+        } finally {
+            try (Connection d = TestDatabase.get().openDirect()) {
+                exec(d, "DROP ROLE IF EXISTS adv_role");
+            }
+        }
+    }
 }

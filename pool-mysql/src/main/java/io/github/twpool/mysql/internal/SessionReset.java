@@ -45,6 +45,8 @@ public final class SessionReset implements ConnectionDecorator {
     private final String schema;
     private final String initSql;
     private final int timeoutMillis;
+    /** The statement that puts the login role back, "" when the account has no role to switch to; null until read. */
+    private volatile String loginRoleSql;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     private SessionReset(Map<String, String> hikari, String urlDatabase, Duration timeout) {
@@ -72,7 +74,41 @@ public final class SessionReset implements ConnectionDecorator {
 
     @Override
     public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
+        if (loginRoleSql == null) {
+            // The pool's first borrow, before any reset: the session still has the role its login gave it.
+            loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
+        }
         return new SessionResetConnection(pooled, this, pool);
+    }
+
+    /**
+     * SET ROLE survives COM_RESET_CONNECTION (MariaDB 10.11, 11.4), so a borrower's role would give the next borrower
+     * its privileges. Read once per pool: the role a login gets (the account's default, the same for every
+     * connection of the pool), and whether the account has any role to switch to at all; without one, nothing is
+     * sent on return. A server without roles (MySQL 5.7) has none.
+     */
+    private static String loginRoleSql(JdbcConnection physical) throws SQLException {
+        String sql;
+        try (Statement s = physical.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(
+                     "SELECT CURRENT_ROLE(), (SELECT COUNT(*) FROM information_schema.APPLICABLE_ROLES)")) {
+            rs.next();
+            String role = rs.getString(1);
+            if (rs.getLong(2) == 0) {
+                sql = "";
+            } else if (role == null || role.equals("NONE")) {
+                sql = "SET ROLE NONE";
+            } else {
+                // MySQL 8 lists the active roles as quoted accounts (`r`@`%`); MariaDB gives the bare name.
+                sql = "SET ROLE " + (role.contains("`") ? role : quoteIdentifier(role));
+            }
+        } catch (SQLException e) {
+            sql = "";
+        }
+        if (!physical.getAutoCommit()) {
+            physical.rollback(); // the query opened a transaction; the borrower must start its own
+        }
+        return sql;
     }
 
     /**
@@ -119,7 +155,7 @@ public final class SessionReset implements ConnectionDecorator {
     }
 
     private void restore(JdbcConnection physical) throws SQLException {
-        List<String> server = new ArrayList<>(2);
+        List<String> server = new ArrayList<>(3);
         // Connector/J's own rule in setReadOnly(): elsewhere read-only is a flag kept in the driver only.
         boolean readOnlyToServer = readOnly
                 && physical.getPropertySet().getBooleanProperty(PropertyKey.readOnlyPropagatesToServer).getValue()
@@ -128,6 +164,10 @@ public final class SessionReset implements ConnectionDecorator {
             server.add("SET SESSION TRANSACTION "
                     + (isolationSql == null ? "" : "ISOLATION LEVEL " + isolationSql + (readOnlyToServer ? ", " : ""))
                     + (readOnlyToServer ? "READ ONLY" : ""));
+        }
+        String roleSql = loginRoleSql;
+        if (roleSql != null && !roleSql.isEmpty()) {
+            server.add(roleSql);
         }
         // COM_RESET_CONNECTION keeps the current database: a borrower's USE would reach the next borrower.
         if (database != null) {
