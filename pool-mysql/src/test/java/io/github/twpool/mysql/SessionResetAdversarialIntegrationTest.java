@@ -344,4 +344,26 @@ class SessionResetAdversarialIntegrationTest {
             }
         }
     }
+
+    /**
+     * The pool's first borrow reads the login's role; a connection that cannot answer then is evicted and the
+     * borrower gets the error, and the pool slot is not lost (pool of 1, timeout 2 s: the next borrow succeeds).
+     */
+    @Test
+    void aFirstBorrowWhoseConnectionIsCutLeaksNothing() throws Exception {
+        try (FaultProxy proxy = FaultProxy.forTestDatabase()) {
+            Properties p = props("twpool.timeout", "2s", "twpool.validation-timeout", "1s");
+            p.setProperty("twpool.url", proxy.jdbcUrl());
+            try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(p)) {
+                proxy.cut();
+                proxy.heal();
+                // Within HikariCP's 500 ms of trust in a connection it just made: handed out unchecked.
+                assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class);
+                try (Connection c = ds.getConnection()) {
+                    assertThat(scalar(c, "SELECT 1")).isEqualTo("1");
+                }
+                assertThat(ds.unwrap(com.zaxxer.hikari.HikariPoolMXBean.class).getActiveConnections()).isZero();
+            }
+        }
+    }
 }

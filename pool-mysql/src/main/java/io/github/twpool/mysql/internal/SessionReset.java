@@ -76,7 +76,13 @@ public final class SessionReset implements ConnectionDecorator {
     public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
         if (loginRoleSql == null) {
             // The pool's first borrow, before any reset: the session still has the role its login gave it.
-            loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
+            try {
+                loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
+            } catch (SQLException | RuntimeException e) {
+                pool.evict(pooled); // a connection that cannot answer goes, and the borrower is told why
+                pooled.close();
+                throw e;
+            }
         }
         return new SessionResetConnection(pooled, this, pool);
     }
@@ -103,6 +109,10 @@ public final class SessionReset implements ConnectionDecorator {
                 sql = "SET ROLE " + (role.contains("`") ? role : quoteIdentifier(role));
             }
         } catch (SQLException e) {
+            // 1305: no CURRENT_ROLE() (MySQL 5.7); 1109: no APPLICABLE_ROLES (MySQL before 8.0.19): no roles there.
+            if (e.getErrorCode() != 1305 && e.getErrorCode() != 1109) {
+                throw e;
+            }
             sql = "";
         }
         if (!physical.getAutoCommit()) {
