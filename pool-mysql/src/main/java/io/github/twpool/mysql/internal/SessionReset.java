@@ -80,7 +80,11 @@ public final class SessionReset implements ConnectionDecorator {
                 loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
             } catch (SQLException | RuntimeException e) {
                 pool.evict(pooled); // a connection that cannot answer goes, and the borrower is told why
-                pooled.close();
+                try {
+                    pooled.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
         }
