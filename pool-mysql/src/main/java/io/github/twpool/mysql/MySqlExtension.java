@@ -84,8 +84,26 @@ public final class MySqlExtension implements TwPoolExtension {
             }
             return;
         }
+        checkDriverPropertyNames(config);
         if (config.resetSession()) {
             checkResetSessionCanWork(config);
+        }
+    }
+
+    /**
+     * Connector/J ignores a property name it does not know, and its names are case-sensitive: {@code sslmode=REQUIRED}
+     * would connect without TLS. A name that is one of the driver's in another case is refused (value not shown);
+     * Spring Boot binds environment variables such as {@code TWPOOL_DRIVER_SSLMODE} to lowercase keys.
+     */
+    private static void checkDriverPropertyNames(TwPoolConfig config) {
+        for (String name : config.driverProperties().keySet()) {
+            String meant = ConnectorJDefaults.propertyNameInOtherCase(name);
+            if (meant != null) {
+                throw new TwPoolConfigException("twpool.driver." + name, "twpool.driver." + name + ": Connector/J's"
+                        + " property names are case-sensitive and it ignores names it does not know; write twpool.driver."
+                        + meant + " (environment variables give lowercase keys: set it in a properties or YAML file, in"
+                        + " SPRING_APPLICATION_JSON, or as " + meant + "=... in the URL)");
+            }
         }
     }
 
@@ -104,6 +122,13 @@ public final class MySqlExtension implements TwPoolExtension {
                             + "to the next borrower dead (\"Unknown prepared statement handler\"); pool-mysql defaults "
                             + "useServerPrepStmts=false with reset-session=true, so remove useServerPrepStmts=true "
                             + "(twpool.driver.useServerPrepStmts or the URL), set cachePrepStmts=false, or set reset-session=false");
+        }
+        if (!SessionReset.forConfig(config).hasDatabase()) {
+            throw TwPoolConfigException.invalid("twpool.reset-session", true,
+                    "needs a database to go back to: COM_RESET_CONNECTION keeps the database a borrower selected with "
+                            + "USE, and MySQL cannot go back to none, so the next borrower's unqualified table names would "
+                            + "reach the previous borrower's database; name one in the URL (jdbc:mysql://host:3306/db) or "
+                            + "in twpool.hikari.catalog, or set reset-session=false");
         }
     }
 

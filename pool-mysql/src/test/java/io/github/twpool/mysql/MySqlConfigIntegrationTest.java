@@ -42,4 +42,27 @@ class MySqlConfigIntegrationTest {
         assertThatThrownBy(() -> TwPoolDataSource.fromProperties(props("twpool.mysql.clamp-recycle", "maybe")))
                 .hasMessageContaining("twpool.mysql.clamp-recycle=maybe: must be true or false");
     }
+
+    /**
+     * Connector/J's property names are case-sensitive and it ignores names it does not know: sslmode=VERIFY_IDENTITY
+     * connected without TLS, to a server without TLS, while sslMode refuses. Environment variables bound by Spring
+     * Boot (TWPOOL_DRIVER_SSLMODE) always give lowercase keys. Before: the pool started, unencrypted.
+     */
+    @Test
+    void aDriverPropertyInTheWrongCaseIsRefusedNotIgnored() {
+        assertThatThrownBy(() -> TwPoolDataSource.fromProperties(props("twpool.driver.sslmode", "VERIFY_IDENTITY")))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageContaining("twpool.driver.sslmode: Connector/J's property names are case-sensitive")
+                .hasMessageContaining("twpool.driver.sslMode")
+                .hasMessageNotContaining("VERIFY_IDENTITY");
+        assertThatThrownBy(() -> TwPoolDataSource.fromProperties(props("twpool.driver.trustcertificatekeystorepassword", "Pw9-secret")))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageContaining("twpool.driver.trustCertificateKeyStorePassword")
+                .hasMessageNotContaining("Pw9-secret");
+        // Names Connector/J itself reads in any case (user, password) and names it does not know stay as they were.
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1",
+                "twpool.driver.connectionAttributes", "app:adv", "twpool.driver.PASSWORD", io.github.twpool.testsupport.TestDatabase.get().password()))) {
+            assertThat(ds.config().driverProperties()).containsKey("connectionAttributes");
+        }
+    }
 }

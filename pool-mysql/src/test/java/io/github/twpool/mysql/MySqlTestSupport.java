@@ -29,4 +29,23 @@ final class MySqlTestSupport {
             s.execute(sql);
         }
     }
+
+    /** Rows of {@code table} whose column v holds {@code value}, counted outside the pool: only committed rows count. */
+    static int committed(String table, String value) throws SQLException {
+        try (Connection c = TestDatabase.get().openDirect();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE v = ?")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    static void insert(Connection c, String table, String value) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (v) VALUES (?)")) {
+            ps.setString(1, value);
+            ps.executeUpdate();
+        }
+    }
 }

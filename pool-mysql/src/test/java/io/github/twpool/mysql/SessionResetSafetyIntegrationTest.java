@@ -61,21 +61,11 @@ class SessionResetSafetyIntegrationTest {
 
     /** Rows with this value, counted on a connection outside the pool: only committed rows count. */
     private static int committed(String value) throws SQLException {
-        try (Connection c = TestDatabase.get().openDirect();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + TABLE + " WHERE v = ?")) {
-            ps.setString(1, value);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        return MySqlTestSupport.committed(TABLE, value);
     }
 
     private static void insert(Connection c, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (v) VALUES (?)")) {
-            ps.setString(1, value);
-            ps.executeUpdate();
-        }
+        MySqlTestSupport.insert(c, TABLE, value);
     }
 
     /** The session isolation as the server reports it (MySQL 8: transaction_isolation; MariaDB before 11.1: tx_isolation). */

@@ -99,4 +99,24 @@ public final class ConnectorJDefaults {
         }
         return false;
     }
+
+    /**
+     * The driver's own name for {@code name} when Connector/J would ignore {@code name} but has a property of that
+     * name in another case; null when it reads {@code name} as it is (its case-insensitive names such as user and
+     * password included) or has no such property at all.
+     */
+    public static String propertyNameInOtherCase(String name) {
+        if (PropertyKey.fromValue(PropertyKey.normalizeCase(name)) != null) {
+            return null;
+        }
+        for (PropertyKey key : PropertyKey.values()) {
+            if (key.getKeyName().equalsIgnoreCase(name)) {
+                return key.getKeyName();
+            }
+            if (key.getCcAlias() != null && key.getCcAlias().equalsIgnoreCase(name)) {
+                return key.getCcAlias();
+            }
+        }
+        return null;
+    }
 }

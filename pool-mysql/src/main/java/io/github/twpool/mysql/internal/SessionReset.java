@@ -1,5 +1,6 @@
 package io.github.twpool.mysql.internal;
 
+import com.mysql.cj.NativeSession;
 import com.mysql.cj.Session;
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.jdbc.JdbcConnection;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,9 +44,13 @@ public final class SessionReset implements ConnectionDecorator {
     private final String database;
     private final String schema;
     private final String initSql;
+    private final int timeoutMillis;
+    /** The statement that puts the login role back, "" when the account has no role to switch to; null until read. */
+    private volatile String loginRoleSql;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-    private SessionReset(Map<String, String> hikari, String urlDatabase) {
+    private SessionReset(Map<String, String> hikari, String urlDatabase, Duration timeout) {
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         this.autoCommit = Boolean.parseBoolean(setting(hikari, "autoCommit", "true").trim());
         this.readOnly = Boolean.parseBoolean(setting(hikari, "readOnly", "false").trim());
         String level = setting(hikari, "transactionIsolation", null);
@@ -58,20 +64,81 @@ public final class SessionReset implements ConnectionDecorator {
 
     /** The reset for a pool with this configuration; each pool has its own (and its own failure log). */
     public static SessionReset forConfig(TwPoolConfig config) {
-        return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config));
+        return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config), config.validationTimeout());
+    }
+
+    /** Whether there is a database to go back to after the reset: the pool's catalog or the URL's database. */
+    public boolean hasDatabase() {
+        return database != null;
     }
 
     @Override
     public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
+        if (loginRoleSql == null) {
+            // The pool's first borrow, before any reset: the session still has the role its login gave it.
+            try {
+                loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
+            } catch (SQLException | RuntimeException e) {
+                pool.evict(pooled); // a connection that cannot answer goes, and the borrower is told why
+                try {
+                    pooled.close();
+                } catch (SQLException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+        }
         return new SessionResetConnection(pooled, this, pool);
+    }
+
+    /**
+     * SET ROLE survives COM_RESET_CONNECTION (MariaDB 10.11, 11.4), so a borrower's role would give the next borrower
+     * its privileges. Read once per pool: the role a login gets (the account's default, the same for every
+     * connection of the pool), and whether the account has any role to switch to at all; without one, nothing is
+     * sent on return. A server without roles (MySQL 5.7) has none.
+     */
+    private static String loginRoleSql(JdbcConnection physical) throws SQLException {
+        String sql;
+        try (Statement s = physical.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(
+                     "SELECT CURRENT_ROLE(), (SELECT COUNT(*) FROM information_schema.APPLICABLE_ROLES)")) {
+            rs.next();
+            String role = rs.getString(1);
+            if (rs.getLong(2) == 0) {
+                sql = "";
+            } else if (role == null || role.equals("NONE")) {
+                sql = "SET ROLE NONE";
+            } else {
+                // MySQL 8 lists the active roles as quoted accounts (`r`@`%`); MariaDB gives the bare name.
+                sql = "SET ROLE " + (role.contains("`") ? role : quoteIdentifier(role));
+            }
+        } catch (SQLException e) {
+            // 1305: no CURRENT_ROLE() (MySQL 5.7); 1109: no APPLICABLE_ROLES (MySQL before 8.0.19): no roles there.
+            if (e.getErrorCode() != 1305 && e.getErrorCode() != 1109) {
+                throw e;
+            }
+            sql = "";
+        }
+        if (!physical.getAutoCommit()) {
+            physical.rollback(); // the query opened a transaction; the borrower must start its own
+        }
+        return sql;
     }
 
     /**
      * Makes the session of a borrowed connection what a new borrower must find. {@code pooled} is Hikari's proxy,
      * still open: the rollback goes through it so that Hikari does not roll back again (and fail) on close.
      */
-    void reset(Connection pooled) throws SQLException {
+    void reset(Connection pooled, LeftOpen leftOpen) throws SQLException {
         JdbcConnection physical = pooled.unwrap(JdbcConnection.class);
+        // Every reply is awaited validation-timeout at most, as Hikari's validation is: a server or network that
+        // stopped answering would otherwise hang the borrower's close() (forever, with the driver's default
+        // socketTimeout=0) where Hikari alone returns a clean connection without a round trip. Draining a streaming
+        // result the borrower left open comes under it too. Set back only on success: a connection whose reset
+        // failed is evicted.
+        int borrowersTimeout = physical.getNetworkTimeout();
+        physical.setNetworkTimeout(Runnable::run, timeoutMillis);
+        leftOpen.close();
         if (!pooled.getAutoCommit()) {
             // Through Hikari's proxy, which then has nothing left to roll back on close. Skipped only where nothing
             // is open and autocommit stays off (the pool's own setting), so that Hikari's rollback cannot fail.
@@ -84,11 +151,25 @@ public final class SessionReset implements ConnectionDecorator {
         }
         // COM_RESET_CONNECTION; Connector/J then re-applies its sessionVariables and autocommit=1.
         physical.resetServerState();
+        restoreDriverSession(physical);
         restore(physical);
+        physical.setNetworkTimeout(Runnable::run, borrowersTimeout);
+    }
+
+    /**
+     * What Connector/J sets on the session at connect and its resetServerState() does not set again: the session
+     * time_zone under forceConnectionTimeZoneToSession=true. The driver keeps rendering timestamps in the connection's
+     * zone, so a session left at the server's zone would shift every TIMESTAMP the next borrower writes.
+     */
+    private static void restoreDriverSession(JdbcConnection physical) {
+        if (physical.getPropertySet().getBooleanProperty(PropertyKey.forceConnectionTimeZoneToSession).getValue()
+                && physical.getSession() instanceof NativeSession session) {
+            session.getProtocol().configureTimeZone();
+        }
     }
 
     private void restore(JdbcConnection physical) throws SQLException {
-        List<String> server = new ArrayList<>(2);
+        List<String> server = new ArrayList<>(3);
         // Connector/J's own rule in setReadOnly(): elsewhere read-only is a flag kept in the driver only.
         boolean readOnlyToServer = readOnly
                 && physical.getPropertySet().getBooleanProperty(PropertyKey.readOnlyPropagatesToServer).getValue()
@@ -97,6 +178,10 @@ public final class SessionReset implements ConnectionDecorator {
             server.add("SET SESSION TRANSACTION "
                     + (isolationSql == null ? "" : "ISOLATION LEVEL " + isolationSql + (readOnlyToServer ? ", " : ""))
                     + (readOnlyToServer ? "READ ONLY" : ""));
+        }
+        String roleSql = loginRoleSql;
+        if (roleSql != null && !roleSql.isEmpty()) {
+            server.add(roleSql);
         }
         // COM_RESET_CONNECTION keeps the current database: a borrower's USE would reach the next borrower.
         if (database != null) {
@@ -128,6 +213,12 @@ public final class SessionReset implements ConnectionDecorator {
         if (initSql != null && !initSql.isBlank()) {
             execute(physical, initSql);
         }
+    }
+
+    /** What the borrower left open on the connection (statements, a streaming result), closed before the reset. */
+    @FunctionalInterface
+    interface LeftOpen {
+        void close() throws SQLException;
     }
 
     /** Evicts the connection a reset failed on; logs the first failure of this pool only. */

@@ -59,8 +59,7 @@ public final class SessionResetConnection implements Connection {
             return; // Hikari took it back already (aborted, evicted): nothing of it is ours any more
         }
         try {
-            closeStatements();
-            reset.reset(delegate);
+            reset.reset(delegate, this::closeStatements);
         } catch (SQLException | RuntimeException e) {
             reset.failed(pool, delegate, e);
         }

@@ -45,6 +45,7 @@ public class TwPoolAutoConfiguration {
         @Bean(destroyMethod = "close")
         TwPoolDataSource dataSource(TwPoolProperties properties, Environment environment,
                                     ObjectProvider<ConnectionDetailsSource> connectionDetails) {
+            TwPoolSettingsCheck.refuseIgnoredBootPoolSettings(environment);
             ConnectionDetailsSource.Details details = connectionDetails.orderedStream().map(ConnectionDetailsSource::get)
                     .filter(Objects::nonNull).findFirst().orElse(null);
             return TwPoolDataSource.fromProperties(

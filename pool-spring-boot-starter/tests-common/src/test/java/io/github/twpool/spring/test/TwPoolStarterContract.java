@@ -23,6 +23,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import javax.sql.DataSource;
@@ -176,6 +177,59 @@ public abstract class TwPoolStarterContract {
                         "spring.datasource.username=" + db.username(), "spring.datasource.password=" + db.password(),
                         "twpool.probe.enabled=false", "twpool.pool-size=1")
                 .run(context -> assertThat(context.getBean(TwPoolDataSource.class).config().username()).isEqualTo(db.username()));
+    }
+
+    @Test
+    void bootsOwnPoolSettingsAreNotSilentlyDroppedWhenTwpoolMakesThePool() {
+        // Adversarial pass: an application moving to twpool with spring.datasource.hikari.auto-commit=false (the
+        // usual pairing with Hibernate's provider_disables_autocommit) got autocommit=true and a pool of twpool's
+        // default size, without a word: every statement committed at once. Before: the start succeeded.
+        String[] spring = {"spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
+                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false", "twpool.pool-size=1"};
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.hikari.auto-commit=false",
+                        "spring.datasource.hikari.maximum-pool-size=50", "spring.datasource.hikari.data-source-properties.cachePrepStmts=true")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("spring.datasource.hikari.auto-commit")
+                            .hasMessageContaining("spring.datasource.hikari.maximum-pool-size")
+                            .hasMessageContaining("spring.datasource.hikari.data-source-properties")
+                            .hasMessageContaining("twpool.hikari.");
+                });
+        // An explicit pool type other than twpool's is a choice twpool would overrule: refused too.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=com.zaxxer.hikari.HikariDataSource")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("spring.datasource.type")
+                        .hasMessageContaining("spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName()));
+        // Which does what it says: Boot's HikariDataSource with its settings, twpool nowhere.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=com.zaxxer.hikari.HikariDataSource",
+                        "spring.datasource.hikari.auto-commit=false", "spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName())
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(TwPoolDataSource.class).doesNotHaveBean("twpoolHealthIndicator");
+                    assertThat(context.getBean(DataSource.class)).isInstanceOf(com.zaxxer.hikari.HikariDataSource.class);
+                    assertThat(((com.zaxxer.hikari.HikariDataSource) context.getBean(DataSource.class)).isAutoCommit()).isFalse();
+                });
+        // twpool's own type, or none, is fine; and an application with its own DataSource keeps its settings.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=" + TwPoolDataSource.class.getName())
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(TwPoolDataSource.class));
+        app().withUserConfiguration(OwnDataSource.class).withPropertyValues(spring)
+                .withPropertyValues("spring.datasource.hikari.auto-commit=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(TwPoolDataSource.class));
+    }
+
+    @Test
+    void aDriverPropertyFromAnEnvironmentVariableIsNotSilentlyDropped() {
+        // Adversarial pass: Boot binds TWPOOL_DRIVER_SSLMODE to the map key "sslmode", which Connector/J (whose names
+        // are case-sensitive) ignored: the pool connected without TLS. Before: the start succeeded.
+        app().withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-systemEnvironment", Map.of("TWPOOL_DRIVER_SSLMODE", "VERIFY_IDENTITY"))))
+                .withPropertyValues(connection("twpool.pool-size=1"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("twpool.driver.sslmode").hasMessageContaining("twpool.driver.sslMode")
+                            .hasMessageNotContaining("VERIFY_IDENTITY");
+                });
     }
 
     @Test
