@@ -32,7 +32,7 @@ class ManifestTest {
             }
             try (JarFile j = new JarFile(jar.toFile())) {
                 String name = j.getManifest().getMainAttributes().getValue("Automatic-Module-Name");
-                assertThat(name).as(jar + " Automatic-Module-Name").isNotNull().matches(MODULE_NAME).startsWith("io.github.twpool");
+                assertThat(name).as(jar + " Automatic-Module-Name (set <twpool.module.name> in " + m.artifactId() + "/pom.xml when its artifactId has a dash)").isNotNull().matches(MODULE_NAME).startsWith("io.github.twpool");
                 String other = names.put(name, m.artifactId());
                 assertThat(other).as("Automatic-Module-Name " + name + " of " + m.artifactId()).isNull();
                 assertThat(j.getEntry("META-INF/LICENSE")).as(jar + " META-INF/LICENSE").isNotNull();

@@ -2,8 +2,8 @@ package io.github.twpool.mysql;
 
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolConfigException;
-import io.github.twpool.internal.Durations;
-import io.github.twpool.internal.Suggestions;
+import io.github.twpool.spi.Durations;
+import io.github.twpool.spi.Suggestions;
 import io.github.twpool.mysql.internal.ConnectorJDefaults;
 import io.github.twpool.mysql.internal.MySqlStatusSource;
 import io.github.twpool.mysql.internal.RecycleGuard;

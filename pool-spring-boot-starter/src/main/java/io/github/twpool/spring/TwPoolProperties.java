@@ -193,6 +193,6 @@ public class TwPoolProperties {
 
     @Override
     public String toString() {
-        return "TwPoolProperties[url=" + io.github.twpool.internal.Secrets.maskUrl(url) + ", name=" + name + "]";
+        return "TwPoolProperties[url=" + io.github.twpool.spi.Secrets.maskUrl(url) + ", name=" + name + "]";
     }
 }
