@@ -21,6 +21,11 @@ public enum ChurnCause {
         this.tag = tag;
     }
 
+    /**
+     * The cause as logs, metrics and health details show it.
+     *
+     * @return {@code outside-pool}, {@code pool}, {@code port-exhaustion}, ...
+     */
     public String tag() {
         return tag;
     }

@@ -8,8 +8,12 @@ import java.sql.SQLException;
 public interface ConnectionDecorator {
 
     /**
+     * Wraps a connection as it is handed to a borrower.
+     *
      * @param pooled Hikari's connection, as a borrower would get it
      * @param pool   the pool it came from, e.g. to evict it when it cannot be made clean again
+     * @return the connection the borrower gets: {@code pooled} itself or a wrapper whose {@code close()} returns it
+     * @throws SQLException when the connection cannot be prepared; the borrower's {@code getConnection()} fails
      */
     Connection decorate(Connection pooled, PoolContext pool) throws SQLException;
 }

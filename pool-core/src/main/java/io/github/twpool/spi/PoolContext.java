@@ -9,16 +9,38 @@ import javax.sql.DataSource;
 /** What an extension may see and adjust once the pool runs. */
 public interface PoolContext {
 
+    /**
+     * The configuration the pool runs with.
+     *
+     * @return the pool's configuration
+     */
     TwPoolConfig config();
 
-    /** The pool itself, without twpool's decorators: borrowing here never resets sessions. */
+    /**
+     * The pool itself, without twpool's decorators: borrowing here never resets sessions.
+     *
+     * @return Hikari's data source
+     */
     DataSource pool();
 
-    /** Hikari's runtime-adjustable settings (maxLifetime, idleTimeout, ...). */
+    /**
+     * Hikari's runtime-adjustable settings (maxLifetime, idleTimeout, ...).
+     *
+     * @return the running pool's configuration MXBean
+     */
     HikariConfigMXBean hikariConfig();
 
+    /**
+     * Hikari's pool counters and controls (active, idle, waiting connections; soft eviction).
+     *
+     * @return the running pool's MXBean
+     */
     HikariPoolMXBean hikariPool();
 
-    /** Takes a borrowed connection out of the pool: closed now if idle, else when it is returned. */
+    /**
+     * Takes a borrowed connection out of the pool: closed now if idle, else when it is returned.
+     *
+     * @param connection a connection of this pool, as Hikari or a decorator handed it out
+     */
     void evict(java.sql.Connection connection);
 }

@@ -13,7 +13,19 @@ import java.time.Duration;
  */
 public interface ServerStatusSource {
 
+    /**
+     * How often the probe may call {@link #sample(Connection)}.
+     *
+     * @return the shortest time between two samples
+     */
     Duration interval();
 
+    /**
+     * Reads the server's counters.
+     *
+     * @param connection a pooled connection the probe borrowed for this call and returns afterwards
+     * @return the counters now, {@code -1} for those the server does not report
+     * @throws SQLException when they cannot be read; the probe then stops calling this source
+     */
     ServerStatus sample(Connection connection) throws SQLException;
 }

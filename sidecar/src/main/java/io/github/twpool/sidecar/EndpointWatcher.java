@@ -143,7 +143,7 @@ final class EndpointWatcher implements AutoCloseable {
             if (!failureLogged) {
                 failureLogged = true;
                 LOG.warn("twpool sidecar: the probe of {} failed ({}); it keeps trying every {}.", endpoint, t,
-                        io.github.twpool.internal.Durations.format(interval));
+                        io.github.twpool.spi.Durations.format(interval));
             } else {
                 LOG.debug("twpool sidecar: the probe of {} failed again", endpoint, t);
             }

@@ -1,6 +1,6 @@
 package io.github.twpool.sidecar;
 
-import io.github.twpool.internal.Durations;
+import io.github.twpool.spi.Durations;
 import io.github.twpool.internal.probe.Doctor;
 import io.github.twpool.internal.probe.Endpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,6 +1,6 @@
 package io.github.twpool.sidecar;
 
-import io.github.twpool.internal.Durations;
+import io.github.twpool.spi.Durations;
 
 import java.io.IOException;
 import java.io.InputStream;

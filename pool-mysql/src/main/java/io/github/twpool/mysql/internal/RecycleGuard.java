@@ -2,7 +2,7 @@ package io.github.twpool.mysql.internal;
 
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolConfigException;
-import io.github.twpool.internal.Durations;
+import io.github.twpool.spi.Durations;
 import io.github.twpool.spi.PoolContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package io.github.twpool.spring;
 
-import io.github.twpool.internal.Suggestions;
+import io.github.twpool.spi.Suggestions;
 
 import java.io.IOException;
 import java.io.InputStream;
