@@ -231,7 +231,20 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     @Override
     public Connection getConnection() throws SQLException {
         Connection c = prePing == null ? hikari.getConnection() : prePing.borrow();
-        return decorator == null ? c : decorator.decorate(c, context);
+        if (decorator == null) {
+            return c;
+        }
+        try {
+            return decorator.decorate(c, context);
+        } catch (SQLException | RuntimeException | Error e) {
+            // Its session state is unknown now: evict it rather than keep the pool's place borrowed forever.
+            try {
+                hikari.evictConnection(c);
+            } catch (RuntimeException evictFailure) {
+                e.addSuppressed(evictFailure);
+            }
+            throw e;
+        }
     }
 
     /** Not supported, as in HikariCP: a pool's connections all belong to one user. */
