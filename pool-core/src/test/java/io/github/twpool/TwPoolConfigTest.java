@@ -23,6 +23,27 @@ class TwPoolConfigTest {
         return p;
     }
 
+    /**
+     * Adversarial pass: a generated password pasted unencoded into user:password@host. Where Connector/J reads it
+     * (; and ') the pool starts and its toString (and start line) must not show it; where the driver cannot (/ ? # ,)
+     * twpool refuses the URL, with the probe on or off, without showing the password.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {";", "'", "/", "?", "#", ",", "("})
+    void anUnencodedPasswordInUserinfoIsNeverShown(String symbol) {
+        String url = "jdbc:mysql://u:Zq9" + symbol + "S3cret@127.0.0.1:3306/test";
+        for (String probe : new String[] {"true", "false"}) {
+            try {
+                TwPoolConfig c = TwPoolConfig.fromProperties(props("twpool.url", url, "twpool.probe.enabled", probe));
+                assertThat(c.toString()).doesNotContain("S3cret");
+                assertThat(symbol).isIn(";", "'");
+            } catch (TwPoolConfigException e) {
+                assertThat(e.getMessage()).doesNotContain("S3cret").contains("twpool.url");
+                assertThat(symbol).isNotIn(";", "'");
+            }
+        }
+    }
+
     @Test
     void defaultsAreAFixedSizePoolWithHikarisSafeTimings() {
         TwPoolConfig c = TwPoolConfig.fromProperties(props());

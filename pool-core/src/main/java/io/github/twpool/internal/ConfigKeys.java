@@ -131,7 +131,8 @@ public final class ConfigKeys {
         }
         if (UrlCredentials.handles(c.url()) && !Secrets.maskUrl(split.url()).equals(split.url())) {
             throw invalid(URL, c.url(), "carries a password where the driver does not read one (';password=' is read "
-                    + "as part of the database name; a '(host=...' without its ')' is read as a host name); put it in "
+                    + "as part of the database name; a '(host=...' without its ')' is read as a host name; in user:password@ a "
+                    + "/ ? # , or ( ends the host part unless percent-encoded as %2F %3F %23 %2C %28); put it in "
                     + "twpool.password or as ?password=...");
         }
         for (var moved : split.properties().entrySet()) {

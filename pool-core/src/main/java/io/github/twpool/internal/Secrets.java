@@ -106,15 +106,84 @@ public final class Secrets {
                 out.append(text, i, text.length());
                 return out.toString();
             }
-            int start = slashes + 2;
-            int end = start;
-            while (end < text.length() && "/?#\r\n\t '\"".indexOf(text.charAt(end)) < 0) {
-                end++;
+            out.append(text, i, slashes + 2);
+            i = slashes + 2;
+            while (true) {
+                int hostEnd = hostEnd(text, i, authorityEnd(text, i));
+                int at = hiddenUserinfoEnd(text, i, hostEnd);
+                if (at >= 0) {
+                    // user:pa/ss@host: the password holds a character that ends an authority; masked up to its '@'
+                    out.append(text, i, text.indexOf(':', i) + 1).append(MASK);
+                    i = at;
+                    hostEnd = hostEnd(text, at, authorityEnd(text, at));
+                }
+                out.append(maskAuthority(text.substring(i, hostEnd)));
+                i = hostEnd;
+                if (i >= text.length() || text.charAt(i) != ',') {
+                    break;
+                }
+                out.append(',');
+                i++;
             }
-            out.append(text, i, start);
-            out.append(maskAuthority(text.substring(start, end)));
-            i = end;
         }
+    }
+
+    private static int authorityEnd(String text, int from) {
+        int end = from;
+        while (end < text.length() && "/?#\r\n\t '\"".indexOf(text.charAt(end)) < 0) {
+            end++;
+        }
+        return end;
+    }
+
+    /** The first ',' outside parentheses and brackets in [from, end), or end. */
+    private static int hostEnd(String text, int from, int end) {
+        int depth = 0;
+        for (int k = from; k < end; k++) {
+            char c = text.charAt(k);
+            if (c == '(' || c == '[') depth++;
+            if ((c == ')' || c == ']') && depth > 0) depth--;
+            if (c == ',' && depth == 0) {
+                return k;
+            }
+        }
+        return end;
+    }
+
+    /**
+     * The '@' ending a password that was written unencoded and holds / ? # ' or , ({@code //u:pa/ss@h}): the host
+     * in [start, end) has a user and something that is not a port, but no '@'; -1 when there is none.
+     */
+    private static int hiddenUserinfoEnd(String text, int start, int end) {
+        String host = text.substring(start, end);
+        int colon = host.indexOf(':');
+        if (host.indexOf('@') >= 0 || colon <= 0 || host.startsWith("(") || host.startsWith("[")
+                || host.regionMatches(true, 0, "address=", 0, 8)) {
+            return -1;
+        }
+        String afterColon = host.substring(colon + 1);
+        if (!afterColon.isEmpty() && afterColon.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return -1; // host:port
+        }
+        for (int k = start + colon + 1; k < text.length(); k++) {
+            char ch = text.charAt(k);
+            if (Character.isWhitespace(ch) || text.startsWith("//", k)) {
+                return -1;
+            }
+            if (ch == '@') {
+                return isUserinfo(text.substring(start + colon + 1, k)) ? k : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A password between {@code user:} and {@code @}; not when it reads as {@code ;key=value} pairs, where the
+     * pairs' own masking (the value runs to the next ';') covers an '@' in a value.
+     */
+    private static boolean isUserinfo(String password) {
+        int semicolon = password.indexOf(';');
+        return semicolon < 0 || password.indexOf('=', semicolon) < 0;
     }
 
     private static String maskAuthority(String authority) {
@@ -122,7 +191,9 @@ public final class Secrets {
         for (String host : splitTopLevel(authority, ',')) {
             int at = host.lastIndexOf('@');
             int colon = host.indexOf(':');
-            boolean userinfo = at > 0 && colon >= 0 && colon < at && host.indexOf('(') < 0 && host.indexOf(';') < 0;
+            int paren = host.indexOf('(');
+            boolean userinfo = at > 0 && colon >= 0 && colon < at && (paren < 0 || paren > colon)
+                    && isUserinfo(host.substring(colon + 1, at));
             hosts.add(userinfo ? host.substring(0, colon + 1) + MASK + host.substring(at) : host);
         }
         return String.join(",", hosts);

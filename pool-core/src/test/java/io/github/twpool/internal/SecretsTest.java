@@ -61,6 +61,30 @@ class SecretsTest {
         assertThat(Secrets.maskUrl(url)).doesNotContain(PW).contains(Secrets.MASK);
     }
 
+    /**
+     * Adversarial pass: a careless user pastes a generated password into user:password@host without percent-encoding
+     * it. Connector/J reads ; and ' as part of the password (the pool starts, and the start line printed the URL as
+     * given); / ? # , ( cut the authority, the driver fails and its message echoes what came before.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {";", "'", "/", "?", "#", ",", "(", ")", "\"", "=;/"})
+    void unencodedSymbolsInUserinfoAreMasked(String symbol) {
+        String pw = "Zq9" + symbol + "S3cret";
+        assertThat(Secrets.maskUrl("jdbc:mysql://u:" + pw + "@h:3306/db")).doesNotContain("S3cret").contains(Secrets.MASK);
+        assertThat(Secrets.maskUrl("jdbc:mysql://u:" + pw + "@h:3306/db?ssl=true")).doesNotContain("S3cret");
+        assertThat(Secrets.maskUrl("jdbc:mysql://u:" + pw + "@h1:3306,u:" + pw + "@h2:3306/db")).doesNotContain("S3cret");
+        assertThat(Secrets.maskText("cannot open 'jdbc:mysql://u:" + pw + "@h/db' now", List.of())).doesNotContain("S3cret");
+    }
+
+    /** What the wider userinfo search must leave alone: an @ in the path or query, a port, several hosts. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:mysql://h:3306/db?user=a@b.com&ssl=true", "jdbc:mysql://h:3306,h2:3307/db?user=a@b",
+            "jdbc:mysql://u@h:3306/db", "jdbc:mysql://[::1]:3306/db?user=x@y", "jdbc:mysql://h:3306/db'@x",
+            "see 'jdbc:mysql://h:3306/db' for 'u@h'", "jdbc:mysql://(host=h,port=3306,user=a@b)/db"})
+    void urlsWithoutPasswordsStayAsTheyAre(String url) {
+        assertThat(Secrets.maskUrl(url)).isEqualTo(url);
+    }
+
     @Test
     void urlEncodedPasswordsAreMaskedAsValues() {
         assertThat(Secrets.maskUrl("jdbc:mysql://h/db?password=Zq9%2DPw%2DS3cret&x=1"))
