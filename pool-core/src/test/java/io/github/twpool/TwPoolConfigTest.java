@@ -44,6 +44,45 @@ class TwPoolConfigTest {
         }
     }
 
+    /**
+     * Adversarial pass, log injection: a key or value with a line break or an ANSI escape is echoed in the message
+     * (and so in a log line) as an escape, never as the control character; a 1 MB value or key is shown cut.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> controlCharacters() {
+        return java.util.stream.Stream.of(
+                new String[] {"twpool.foo\nINFO forged line", "x"},
+                new String[] {"TwPool.pool-size\nINFO forged line", "1"},
+                new String[] {"twpool.hikari.foo\nINFO forged line", "x"},
+                new String[] {"twpool.hikari.autoCommit", "yes\nINFO forged line"},
+                new String[] {"twpool.hikari.transactionIsolation", "X\u001b[2J\nINFO forged line"},
+                new String[] {"twpool.hikari.driverClassName", "X\rINFO forged line"},
+                new String[] {"twpool.recycle", "1m\nINFO forged line"},
+                new String[] {"twpool.churn.min-rate", "1\u001b[31m"},
+                new String[] {"twpool.pool-size", "1\u0085INFO forged line"},
+                new String[] {"twpool.pool-size", "1\u2028INFO forged line"})
+                .map(kv -> org.junit.jupiter.params.provider.Arguments.of(kv[0], kv[1]));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("controlCharacters")
+    void controlCharactersInKeysAndValuesAreEscaped(String key, String value) {
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props(key, value)))
+                .isInstanceOf(TwPoolConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\r", "\u001b", "\u0085", "\u2028")
+                        .contains("\\u"));
+    }
+
+    @Test
+    void aHugeValueOrKeyIsShownCut() {
+        String huge = "9".repeat(1_000_000) + "x";
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.pool-size", huge)))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000).contains("1000001 characters"));
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.hikari.catalog" + huge, "x")))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.x" + huge, "x")))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+    }
+
     @Test
     void defaultsAreAFixedSizePoolWithHikarisSafeTimings() {
         TwPoolConfig c = TwPoolConfig.fromProperties(props());

@@ -64,16 +64,32 @@ public final class ConfigKeys {
         return TwPoolConfigException.invalid(full(key), printable(Secrets.displayValue(full(key), value)), allowed);
     }
 
-    /** Control characters (a NUL in a path, say) shown as escapes, so the message prints as one readable line. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
+    /** The longest key or value a message shows whole; longer ones are cut, with their length. */
+    static final int MAX_SHOWN = 256;
+
+    /**
+     * A key or value as a message may show it: control, format and line-separator characters (a NUL in a path, a
+     * line break or ANSI escape forging a log line, a right-to-left override) as escapes, so the message prints as
+     * one readable line; more than {@value #MAX_SHOWN} characters cut, so a 1 MB value does not become a 1 MB line.
+     */
+    public static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        int shown = Math.min(s.length(), MAX_SHOWN);
+        StringBuilder b = new StringBuilder(shown + 32);
+        for (int i = 0; i < shown; i++) {
             char ch = s.charAt(i);
-            if (Character.isISOControl(ch)) {
+            int type = Character.getType(ch);
+            if (Character.isISOControl(ch) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
                 b.append(String.format("\\u%04x", (int) ch));
             } else {
                 b.append(ch);
             }
+        }
+        if (shown < s.length()) {
+            b.append("... (").append(s.length()).append(" characters)");
         }
         return b.toString();
     }

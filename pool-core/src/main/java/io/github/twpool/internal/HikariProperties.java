@@ -95,15 +95,16 @@ final class HikariProperties {
 
     private static void check(String name, String value) {
         String key = "twpool.hikari." + name;
+        String shownKey = ConfigKeys.printable(key);
         String owner = OWNED.get(name);
         if (owner != null) {
-            throw new TwPoolConfigException(key, key + "=" + Secrets.displayValue(key, value)
+            throw new TwPoolConfigException(key, shownKey + "=" + ConfigKeys.printable(Secrets.displayValue(key, value))
                     + ": twpool sets this Hikari property itself; use " + owner + " instead");
         }
         Type type = PASS_THROUGH.get(name);
         if (type == null) {
             // the value is not shown: twpool cannot know whether an unknown key holds a secret
-            throw new TwPoolConfigException(key, key + ": unknown Hikari property (its value is not shown)"
+            throw new TwPoolConfigException(key, shownKey + ": unknown Hikari property (its value is not shown)"
                     + Suggestions.didYouMean(name, PASS_THROUGH.keySet())
                     + " (allowed: " + String.join(", ", PASS_THROUGH.keySet()) + ")");
         }
@@ -177,7 +178,7 @@ final class HikariProperties {
     }
 
     private static TwPoolConfigException invalid(String key, String value, String allowed) {
-        return TwPoolConfigException.invalid(key, Secrets.displayValue(key, value), allowed);
+        return TwPoolConfigException.invalid(key, ConfigKeys.printable(Secrets.displayValue(key, value)), allowed);
     }
 
     private static long millis(String value) {
