@@ -368,6 +368,28 @@ class TwPoolConfigTest {
                 .hasMessageStartingWith("twpool.probe.proc-root=/pro\\u0000c: is not a path this file system can take");
     }
 
+    /**
+     * Adversarial pass: a proc-root with a line break or an ANSI escape is a valid path, and the probe's WARN lines
+     * print it ("<proc-root>/net/tcp is not a regular file"): a forged log line. Refused in build().
+     */
+    @Test
+    void aProcRootWithControlCharactersFailsInBuild() {
+        for (String root : new String[] {"/tmp/p\nERROR forged line", "/tmp/p\u001b[2J", "/tmp/p\rx"}) {
+            assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.probe.proc-root", root)))
+                    .isInstanceOf(TwPoolConfigException.class)
+                    .hasMessageStartingWith("twpool.probe.proc-root=/tmp/p\\u00")
+                    .hasMessageContaining("control characters");
+        }
+    }
+
+    /** Adversarial pass: a user name with a line break does not break toString() into two lines. */
+    @Test
+    void toStringIsOneLine() {
+        TwPoolConfig c = TwPoolConfig.fromProperties(props("twpool.username", "app\nERROR forged"));
+        assertThat(c.username()).isEqualTo("app\nERROR forged");
+        assertThat(c.toString()).doesNotContain("\n").contains("username=app\\u000aERROR forged");
+    }
+
     /** Finding 22: the probe's port comes from the URL's scheme; an unknown scheme without a port names twpool.url. */
     @Test
     void anUnknownSchemeWithoutAPortIsRefusedWhileTheProbeIsOn() {

@@ -263,6 +263,10 @@ public final class ConfigKeys {
             throw invalid(PROBE_PROC_ROOT, c.probeProcRoot(), "is not a path this file system can take (" + e.getReason()
                     + "); must be an absolute path such as /proc (or /host/proc in a container)");
         }
+        if (c.probeProcRoot().chars().anyMatch(Character::isISOControl)) {
+            throw invalid(PROBE_PROC_ROOT, c.probeProcRoot(), "must not contain control characters (the probe's log "
+                    + "lines print the path); must be an absolute path such as /proc (or /host/proc in a container)");
+        }
         if (c.churnWarnInterval().compareTo(c.probeInterval()) < 0 || c.churnWarnInterval().compareTo(Duration.ofDays(1)) > 0) {
             throw invalid(CHURN_WARN_INTERVAL, Durations.format(c.churnWarnInterval()),
                     "must be from probe.interval (" + Durations.format(c.probeInterval()) + ") to 1d");
