@@ -382,6 +382,39 @@ class TwPoolConfigTest {
         }
     }
 
+    /**
+     * Adversarial pass: HikariCP prints connectionInitSql (and connectionTestQuery) verbatim in its DEBUG
+     * configuration dump, and a server error echoes the statement ("near 'IDENTIFIED BY ...'"); twpool cannot mask
+     * either. A statement that carries a password is refused, without showing it.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "CREATE USER IF NOT EXISTS app IDENTIFIED BY 'Zq9S3cret'",
+            "ALTER USER app IDENTIFIED WITH mysql_native_password BY 'Zq9S3cret'",
+            "alter user app identified by 'Zq9S3cret'",
+            "SET PASSWORD = 'Zq9S3cret'",
+            "SET PASSWORD FOR app = PASSWORD('Zq9S3cret')",
+            "SET @api_token = 'Zq9S3cret'",
+            "SET @db_password:='Zq9S3cret'",
+            "SET NAMES utf8mb4; SET @`secret` = 'Zq9S3cret'"})
+    void initSqlCarryingAPasswordIsRefused(String sql) {
+        for (String key : new String[] {"twpool.hikari.connectionInitSql", "twpool.hikari.connectionTestQuery"}) {
+            assertThatThrownBy(() -> TwPoolConfig.fromProperties(props(key, sql)))
+                    .isInstanceOf(TwPoolConfigException.class)
+                    .hasMessageStartingWith(key)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cret"));
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"SET NAMES utf8mb4", "SET SESSION sql_mode='STRICT_ALL_TABLES'",
+            "SET @app = 'orders'", "SELECT 1", "SET SESSION default_password_lifetime = 0",
+            "SET @@session.time_zone = '+00:00'"})
+    void ordinaryInitSqlPasses(String sql) {
+        assertThat(TwPoolConfig.fromProperties(props("twpool.hikari.connectionInitSql", sql)).hikariProperties())
+                .containsEntry("connectionInitSql", sql);
+    }
+
     /** Adversarial pass: a user name with a line break does not break toString() into two lines. */
     @Test
     void toStringIsOneLine() {

@@ -129,7 +129,38 @@ final class HikariProperties {
             "TRANSACTION_READ_COMMITTED", "TRANSACTION_REPEATABLE_READ", "TRANSACTION_SERIALIZABLE",
             "TRANSACTION_CURSOR_STABILITY", "TRANSACTION_LAST_COMMITTED", "TRANSACTION_SQL_SERVER_SNAPSHOT_ISOLATION_LEVEL");
 
+    // CREATE/ALTER USER ... IDENTIFIED [WITH plugin] BY|AS, SET PASSWORD, PASSWORD('...')
+    private static final java.util.regex.Pattern PASSWORD_SQL = java.util.regex.Pattern.compile(
+            "(?i)\\bIDENTIFIED\\s+(WITH\\s+\\S+\\s+)?(BY|AS)\\b|\\bSET\\s+PASSWORD\\b|\\bPASSWORD\\s*\\(");
+    // SET @name = ..., @name := ...: the variable's name may say it holds a secret
+    private static final java.util.regex.Pattern USER_VARIABLE = java.util.regex.Pattern.compile(
+            "@[`'\"]?([A-Za-z0-9_.$]+)[`'\"]?\\s*:?=");
+
+    /**
+     * True when the SQL carries a password: HikariCP prints connectionInitSql and connectionTestQuery verbatim in
+     * its DEBUG configuration dump and a server echoes a failing statement, so twpool could not keep it out of logs.
+     */
+    static boolean carriesSecret(String sql) {
+        if (PASSWORD_SQL.matcher(sql).find()) {
+            return true;
+        }
+        java.util.regex.Matcher m = USER_VARIABLE.matcher(sql);
+        while (m.find()) {
+            if (!m.group(0).startsWith("@@") && Secrets.isSecretKey(m.group(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void checkString(String key, String name, String v) {
+        if ((name.equalsIgnoreCase("connectionInitSql") || name.equalsIgnoreCase("connectionTestQuery")) && carriesSecret(v)) {
+            throw new TwPoolConfigException(key, ConfigKeys.printable(key) + ": carries a password (IDENTIFIED BY, "
+                    + "SET PASSWORD, PASSWORD(...) or a secret-named @variable; the statement is not shown): HikariCP "
+                    + "prints this property in its DEBUG configuration dump and a server error echoes the statement, "
+                    + "so it would reach the logs; run such statements outside the pool, or give the secret as a "
+                    + "twpool.driver.* property");
+        }
         if (name.equalsIgnoreCase("transactionIsolation") && !ISOLATION_LEVELS.contains(v.toUpperCase(Locale.ROOT))) {
             throw invalid(key, v, "must be a java.sql.Connection constant: " + String.join(", ", ISOLATION_LEVELS.subList(0, 5))
                     + " (HikariCP also knows " + String.join(", ", ISOLATION_LEVELS.subList(5, ISOLATION_LEVELS.size())) + ")");
