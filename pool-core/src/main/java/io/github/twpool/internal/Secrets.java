@@ -68,32 +68,68 @@ public final class Secrets {
             if (s != null && s.length() >= MIN_LITERAL) {
                 masked = masked.replace(s, MASK);
                 if (masked.indexOf('%') >= 0 || masked.indexOf('+') >= 0) {
-                    masked = encodedForms(s).matcher(masked).replaceAll(MASK);
+                    masked = replaceEncoded(masked, s);
                 }
             }
         }
         return maskUrl(masked);
     }
 
-    /** The secret with any of its characters percent-encoded (either hex case) or, for a space, written '+'. */
-    private static Pattern encodedForms(String secret) {
-        StringBuilder re = new StringBuilder();
-        secret.codePoints().forEach(cp -> {
-            String ch = new String(Character.toChars(cp));
-            re.append("(?:").append(Pattern.quote(ch));
-            StringBuilder hex = new StringBuilder();
-            for (byte b : ch.getBytes(StandardCharsets.UTF_8)) {
-                String h = String.format("%02X", b & 0xff);
-                hex.append('%').append('[').append(h.charAt(0)).append(Character.toLowerCase(h.charAt(0))).append(']')
-                        .append('[').append(h.charAt(1)).append(Character.toLowerCase(h.charAt(1))).append(']');
+    /**
+     * The text with every occurrence of the secret in which any character is percent-encoded (either hex case) or,
+     * for a space, written '+', replaced by {@value #MASK}. A loop, not a regex: one regex group per character
+     * overflowed the stack for a 2,000-character token.
+     */
+    private static String replaceEncoded(String text, String secret) {
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        int i = 0;
+        while (i < text.length()) {
+            int end = encodedMatchEnd(text, i, secret);
+            if (end > i) {
+                out.append(text, copied, i).append(MASK);
+                copied = end;
+                i = end;
+            } else {
+                i++;
             }
-            re.append('|').append(hex);
-            if (cp == ' ') {
-                re.append("|\\+");
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** Where an occurrence of the secret, characters as they are or encoded, starting at {@code from} ends; -1 if none. */
+    private static int encodedMatchEnd(String text, int from, String secret) {
+        int t = from;
+        for (int s = 0; s < secret.length(); ) {
+            int cp = secret.codePointAt(s);
+            int n = Character.charCount(cp);
+            int encoded = percentEncodedEnd(text, t, secret.substring(s, s + n));
+            if (encoded >= 0) {
+                t = encoded;
+            } else if (text.startsWith(secret.substring(s, s + n), t)) {
+                t += n;
+            } else if (cp == ' ' && t < text.length() && text.charAt(t) == '+') {
+                t++;
+            } else {
+                return -1;
             }
-            re.append(')');
-        });
-        return Pattern.compile(re.toString());
+            s += n;
+        }
+        return t;
+    }
+
+    /** Where {@code ch}'s UTF-8 bytes written as %XX (either case) starting at {@code at} end; -1 if they are not there. */
+    private static int percentEncodedEnd(String text, int at, String ch) {
+        int t = at;
+        for (byte b : ch.getBytes(StandardCharsets.UTF_8)) {
+            if (t + 2 >= text.length() || text.charAt(t) != '%'
+                    || Character.digit(text.charAt(t + 1), 16) != ((b >> 4) & 0xf)
+                    || Character.digit(text.charAt(t + 2), 16) != (b & 0xf)) {
+                return -1;
+            }
+            t += 3;
+        }
+        return t;
     }
 
     /** {@code //user:password@host} in every host of the text, the password masked. */

@@ -85,6 +85,36 @@ class SecretsTest {
         assertThat(Secrets.maskUrl(url)).isEqualTo(url);
     }
 
+    /**
+     * Adversarial pass: a long secret (an IAM authentication token or a JWT as the password is 1-3 KB, with % and +
+     * in it) in a message that holds a '%': the masking built one regex group per character, and threw
+     * StackOverflowError at 2,000 characters and PatternSyntaxException at 5,000 (from a failed connection attempt,
+     * in place of the driver's exception).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2_000, 5_000, 50_000})
+    void aLongSecretIsMaskedLiterallyAndEncoded(int length) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; b.length() < length; i++) {
+            b.append("Zq9/tok+en ").append(i).append('%');
+        }
+        String secret = b.toString();
+        String encoded = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+        String text = "connect failed: token=" + encoded + "; echoed " + secret + " and %ZZ";
+        String masked = Secrets.maskText(text, List.of(secret));
+        assertThat(masked).doesNotContain("tok+en").doesNotContain("tok%2Ben").doesNotContain("Zq9")
+                .endsWith("echoed **** and %ZZ");
+    }
+
+    @Test
+    void encodedFormsOfEveryCharacter() {
+        String secret = "p a%b+\u00fc\u20ac\uD834\uDD1E";
+        String encodedUpper = "p+a%25b%2B%C3%BC%E2%82%AC%F0%9D%84%9E";
+        String mixed = "p%20a%b%2b\u00fc%e2%82%ac\uD834\uDD1E";
+        assertThat(Secrets.maskText("x " + encodedUpper + " y " + mixed + " z " + secret + " %", List.of(secret)))
+                .isEqualTo("x **** y **** z **** %");
+    }
+
     @Test
     void urlEncodedPasswordsAreMaskedAsValues() {
         assertThat(Secrets.maskUrl("jdbc:mysql://h/db?password=Zq9%2DPw%2DS3cret&x=1"))
