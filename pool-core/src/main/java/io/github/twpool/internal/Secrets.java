@@ -21,11 +21,12 @@ public final class Secrets {
     static final int MIN_LITERAL = 3;
 
     // key=value after ?, &, ; or a blank (query forms and free text): the value runs to the next & or ; or blank.
+    // (The blank before a key is the one next to it, group 2 stays empty: "\\s+\\s*" there made a run of blanks quadratic.)
     private static final Pattern QUERY_PAIR = Pattern.compile(
-            "(^|[?&;\\s])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^&;\\s]*)");
+            "(^|[?&;\\s])()([^=&;?(),\\s'\"]++)(\\s*+=\\s*+)([^&;\\s]*+)");
     // key=value inside (host=h,password=PW) and address=(host=h)(password=PW): the value runs to the next , or ).
     private static final Pattern PAREN_PAIR = Pattern.compile(
-            "([(,])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^,)]*)");
+            "([(,])(\\s*+)([^=&;?(),\\s'\"]++)(\\s*+=\\s*+)([^,)]*+)");
     // Whole-word tokens that are secret on their own ("user-pass", "db_pw"); longer words are found as substrings.
     private static final Set<String> SECRET_TOKENS = Set.of("pass", "pw", "pwd", "pword");
     private static final String[] SECRET_WORDS = {"password", "passwd", "passphrase", "pwd", "secret", "token",
@@ -144,14 +145,16 @@ public final class Secrets {
             }
             out.append(text, i, slashes + 2);
             i = slashes + 2;
+            int authorityEnd = authorityEnd(text, i);
             while (true) {
-                int hostEnd = hostEnd(text, i, authorityEnd(text, i));
+                int hostEnd = hostEnd(text, i, authorityEnd);
                 int at = hiddenUserinfoEnd(text, i, hostEnd);
                 if (at >= 0) {
                     // user:pa/ss@host: the password holds a character that ends an authority; masked up to its '@'
                     out.append(text, i, text.indexOf(':', i) + 1).append(MASK);
                     i = at;
-                    hostEnd = hostEnd(text, at, authorityEnd(text, at));
+                    authorityEnd = authorityEnd(text, at);
+                    hostEnd = hostEnd(text, at, authorityEnd);
                 }
                 out.append(maskAuthority(text.substring(i, hostEnd)));
                 i = hostEnd;
@@ -186,6 +189,9 @@ public final class Secrets {
         return end;
     }
 
+    /** How far past {@code user:} an unencoded password's '@' is looked for: bounded, so masking stays linear. */
+    private static final int MAX_HIDDEN_PASSWORD = 256;
+
     /**
      * The '@' ending a password that was written unencoded and holds / ? # ' or , ({@code //u:pa/ss@h}): the host
      * in [start, end) has a user and something that is not a port, but no '@'; -1 when there is none.
@@ -201,7 +207,8 @@ public final class Secrets {
         if (!afterColon.isEmpty() && afterColon.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
             return -1; // host:port
         }
-        for (int k = start + colon + 1; k < text.length(); k++) {
+        int limit = Math.min(text.length(), start + colon + 1 + MAX_HIDDEN_PASSWORD);
+        for (int k = start + colon + 1; k < limit; k++) {
             char ch = text.charAt(k);
             if (Character.isWhitespace(ch) || text.startsWith("//", k)) {
                 return -1;
