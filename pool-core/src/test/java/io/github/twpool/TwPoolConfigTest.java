@@ -415,6 +415,29 @@ class TwPoolConfigTest {
                 .containsEntry("connectionInitSql", sql);
     }
 
+    /**
+     * Adversarial pass: {@code properties.put("twpool.pool-size", 20)} (an Integer, as code often writes it) was
+     * skipped without a word by stringPropertyNames(), and the pool ran with the default 10.
+     */
+    @Test
+    void aValueThatIsNotAStringIsRefusedNotIgnored() {
+        Properties p = props();
+        p.put("twpool.pool-size", 20);
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(p))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.pool-size: ")
+                .hasMessageContaining("java.lang.Integer");
+        Properties secret = props();
+        secret.put("twpool.password", new char[] {'Z', 'q', '9'});
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(secret))
+                .isInstanceOf(TwPoolConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq9"));
+        Properties other = props();
+        other.put("app.workers", 4);
+        other.put(7, "x");
+        assertThat(TwPoolConfig.fromProperties(other).poolSize()).isEqualTo(10);
+    }
+
     /** Adversarial pass: a user name with a line break does not break toString() into two lines. */
     @Test
     void toStringIsOneLine() {

@@ -25,6 +25,7 @@ public final class PropertiesParser {
         // Sorted, so the first error reported does not depend on hash order.
         Map<String, String> entries = new TreeMap<>();
         Map<String, String> byLowerCase = new TreeMap<>();
+        refuseNonStrings(properties);
         for (String name : new TreeSet<>(properties.stringPropertyNames())) {
             if (!name.startsWith(TwPoolConfig.PREFIX)) {
                 refuseNearMiss(name);
@@ -44,6 +45,22 @@ public final class PropertiesParser {
         }
         entries.forEach((key, value) -> apply(b, key, value));
         return b;
+    }
+
+    /**
+     * {@code put("twpool.pool-size", 20)}: stringPropertyNames() skips an entry whose value is not a String, so the
+     * setting would be lost without a word. Refused; the value is not shown (it may be a password's).
+     */
+    private static void refuseNonStrings(Properties properties) {
+        for (Map.Entry<Object, Object> e : properties.entrySet()) {
+            if (e.getKey() instanceof String name && !(e.getValue() instanceof String)
+                    && name.strip().regionMatches(true, 0, TwPoolConfig.PREFIX, 0, TwPoolConfig.PREFIX.length())) {
+                throw new TwPoolConfigException(name, ConfigKeys.printable(name) + ": the value is a "
+                        + (e.getValue() == null ? "null" : e.getValue().getClass().getName())
+                        + ", not a String, and would not be read (its value is not shown); set it as text: "
+                        + "setProperty(\"" + ConfigKeys.printable(name) + "\", \"...\")");
+            }
+        }
     }
 
     /**
