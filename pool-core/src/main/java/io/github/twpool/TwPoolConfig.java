@@ -201,7 +201,7 @@ public final class TwPoolConfig {
     @Override
     public String toString() {
         return "TwPoolConfig[name=" + name + ", url=" + Secrets.maskUrl(url)
-                + ", username=" + username + ", password=" + (password == null ? "null" : Secrets.MASK)
+                + ", username=" + (username == null ? "null" : ConfigKeys.printable(username)) + ", password=" + (password == null ? "null" : Secrets.MASK)
                 + ", " + describe() + "]";
     }
 

@@ -3,6 +3,7 @@ package io.github.twpool;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.twpool.internal.ConfigKeys;
 import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.EnvironmentProperties;
@@ -179,12 +180,13 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             String full = TwPoolConfig.PREFIX + key;
             TwPoolExtension owner = applicable.stream().filter(e -> key.startsWith(e.name() + ".")).findFirst().orElse(null);
             if (owner == null) {
-                throw new TwPoolConfigException(full, full + "=" + Secrets.displayValue(full, config.extensionProperties().get(key))
+                throw new TwPoolConfigException(full, ConfigKeys.printable(full) + "="
+                        + ConfigKeys.printable(Secrets.displayValue(full, config.extensionProperties().get(key)))
                         + ": the extension that owns it does not apply to " + Secrets.maskUrl(config.url()));
             }
             if (!owner.propertyKeys().contains(key.substring(owner.name().length() + 1))) {
                 // the value is not shown: an unknown key may hold a secret
-                throw new TwPoolConfigException(full, full + ": unknown property (its value is not shown)"
+                throw new TwPoolConfigException(full, ConfigKeys.printable(full) + ": unknown property (its value is not shown)"
                         + Suggestions.didYouMean(key, owner.propertyKeys().stream().map(k -> owner.name() + "." + k).toList())
                                 .replace("did you mean ", "did you mean twpool."));
             }

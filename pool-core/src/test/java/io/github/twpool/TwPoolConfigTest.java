@@ -23,6 +23,66 @@ class TwPoolConfigTest {
         return p;
     }
 
+    /**
+     * Adversarial pass: a generated password pasted unencoded into user:password@host. Where Connector/J reads it
+     * (; and ') the pool starts and its toString (and start line) must not show it; where the driver cannot (/ ? # ,)
+     * twpool refuses the URL, with the probe on or off, without showing the password.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {";", "'", "/", "?", "#", ",", "("})
+    void anUnencodedPasswordInUserinfoIsNeverShown(String symbol) {
+        String url = "jdbc:mysql://u:Zq9" + symbol + "S3cret@127.0.0.1:3306/test";
+        for (String probe : new String[] {"true", "false"}) {
+            try {
+                TwPoolConfig c = TwPoolConfig.fromProperties(props("twpool.url", url, "twpool.probe.enabled", probe));
+                assertThat(c.toString()).doesNotContain("S3cret");
+                assertThat(symbol).isIn(";", "'");
+            } catch (TwPoolConfigException e) {
+                assertThat(e.getMessage()).doesNotContain("S3cret").contains("twpool.url");
+                assertThat(symbol).isNotIn(";", "'");
+            }
+        }
+    }
+
+    /**
+     * Adversarial pass, log injection: a key or value with a line break or an ANSI escape is echoed in the message
+     * (and so in a log line) as an escape, never as the control character; a 1 MB value or key is shown cut.
+     */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> controlCharacters() {
+        return java.util.stream.Stream.of(
+                new String[] {"twpool.foo\nINFO forged line", "x"},
+                new String[] {"TwPool.pool-size\nINFO forged line", "1"},
+                new String[] {"twpool.hikari.foo\nINFO forged line", "x"},
+                new String[] {"twpool.hikari.autoCommit", "yes\nINFO forged line"},
+                new String[] {"twpool.hikari.transactionIsolation", "X\u001b[2J\nINFO forged line"},
+                new String[] {"twpool.hikari.driverClassName", "X\rINFO forged line"},
+                new String[] {"twpool.recycle", "1m\nINFO forged line"},
+                new String[] {"twpool.churn.min-rate", "1\u001b[31m"},
+                new String[] {"twpool.pool-size", "1\u0085INFO forged line"},
+                new String[] {"twpool.pool-size", "1\u2028INFO forged line"})
+                .map(kv -> org.junit.jupiter.params.provider.Arguments.of(kv[0], kv[1]));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("controlCharacters")
+    void controlCharactersInKeysAndValuesAreEscaped(String key, String value) {
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props(key, value)))
+                .isInstanceOf(TwPoolConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\r", "\u001b", "\u0085", "\u2028")
+                        .contains("\\u"));
+    }
+
+    @Test
+    void aHugeValueOrKeyIsShownCut() {
+        String huge = "9".repeat(1_000_000) + "x";
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.pool-size", huge)))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000).contains("1000001 characters"));
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.hikari.catalog" + huge, "x")))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.x" + huge, "x")))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+    }
+
     @Test
     void defaultsAreAFixedSizePoolWithHikarisSafeTimings() {
         TwPoolConfig c = TwPoolConfig.fromProperties(props());
@@ -306,6 +366,84 @@ class TwPoolConfigTest {
         assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.probe.proc-root", "/pro\u0000c")))
                 .isInstanceOf(TwPoolConfigException.class)
                 .hasMessageStartingWith("twpool.probe.proc-root=/pro\\u0000c: is not a path this file system can take");
+    }
+
+    /**
+     * Adversarial pass: a proc-root with a line break or an ANSI escape is a valid path, and the probe's WARN lines
+     * print it ("<proc-root>/net/tcp is not a regular file"): a forged log line. Refused in build().
+     */
+    @Test
+    void aProcRootWithControlCharactersFailsInBuild() {
+        for (String root : new String[] {"/tmp/p\nERROR forged line", "/tmp/p\u001b[2J", "/tmp/p\rx"}) {
+            assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.probe.proc-root", root)))
+                    .isInstanceOf(TwPoolConfigException.class)
+                    .hasMessageStartingWith("twpool.probe.proc-root=/tmp/p\\u00")
+                    .hasMessageContaining("control characters");
+        }
+    }
+
+    /**
+     * Adversarial pass: HikariCP prints connectionInitSql (and connectionTestQuery) verbatim in its DEBUG
+     * configuration dump, and a server error echoes the statement ("near 'IDENTIFIED BY ...'"); twpool cannot mask
+     * either. A statement that carries a password is refused, without showing it.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "CREATE USER IF NOT EXISTS app IDENTIFIED BY 'Zq9S3cret'",
+            "ALTER USER app IDENTIFIED WITH mysql_native_password BY 'Zq9S3cret'",
+            "alter user app identified by 'Zq9S3cret'",
+            "SET PASSWORD = 'Zq9S3cret'",
+            "SET PASSWORD FOR app = PASSWORD('Zq9S3cret')",
+            "SET @api_token = 'Zq9S3cret'",
+            "SET @db_password:='Zq9S3cret'",
+            "SET NAMES utf8mb4; SET @`secret` = 'Zq9S3cret'"})
+    void initSqlCarryingAPasswordIsRefused(String sql) {
+        for (String key : new String[] {"twpool.hikari.connectionInitSql", "twpool.hikari.connectionTestQuery"}) {
+            assertThatThrownBy(() -> TwPoolConfig.fromProperties(props(key, sql)))
+                    .isInstanceOf(TwPoolConfigException.class)
+                    .hasMessageStartingWith(key)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("S3cret"));
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"SET NAMES utf8mb4", "SET SESSION sql_mode='STRICT_ALL_TABLES'",
+            "SET @app = 'orders'", "SELECT 1", "SET SESSION default_password_lifetime = 0",
+            "SET @@session.time_zone = '+00:00'"})
+    void ordinaryInitSqlPasses(String sql) {
+        assertThat(TwPoolConfig.fromProperties(props("twpool.hikari.connectionInitSql", sql)).hikariProperties())
+                .containsEntry("connectionInitSql", sql);
+    }
+
+    /**
+     * Adversarial pass: {@code properties.put("twpool.pool-size", 20)} (an Integer, as code often writes it) was
+     * skipped without a word by stringPropertyNames(), and the pool ran with the default 10.
+     */
+    @Test
+    void aValueThatIsNotAStringIsRefusedNotIgnored() {
+        Properties p = props();
+        p.put("twpool.pool-size", 20);
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(p))
+                .isInstanceOf(TwPoolConfigException.class)
+                .hasMessageStartingWith("twpool.pool-size: ")
+                .hasMessageContaining("java.lang.Integer");
+        Properties secret = props();
+        secret.put("twpool.password", new char[] {'Z', 'q', '9'});
+        assertThatThrownBy(() -> TwPoolConfig.fromProperties(secret))
+                .isInstanceOf(TwPoolConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq9"));
+        Properties other = props();
+        other.put("app.workers", 4);
+        other.put(7, "x");
+        assertThat(TwPoolConfig.fromProperties(other).poolSize()).isEqualTo(10);
+    }
+
+    /** Adversarial pass: a user name with a line break does not break toString() into two lines. */
+    @Test
+    void toStringIsOneLine() {
+        TwPoolConfig c = TwPoolConfig.fromProperties(props("twpool.username", "app\nERROR forged"));
+        assertThat(c.username()).isEqualTo("app\nERROR forged");
+        assertThat(c.toString()).doesNotContain("\n").contains("username=app\\u000aERROR forged");
     }
 
     /** Finding 22: the probe's port comes from the URL's scheme; an unknown scheme without a port names twpool.url. */

@@ -65,16 +65,32 @@ public final class ConfigKeys {
         return TwPoolConfigException.invalid(full(key), printable(Secrets.displayValue(full(key), value)), allowed);
     }
 
-    /** Control characters (a NUL in a path, say) shown as escapes, so the message prints as one readable line. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
+    /** The longest key or value a message shows whole; longer ones are cut, with their length. */
+    static final int MAX_SHOWN = 256;
+
+    /**
+     * A key or value as a message may show it: control, format and line-separator characters (a NUL in a path, a
+     * line break or ANSI escape forging a log line, a right-to-left override) as escapes, so the message prints as
+     * one readable line; more than {@value #MAX_SHOWN} characters cut, so a 1 MB value does not become a 1 MB line.
+     */
+    public static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        int shown = Math.min(s.length(), MAX_SHOWN);
+        StringBuilder b = new StringBuilder(shown + 32);
+        for (int i = 0; i < shown; i++) {
             char ch = s.charAt(i);
-            if (Character.isISOControl(ch)) {
+            int type = Character.getType(ch);
+            if (Character.isISOControl(ch) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
                 b.append(String.format("\\u%04x", (int) ch));
             } else {
                 b.append(ch);
             }
+        }
+        if (shown < s.length()) {
+            b.append("... (").append(s.length()).append(" characters)");
         }
         return b.toString();
     }
@@ -132,7 +148,8 @@ public final class ConfigKeys {
         }
         if (UrlCredentials.handles(c.url()) && !Secrets.maskUrl(split.url()).equals(split.url())) {
             throw invalid(URL, c.url(), "carries a password where the driver does not read one (';password=' is read "
-                    + "as part of the database name; a '(host=...' without its ')' is read as a host name); put it in "
+                    + "as part of the database name; a '(host=...' without its ')' is read as a host name; in user:password@ a "
+                    + "/ ? # , or ( ends the host part unless percent-encoded as %2F %3F %23 %2C %28); put it in "
                     + "twpool.password or as ?password=...");
         }
         for (var moved : split.properties().entrySet()) {
@@ -246,6 +263,10 @@ public final class ConfigKeys {
         } catch (java.nio.file.InvalidPathException e) {
             throw invalid(PROBE_PROC_ROOT, c.probeProcRoot(), "is not a path this file system can take (" + e.getReason()
                     + "); must be an absolute path such as /proc (or /host/proc in a container)");
+        }
+        if (c.probeProcRoot().chars().anyMatch(Character::isISOControl)) {
+            throw invalid(PROBE_PROC_ROOT, c.probeProcRoot(), "must not contain control characters (the probe's log "
+                    + "lines print the path); must be an absolute path such as /proc (or /host/proc in a container)");
         }
         if (c.churnWarnInterval().compareTo(c.probeInterval()) < 0 || c.churnWarnInterval().compareTo(Duration.ofDays(1)) > 0) {
             throw invalid(CHURN_WARN_INTERVAL, Durations.format(c.churnWarnInterval()),

@@ -50,7 +50,7 @@ public final class EnvironmentProperties {
             } else {
                 LOG.warn("Ignoring environment variable {}: it names no twpool property{}. Driver properties keep their case "
                                 + "only as -Dtwpool.driver.<name>=... or in a properties file.",
-                        var, Suggestions.didYouMean(var, envNames.keySet()));
+                        ConfigKeys.printable(var), Suggestions.didYouMean(var, envNames.keySet()));
             }
         });
         LOG.debug("twpool properties read from {}, system properties and environment", source == null ? "no file" : source);

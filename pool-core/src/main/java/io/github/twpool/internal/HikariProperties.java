@@ -95,15 +95,16 @@ final class HikariProperties {
 
     private static void check(String name, String value) {
         String key = "twpool.hikari." + name;
+        String shownKey = ConfigKeys.printable(key);
         String owner = OWNED.get(name);
         if (owner != null) {
-            throw new TwPoolConfigException(key, key + "=" + Secrets.displayValue(key, value)
+            throw new TwPoolConfigException(key, shownKey + "=" + ConfigKeys.printable(Secrets.displayValue(key, value))
                     + ": twpool sets this Hikari property itself; use " + owner + " instead");
         }
         Type type = PASS_THROUGH.get(name);
         if (type == null) {
             // the value is not shown: twpool cannot know whether an unknown key holds a secret
-            throw new TwPoolConfigException(key, key + ": unknown Hikari property (its value is not shown)"
+            throw new TwPoolConfigException(key, shownKey + ": unknown Hikari property (its value is not shown)"
                     + Suggestions.didYouMean(name, PASS_THROUGH.keySet())
                     + " (allowed: " + String.join(", ", PASS_THROUGH.keySet()) + ")");
         }
@@ -128,7 +129,38 @@ final class HikariProperties {
             "TRANSACTION_READ_COMMITTED", "TRANSACTION_REPEATABLE_READ", "TRANSACTION_SERIALIZABLE",
             "TRANSACTION_CURSOR_STABILITY", "TRANSACTION_LAST_COMMITTED", "TRANSACTION_SQL_SERVER_SNAPSHOT_ISOLATION_LEVEL");
 
+    // CREATE/ALTER USER ... IDENTIFIED [WITH plugin] BY|AS, SET PASSWORD, PASSWORD('...')
+    private static final java.util.regex.Pattern PASSWORD_SQL = java.util.regex.Pattern.compile(
+            "(?i)\\bIDENTIFIED\\s+(WITH\\s+\\S+\\s+)?(BY|AS)\\b|\\bSET\\s+PASSWORD\\b|\\bPASSWORD\\s*\\(");
+    // SET @name = ..., @name := ...: the variable's name may say it holds a secret
+    private static final java.util.regex.Pattern USER_VARIABLE = java.util.regex.Pattern.compile(
+            "@[`'\"]?([A-Za-z0-9_.$]+)[`'\"]?\\s*:?=");
+
+    /**
+     * True when the SQL carries a password: HikariCP prints connectionInitSql and connectionTestQuery verbatim in
+     * its DEBUG configuration dump and a server echoes a failing statement, so twpool could not keep it out of logs.
+     */
+    static boolean carriesSecret(String sql) {
+        if (PASSWORD_SQL.matcher(sql).find()) {
+            return true;
+        }
+        java.util.regex.Matcher m = USER_VARIABLE.matcher(sql);
+        while (m.find()) {
+            if (!m.group(0).startsWith("@@") && Secrets.isSecretKey(m.group(1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void checkString(String key, String name, String v) {
+        if ((name.equalsIgnoreCase("connectionInitSql") || name.equalsIgnoreCase("connectionTestQuery")) && carriesSecret(v)) {
+            throw new TwPoolConfigException(key, ConfigKeys.printable(key) + ": carries a password (IDENTIFIED BY, "
+                    + "SET PASSWORD, PASSWORD(...) or a secret-named @variable; the statement is not shown): HikariCP "
+                    + "prints this property in its DEBUG configuration dump and a server error echoes the statement, "
+                    + "so it would reach the logs; run such statements outside the pool, or give the secret as a "
+                    + "twpool.driver.* property");
+        }
         if (name.equalsIgnoreCase("transactionIsolation") && !ISOLATION_LEVELS.contains(v.toUpperCase(Locale.ROOT))) {
             throw invalid(key, v, "must be a java.sql.Connection constant: " + String.join(", ", ISOLATION_LEVELS.subList(0, 5))
                     + " (HikariCP also knows " + String.join(", ", ISOLATION_LEVELS.subList(5, ISOLATION_LEVELS.size())) + ")");
@@ -177,7 +209,7 @@ final class HikariProperties {
     }
 
     private static TwPoolConfigException invalid(String key, String value, String allowed) {
-        return TwPoolConfigException.invalid(key, Secrets.displayValue(key, value), allowed);
+        return TwPoolConfigException.invalid(key, ConfigKeys.printable(Secrets.displayValue(key, value)), allowed);
     }
 
     private static long millis(String value) {

@@ -25,6 +25,7 @@ public final class PropertiesParser {
         // Sorted, so the first error reported does not depend on hash order.
         Map<String, String> entries = new TreeMap<>();
         Map<String, String> byLowerCase = new TreeMap<>();
+        refuseNonStrings(properties);
         for (String name : new TreeSet<>(properties.stringPropertyNames())) {
             if (!name.startsWith(TwPoolConfig.PREFIX)) {
                 refuseNearMiss(name);
@@ -37,13 +38,29 @@ public final class PropertiesParser {
             String other = byLowerCase.putIfAbsent(key.toLowerCase(Locale.ROOT), key);
             if (other != null) {
                 // twpool.Pool-Size and twpool.pool-size: which one wins would depend on sort order
-                throw new TwPoolConfigException(ConfigKeys.full(key), ConfigKeys.full(other) + " and " + ConfigKeys.full(key)
-                        + " differ only in case: twpool cannot tell which one is meant; keep one of them");
+                throw new TwPoolConfigException(ConfigKeys.full(key), ConfigKeys.printable(ConfigKeys.full(other)) + " and "
+                        + ConfigKeys.printable(ConfigKeys.full(key)) + " differ only in case: twpool cannot tell which one is meant; keep one of them");
             }
             entries.put(key, properties.getProperty(name));
         }
         entries.forEach((key, value) -> apply(b, key, value));
         return b;
+    }
+
+    /**
+     * {@code put("twpool.pool-size", 20)}: stringPropertyNames() skips an entry whose value is not a String, so the
+     * setting would be lost without a word. Refused; the value is not shown (it may be a password's).
+     */
+    private static void refuseNonStrings(Properties properties) {
+        for (Map.Entry<Object, Object> e : properties.entrySet()) {
+            if (e.getKey() instanceof String name && !(e.getValue() instanceof String)
+                    && name.strip().regionMatches(true, 0, TwPoolConfig.PREFIX, 0, TwPoolConfig.PREFIX.length())) {
+                throw new TwPoolConfigException(name, ConfigKeys.printable(name) + ": the value is a "
+                        + (e.getValue() == null ? "null" : e.getValue().getClass().getName())
+                        + ", not a String, and would not be read (its value is not shown); set it as text: "
+                        + "setProperty(\"" + ConfigKeys.printable(name) + "\", \"...\")");
+            }
+        }
     }
 
     /**
@@ -57,8 +74,8 @@ public final class PropertiesParser {
         }
         String key = stripped.substring(TwPoolConfig.PREFIX.length());
         String meant = Suggestions.closest(key, candidates());
-        String suggestion = ConfigKeys.full(meant != null ? meant : key);
-        throw new TwPoolConfigException(name, "'" + name + "' is not read: twpool's keys start with lower-case '"
+        String suggestion = ConfigKeys.printable(ConfigKeys.full(meant != null ? meant : key));
+        throw new TwPoolConfigException(name, "'" + ConfigKeys.printable(name) + "' is not read: twpool's keys start with lower-case '"
                 + TwPoolConfig.PREFIX + "' and have no surrounding spaces; did you mean " + suggestion + "?");
     }
 
@@ -130,7 +147,7 @@ public final class PropertiesParser {
         String extensionHint = namespace != null && hint.isEmpty() && !extensionPresent
                 ? " (if twpool." + namespace + ".* belongs to an extension such as pool-" + namespace + ", put that module on the classpath)"
                 : "";
-        return new TwPoolConfigException(full, full + ": unknown property (its value is not shown)"
+        return new TwPoolConfigException(full, ConfigKeys.printable(full) + ": unknown property (its value is not shown)"
                 + (hint.isEmpty() ? "" : hint.replace("did you mean ", "did you mean twpool.")) + extensionHint
                 + "; see the property table in the README");
     }
@@ -180,7 +197,7 @@ public final class PropertiesParser {
             boolean bare = !value.isEmpty() && value.chars().allMatch(ch -> ch >= '0' && ch <= '9');
             throw ConfigKeys.invalid(key, value, "must be " + Durations.ALLOWED
                     + (bare ? "; a bare number is ambiguous (seconds in SQLAlchemy, milliseconds in HikariCP): write "
-                    + value + "s or " + value + "ms" : ""));
+                    + ConfigKeys.printable(value) + "s or " + ConfigKeys.printable(value) + "ms" : ""));
         }
         ConfigKeys.checkDuration(key, d, value);
         return d;

@@ -1,7 +1,5 @@
 package io.github.twpool.internal;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -19,24 +17,40 @@ public final class Redaction {
     private Redaction() {
     }
 
-    /** True when the exception, a cause, a suppressed or a next exception shows a secret when printed. */
+    /**
+     * True when the exception, a cause, a suppressed or a next exception shows a secret when printed. Only what
+     * each one says is searched, not its class name nor its stack frames: these never hold a secret, and a password
+     * that is a common word ("java", "mysql") would otherwise have every exception replaced by a copy.
+     */
     public static boolean needed(Throwable t, Collection<String> secrets) {
-        if (t == null) {
-            return false;
-        }
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        String printed = w.toString();
-        return !printed.equals(Secrets.maskText(printed, secrets)) || nextNeeded(t, secrets);
+        return needed(t, secrets, Collections.newSetFromMap(new IdentityHashMap<>()));
     }
 
-    private static boolean nextNeeded(Throwable t, Collection<String> secrets) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof SQLException s && s.getNextException() != null && needed(s.getNextException(), secrets)) {
+    private static boolean needed(Throwable t, Collection<String> secrets, Set<Throwable> seen) {
+        if (t == null || !seen.add(t)) {
+            return false;
+        }
+        if (shows(t.getMessage(), secrets) || shows(t.getLocalizedMessage(), secrets) || shows(said(t), secrets)
+                || needed(t.getCause(), secrets, seen)) {
+            return true;
+        }
+        for (Throwable s : t.getSuppressed()) {
+            if (needed(s, secrets, seen)) {
                 return true;
             }
         }
-        return false;
+        return t instanceof SQLException e && needed(e.getNextException(), secrets, seen);
+    }
+
+    /** What toString shows after the class name (an exception may override it to add details). */
+    private static String said(Throwable t) {
+        String s = String.valueOf(t);
+        String name = t.getClass().getName();
+        return s.startsWith(name) ? s.substring(name.length()) : s;
+    }
+
+    private static boolean shows(String text, Collection<String> secrets) {
+        return text != null && !text.equals(Secrets.maskText(text, secrets));
     }
 
     /** {@code t} itself when it shows no secret, otherwise a masked copy (see {@link #copy}). */

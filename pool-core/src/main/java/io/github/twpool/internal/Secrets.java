@@ -21,11 +21,12 @@ public final class Secrets {
     static final int MIN_LITERAL = 3;
 
     // key=value after ?, &, ; or a blank (query forms and free text): the value runs to the next & or ; or blank.
+    // (The blank before a key is the one next to it, group 2 stays empty: "\\s+\\s*" there made a run of blanks quadratic.)
     private static final Pattern QUERY_PAIR = Pattern.compile(
-            "(^|[?&;\\s])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^&;\\s]*)");
+            "(^|[?&;\\s])()([^=&;?(),\\s'\"]++)(\\s*+=\\s*+)([^&;\\s]*+)");
     // key=value inside (host=h,password=PW) and address=(host=h)(password=PW): the value runs to the next , or ).
     private static final Pattern PAREN_PAIR = Pattern.compile(
-            "([(,])(\\s*)([^=&;?(),\\s'\"]+)(\\s*=\\s*)([^,)]*)");
+            "([(,])(\\s*+)([^=&;?(),\\s'\"]++)(\\s*+=\\s*+)([^,)]*+)");
     // Whole-word tokens that are secret on their own ("user-pass", "db_pw"); longer words are found as substrings.
     private static final Set<String> SECRET_TOKENS = Set.of("pass", "pw", "pwd", "pword");
     private static final String[] SECRET_WORDS = {"password", "passwd", "passphrase", "pwd", "secret", "token",
@@ -68,32 +69,68 @@ public final class Secrets {
             if (s != null && s.length() >= MIN_LITERAL) {
                 masked = masked.replace(s, MASK);
                 if (masked.indexOf('%') >= 0 || masked.indexOf('+') >= 0) {
-                    masked = encodedForms(s).matcher(masked).replaceAll(MASK);
+                    masked = replaceEncoded(masked, s);
                 }
             }
         }
         return maskUrl(masked);
     }
 
-    /** The secret with any of its characters percent-encoded (either hex case) or, for a space, written '+'. */
-    private static Pattern encodedForms(String secret) {
-        StringBuilder re = new StringBuilder();
-        secret.codePoints().forEach(cp -> {
-            String ch = new String(Character.toChars(cp));
-            re.append("(?:").append(Pattern.quote(ch));
-            StringBuilder hex = new StringBuilder();
-            for (byte b : ch.getBytes(StandardCharsets.UTF_8)) {
-                String h = String.format("%02X", b & 0xff);
-                hex.append('%').append('[').append(h.charAt(0)).append(Character.toLowerCase(h.charAt(0))).append(']')
-                        .append('[').append(h.charAt(1)).append(Character.toLowerCase(h.charAt(1))).append(']');
+    /**
+     * The text with every occurrence of the secret in which any character is percent-encoded (either hex case) or,
+     * for a space, written '+', replaced by {@value #MASK}. A loop, not a regex: one regex group per character
+     * overflowed the stack for a 2,000-character token.
+     */
+    private static String replaceEncoded(String text, String secret) {
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        int i = 0;
+        while (i < text.length()) {
+            int end = encodedMatchEnd(text, i, secret);
+            if (end > i) {
+                out.append(text, copied, i).append(MASK);
+                copied = end;
+                i = end;
+            } else {
+                i++;
             }
-            re.append('|').append(hex);
-            if (cp == ' ') {
-                re.append("|\\+");
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** Where an occurrence of the secret, characters as they are or encoded, starting at {@code from} ends; -1 if none. */
+    private static int encodedMatchEnd(String text, int from, String secret) {
+        int t = from;
+        for (int s = 0; s < secret.length(); ) {
+            int cp = secret.codePointAt(s);
+            int n = Character.charCount(cp);
+            int encoded = percentEncodedEnd(text, t, secret.substring(s, s + n));
+            if (encoded >= 0) {
+                t = encoded;
+            } else if (text.startsWith(secret.substring(s, s + n), t)) {
+                t += n;
+            } else if (cp == ' ' && t < text.length() && text.charAt(t) == '+') {
+                t++;
+            } else {
+                return -1;
             }
-            re.append(')');
-        });
-        return Pattern.compile(re.toString());
+            s += n;
+        }
+        return t;
+    }
+
+    /** Where {@code ch}'s UTF-8 bytes written as %XX (either case) starting at {@code at} end; -1 if they are not there. */
+    private static int percentEncodedEnd(String text, int at, String ch) {
+        int t = at;
+        for (byte b : ch.getBytes(StandardCharsets.UTF_8)) {
+            if (t + 2 >= text.length() || text.charAt(t) != '%'
+                    || Character.digit(text.charAt(t + 1), 16) != ((b >> 4) & 0xf)
+                    || Character.digit(text.charAt(t + 2), 16) != (b & 0xf)) {
+                return -1;
+            }
+            t += 3;
+        }
+        return t;
     }
 
     /** {@code //user:password@host} in every host of the text, the password masked. */
@@ -106,15 +143,90 @@ public final class Secrets {
                 out.append(text, i, text.length());
                 return out.toString();
             }
-            int start = slashes + 2;
-            int end = start;
-            while (end < text.length() && "/?#\r\n\t '\"".indexOf(text.charAt(end)) < 0) {
-                end++;
+            out.append(text, i, slashes + 2);
+            i = slashes + 2;
+            int authorityEnd = authorityEnd(text, i);
+            while (true) {
+                int hostEnd = hostEnd(text, i, authorityEnd);
+                int at = hiddenUserinfoEnd(text, i, hostEnd);
+                if (at >= 0) {
+                    // user:pa/ss@host: the password holds a character that ends an authority; masked up to its '@'
+                    out.append(text, i, text.indexOf(':', i) + 1).append(MASK);
+                    i = at;
+                    authorityEnd = authorityEnd(text, at);
+                    hostEnd = hostEnd(text, at, authorityEnd);
+                }
+                out.append(maskAuthority(text.substring(i, hostEnd)));
+                i = hostEnd;
+                if (i >= text.length() || text.charAt(i) != ',') {
+                    break;
+                }
+                out.append(',');
+                i++;
             }
-            out.append(text, i, start);
-            out.append(maskAuthority(text.substring(start, end)));
-            i = end;
         }
+    }
+
+    private static int authorityEnd(String text, int from) {
+        int end = from;
+        while (end < text.length() && "/?#\r\n\t '\"".indexOf(text.charAt(end)) < 0) {
+            end++;
+        }
+        return end;
+    }
+
+    /** The first ',' outside parentheses and brackets in [from, end), or end. */
+    private static int hostEnd(String text, int from, int end) {
+        int depth = 0;
+        for (int k = from; k < end; k++) {
+            char c = text.charAt(k);
+            if (c == '(' || c == '[') depth++;
+            if ((c == ')' || c == ']') && depth > 0) depth--;
+            if (c == ',' && depth == 0) {
+                return k;
+            }
+        }
+        return end;
+    }
+
+    /** How far past {@code user:} an unencoded password's '@' is looked for: bounded, so masking stays linear. */
+    private static final int MAX_HIDDEN_PASSWORD = 256;
+
+    /**
+     * The '@' ending a password that was written unencoded and holds / ? # ' or , ({@code //u:pa/ss@h}): the host
+     * in [start, end) has a user and something that is not a port, but no '@'; -1 when there is none.
+     */
+    private static int hiddenUserinfoEnd(String text, int start, int end) {
+        String host = text.substring(start, end);
+        int colon = host.indexOf(':');
+        if (host.indexOf('@') >= 0 || colon <= 0 || host.startsWith("(") || host.startsWith("[")
+                || host.regionMatches(true, 0, "address=", 0, 8)) {
+            return -1;
+        }
+        String afterColon = host.substring(colon + 1);
+        if (!afterColon.isEmpty() && afterColon.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return -1; // host:port
+        }
+        int limit = Math.min(text.length(), start + colon + 1 + MAX_HIDDEN_PASSWORD);
+        for (int k = start + colon + 1; k < limit; k++) {
+            char ch = text.charAt(k);
+            if (Character.isWhitespace(ch) || text.startsWith("//", k)) {
+                return -1;
+            }
+            if (ch == '@') {
+                return isUserinfo(text.substring(start + colon + 1, k)) ? k : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A password between {@code user:} and {@code @}; not when it reads as {@code ;key=value} pairs, where the
+     * pairs' own masking (the value runs to the next ';') covers an '@' in a value.
+     */
+    private static boolean isUserinfo(String password) {
+        int semicolon = password.indexOf(';');
+        return semicolon < 0 || password.indexOf('=', semicolon) < 0;
     }
 
     private static String maskAuthority(String authority) {
@@ -122,7 +234,9 @@ public final class Secrets {
         for (String host : splitTopLevel(authority, ',')) {
             int at = host.lastIndexOf('@');
             int colon = host.indexOf(':');
-            boolean userinfo = at > 0 && colon >= 0 && colon < at && host.indexOf('(') < 0 && host.indexOf(';') < 0;
+            int paren = host.indexOf('(');
+            boolean userinfo = at > 0 && colon >= 0 && colon < at && (paren < 0 || paren > colon)
+                    && isUserinfo(host.substring(colon + 1, at));
             hosts.add(userinfo ? host.substring(0, colon + 1) + MASK + host.substring(at) : host);
         }
         return String.join(",", hosts);

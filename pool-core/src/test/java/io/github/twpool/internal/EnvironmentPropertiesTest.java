@@ -22,6 +22,20 @@ class EnvironmentPropertiesTest {
         return new URLClassLoader(new URL[]{dir.toUri().toURL()}, null);
     }
 
+    /**
+     * Adversarial pass: an unknown TWPOOL_ variable is named in a WARN, never its value (it may be a secret), and a
+     * name with a line break (execve allows one) is shown escaped rather than forging a second log line.
+     */
+    @Test
+    void anUnknownVariableIsNamedEscapedWithoutItsValue() throws Exception {
+        try (io.github.twpool.testsupport.LogCapture log = io.github.twpool.testsupport.LogCapture.of("io.github.twpool.config")) {
+            EnvironmentProperties.load(loaderWith("twpool.properties", ""), new Properties(),
+                    Map.of("TWPOOL_DB_PASSWORD", "Zq9-Env-S3cret", "TWPOOL_X\nERROR forged line", "v"));
+            assertThat(log.text()).contains("TWPOOL_DB_PASSWORD").doesNotContain("S3cret")
+                    .contains("TWPOOL_X\\u000aERROR forged line").doesNotContain("\nERROR forged");
+        }
+    }
+
     @Test
     void fileThenSystemPropertiesThenEnvironmentLaterWins() throws Exception {
         ClassLoader loader = loaderWith("twpool.properties",

@@ -150,7 +150,7 @@ public final class Endpoint {
 
     private static List<HostPort> parse(String jdbcUrl) {
         int defaultPort = defaultPort(jdbcUrl);
-        String s = jdbcUrl;
+        String s = withoutCredentials(jdbcUrl);
         int scheme = s.indexOf("://");
         if (scheme < 0) {
             int at = s.indexOf('@');
@@ -190,6 +190,18 @@ public final class Endpoint {
             out.add(new HostPort("127.0.0.1", defaultPort));
         }
         return out;
+    }
+
+    /**
+     * A MySQL or MariaDB URL with its passwords moved out, as the driver gets it: a password may hold a ';', which
+     * ends the authority below (SQL Server's {@code //h:1433;databaseName=x}).
+     */
+    private static String withoutCredentials(String jdbcUrl) {
+        try {
+            return io.github.twpool.internal.UrlCredentials.split(jdbcUrl).url();
+        } catch (IllegalArgumentException e) {
+            return jdbcUrl; // two different passwords: configuration validation refuses the URL
+        }
     }
 
     /** {@code host:port:sid}, {@code //host:port/service}, {@code (DESCRIPTION=(ADDRESS=(HOST=h)(PORT=p))...)}. */

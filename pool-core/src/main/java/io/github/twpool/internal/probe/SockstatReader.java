@@ -18,7 +18,7 @@ public final class SockstatReader {
         this.file = procRoot.resolve("net/sockstat");
     }
 
-    /** The {@code tw} value, or -1 when the file has no well-formed TCP line. */
+    /** The {@code tw} value, or -1 when the file has no well-formed TCP line (a count no kernel writes included). */
     public long timeWait() throws IOException {
         int n = 0;
         // Only the first 4 KiB are read (sockstat is ~300 bytes); the type check keeps a FIFO from blocking open().
@@ -45,12 +45,14 @@ public final class SockstatReader {
                         long v = 0;
                         int d = k + 4;
                         int digits = 0;
-                        while (d < lineEnd && b[d] >= '0' && b[d] <= '9' && digits < 18) {
+                        while (d < lineEnd && b[d] >= '0' && b[d] <= '9' && digits <= 10) {
                             v = v * 10 + (b[d] - '0');
                             d++;
                             digits++;
                         }
-                        return digits > 0 ? v : -1;
+                        // the kernel keeps the count in an int and ends it with a blank or the line
+                        boolean ended = d == lineEnd || b[d] == ' ';
+                        return digits > 0 && ended && v <= Integer.MAX_VALUE ? v : -1;
                     }
                 }
                 return -1;

@@ -24,6 +24,21 @@ class EndpointTest {
                 new Endpoint.HostPort("h1", 3306), new Endpoint.HostPort("h2", 4000));
     }
 
+    /**
+     * Adversarial pass: a password Connector/J reads with a ';' or ' in user:password@ made the probe watch a host
+     * named after the user ("u:3306", ';' ended the authority for SQL Server's sake), and the metrics tag say so.
+     */
+    @Test
+    void aPasswordWithASemicolonIsNotTakenForTheHost() {
+        assertThat(Endpoint.parseHosts("jdbc:mysql://u:Zq9;S3cret@db.internal:3307/app"))
+                .containsExactly(new Endpoint.HostPort("db.internal", 3307));
+        assertThat(Endpoint.parseHosts("jdbc:mysql://u:Zq9;S3cret@a:1,u:Zq9;S3cret@b:2/app"))
+                .containsExactly(new Endpoint.HostPort("a", 1), new Endpoint.HostPort("b", 2));
+        assertThat(Endpoint.displayOf("jdbc:mariadb://u:Zq9;S3cret@db.internal/app")).isEqualTo("db.internal:3306");
+        assertThat(Endpoint.parseHosts("jdbc:sqlserver://db:1433;databaseName=x;password=a@b"))
+                .containsExactly(new Endpoint.HostPort("db", 1433));
+    }
+
     /** Issue 13, finding 22: the default port is the scheme's, not MySQL's for every URL. */
     @Test
     void theDefaultPortComesFromTheScheme() {

@@ -95,4 +95,20 @@ class TimeWaitProbeTest {
         byte[] bad = "TCP: inuse 27 orphan 0 tw x\n".getBytes();
         assertThat(SockstatReader.parseTimeWait(bad, bad.length)).isEqualTo(-1);
     }
+
+    /**
+     * Adversarial pass: the kernel keeps tw in an int. A count that overflows it, or digits run into garbage, is
+     * not a count: before, 20 nines read as 999999999999999999 (cut at 18 digits) and "12x" as 12.
+     */
+    @Test
+    void sockstatCountsThatNoKernelWritesAreNotCounts() {
+        for (String tw : new String[] {"99999999999999999999", "2147483648", "12x", "1-1", "-5"}) {
+            byte[] b = ("TCP: inuse 99999999999999999999 orphan 0 tw " + tw + " alloc 40 mem 3\n").getBytes();
+            assertThat(SockstatReader.parseTimeWait(b, b.length)).as(tw).isEqualTo(-1);
+        }
+        byte[] max = "TCP: inuse 1 orphan 0 tw 2147483647\n".getBytes();
+        assertThat(SockstatReader.parseTimeWait(max, max.length)).isEqualTo(2147483647L);
+        byte[] last = "TCP: inuse 1 orphan 0 tw 7".getBytes();
+        assertThat(SockstatReader.parseTimeWait(last, last.length)).isEqualTo(7);
+    }
 }
