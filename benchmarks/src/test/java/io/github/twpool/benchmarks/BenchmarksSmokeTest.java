@@ -29,8 +29,8 @@ class BenchmarksSmokeTest {
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        // 3 pools x 2 cycles, 1 census size, 1 sockstat tick
-        assertThat(results).hasSize(8);
+        // 4 pools (hikari, twpool, twpool-reset, twpool-counted) x 2 cycles, 1 census size, 1 sockstat tick
+        assertThat(results).hasSize(10);
         for (RunResult r : results) {
             assertThat(r.getPrimaryResult().getScore()).as(r.getParams().getBenchmark()).isPositive();
         }

@@ -7,7 +7,10 @@ public class StubConnection implements java.sql.Connection {
     private boolean closed;
     private Object mysqlView;
 
-    /** unwrap(JdbcConnection.class) gives a view whose resetServerState() is a no-op: the reset path without a server. */
+    /**
+     * unwrap(JdbcConnection.class) gives a view whose JDBC calls are this stub's and whose Connector/J-only calls
+     * (resetServerState()...) are no-ops: the reset path without a server.
+     */
     private <T> T iface(Class<T> c) throws java.sql.SQLException {
         if (c.isInstance(this)) {
             return c.cast(this);
@@ -15,6 +18,9 @@ public class StubConnection implements java.sql.Connection {
         if (c == com.mysql.cj.jdbc.JdbcConnection.class) {
             if (mysqlView == null) {
                 mysqlView = java.lang.reflect.Proxy.newProxyInstance(c.getClassLoader(), new Class<?>[]{c}, (p, m, a) -> {
+                    if (m.getDeclaringClass().isAssignableFrom(java.sql.Connection.class)) {
+                        return m.invoke(this, a); // the JDBC calls (createStatement, getAutoCommit...) are this stub's
+                    }
                     Class<?> r = m.getReturnType();
                     if (r == boolean.class) {
                         return Boolean.FALSE;
