@@ -93,7 +93,7 @@ final class EndpointWatcher implements AutoCloseable {
                 .churnWarnInterval(o.warnInterval()).build();
         this.probe = new TimeWaitProbe(proc, endpoint, SCAN_EVERY, 0);
         this.hostCounters = new HostTcpCountersReader(proc);
-        this.detector = new ChurnDetector(config, endpoint.toString(), endpoint.port(), endpoint.local(),
+        this.detector = ChurnDetector.withoutPool(config, endpoint.toString(), endpoint.port(), endpoint.local(),
                 new ConnectSignals()::isThisHost);
         this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
         this.attributor = new ProcessAttributor(proc, endpoint);

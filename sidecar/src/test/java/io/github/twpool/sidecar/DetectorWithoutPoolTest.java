@@ -36,7 +36,7 @@ class DetectorWithoutPoolTest {
     @Test
     void churnIsOutsideNoPoolVerdictAndTheSidecarsOwnConnectionIsSubtracted() {
         TwPoolConfig config = TwPoolConfig.builder().url("jdbc:mysql://db:3306/").name("sidecar-db-3306").build();
-        ChurnDetector d = new ChurnDetector(config, "db:3306", 3306);
+        ChurnDetector d = ChurnDetector.withoutPool(config, "db:3306", 3306, false, host -> false);
         d.evaluate(Observation.withoutPool(0, census(0, 0, 1), true, 10, KERNEL, server(0, 100), 1, HostTcpCounters.UNKNOWN));
         ChurnDetector.Evaluation e = d.evaluate(Observation.withoutPool(10 * S, census(50, 0, 5), true, 60, KERNEL,
                 server(10, 100 + 51), 2, HostTcpCounters.UNKNOWN));
@@ -46,6 +46,10 @@ class DetectorWithoutPoolTest {
         // The server accepted 51 in 10 s, one of them the sidecar's own reconnect.
         assertThat(e.rates().server()).isEqualTo(5.1);
         assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.OUTSIDE_POOL).doesNotContain(ChurnCause.POOL);
+        // There is no pool here: the warning speaks of the clients, not of a pool to send them through.
+        assertThat(e.verdicts()).filteredOn(v -> v.cause() == ChurnCause.OUTSIDE_POOL).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("churn towards db:3306", "connection pool")
+                        .doesNotContain("this pool", "DriverManager"));
         ChurnDetector.Evaluation quiet = d.evaluate(Observation.withoutPool(20 * S, census(0, 0, 1), true, 10, KERNEL,
                 server(20, 151), 2, HostTcpCounters.UNKNOWN));
         assertThat(quiet.verdicts()).isEmpty();

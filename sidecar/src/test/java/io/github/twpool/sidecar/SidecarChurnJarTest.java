@@ -55,10 +55,10 @@ class SidecarChurnJarTest {
             assertThat(measured).as("the rate /metrics gives the mariadb process").isBetween(0.75 * truth, 1.25 * truth);
             assertThat(endpoint).as("the endpoint's rate").isBetween(0.75 * truth, 1.25 * truth);
 
-            assertThat(sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool"), Duration.ofSeconds(10)))
+            assertThat(sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards"), Duration.ofSeconds(10)))
                     .as("the outside-pool warning").isNotNull();
             // It repeats every --warn-interval with the samples so far; one of them names the process.
-            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool")
+            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards")
                     && l.contains("belong to pid " + pid), Duration.ofSeconds(10));
             assertThat(warning).as("a warning naming pid " + pid + ":\n" + sidecar.output()).isNotNull();
             assertThat(warning).contains("of the connections seen open belong to pid " + pid + " (" + MariadbClient.binary() + " --protocol=tcp");
@@ -104,7 +104,7 @@ class SidecarChurnJarTest {
             System.out.printf("one process per connection: truth %.1f/s, measured %.1f/s %s%n", truth, measured, rates);
             assertThat(truth).isGreaterThan(3);
             assertThat(measured).as("the rate of the loop's processes").isBetween(0.75 * truth, 1.25 * truth);
-            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool"),
+            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards"),
                     Duration.ofSeconds(10));
             assertThat(warning).isNotNull().containsPattern("of the connections seen open belong to \\d+ processes running \\("
                     + java.util.regex.Pattern.quote(MariadbClient.binary()) + " --protocol=tcp")

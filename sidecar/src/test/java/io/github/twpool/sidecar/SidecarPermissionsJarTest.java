@@ -44,7 +44,7 @@ class SidecarPermissionsJarTest {
                 String limited = sidecar.awaitLine(l -> l.contains("naming the processes that connect to"), Duration.ofSeconds(30));
                 assertThat(limited).isNotNull().contains("is not readable")
                         .contains("Run the sidecar as the service's user or as root with CAP_SYS_PTRACE");
-                String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn outside this pool"),
+                String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards"),
                         Duration.ofSeconds(30));
                 assertThat(warning).isNotNull().contains("no process could be named").contains("new connections/s towards");
                 assertThat(sidecar.lines().stream().filter(l -> l.contains("naming the processes that connect to")).count())

@@ -62,6 +62,8 @@ public final class ChurnDetector {
     private final int endpointPort;
     private final boolean endpointLocal;
     private final Predicate<String> localClientHost;
+    /** False for a watcher without a pool ({@link #withoutPool}); set once, before the first tick. */
+    private boolean pooled = true;
 
     /** Pool counters of recent ticks, oldest first, for rates over {@link #POOL_HORIZON}. */
     private final ArrayDeque<Observation> history = new ArrayDeque<>();
@@ -109,6 +111,17 @@ public final class ChurnDetector {
         this.endpointPort = endpointPort;
         this.endpointLocal = endpointLocal;
         this.localClientHost = localClientHost;
+    }
+
+    /**
+     * For a watcher without a pool (the sidecar): every connection is outside, and the warnings speak of the clients
+     * that connect rather than of a pool to send them through.
+     */
+    public static ChurnDetector withoutPool(TwPoolConfig config, String endpoint, int endpointPort, boolean endpointLocal,
+                                            Predicate<String> localClientHost) {
+        ChurnDetector d = new ChurnDetector(config, endpoint, endpointPort, endpointLocal, localClientHost);
+        d.pooled = false;
+        return d;
     }
 
     static boolean isLoopbackName(String host) {
@@ -214,7 +227,7 @@ public final class ChurnDetector {
         Finding.Ending ending = Double.isNaN(hostResetRate) ? (Double.isNaN(timeWaitRate) ? Finding.Ending.UNKNOWN : Finding.Ending.TIME_WAIT)
                 : twNow < 0.3 * outside && hostResetRate >= 0.5 * outside ? Finding.Ending.RESET : Finding.Ending.TIME_WAIT;
         List<ChurnReport.CallSite> named = jvmRate > 0 ? sites.subList(0, Math.min(TOP_SITES, sites.size())) : List.of();
-        return ChurnWarnings.render(new Finding.OutsidePool(config.name(), endpoint, endpointPort, config.poolSize(), outside,
+        return ChurnWarnings.render(new Finding.OutsidePool(config.name(), endpoint, endpointPort, pooled ? config.poolSize() : 0, outside,
                 poolOpenRate, Duration.ofSeconds(Math.max(1, Math.round(seconds))),
                 c == null ? -1 : c.timeWait(), c == null ? -1 : c.timeWaitClient(), c == null ? -1 : c.timeWaitServer(),
                 timeWaitRate, timeWaitWindow, jvmRate, named, serverLocal, ending, hostResetRate));

@@ -67,9 +67,13 @@ public final class ChurnWarnings {
     }
 
     private static String outsidePool(Finding.OutsidePool o) {
-        StringBuilder m = new StringBuilder(String.format(Locale.ROOT,
-                "twpool '%s': churn outside this pool towards %s: ~%.1f new connections/s over the last %s, of which this "
-                        + "pool opened %.1f/s.", o.pool(), o.endpoint(), o.rate(), Durations.format(o.window()), o.poolOpenRate()));
+        boolean pooled = o.poolSize() > 0;
+        StringBuilder m = new StringBuilder(pooled
+                ? String.format(Locale.ROOT, "twpool '%s': churn outside this pool towards %s: ~%.1f new connections/s over "
+                        + "the last %s, of which this pool opened %.1f/s.", o.pool(), o.endpoint(), o.rate(),
+                        Durations.format(o.window()), o.poolOpenRate())
+                : String.format(Locale.ROOT, "twpool '%s': churn towards %s: ~%.1f new connections/s over the last %s.",
+                        o.pool(), o.endpoint(), o.rate(), Durations.format(o.window())));
         if (o.ending() != Finding.Ending.RESET && o.timeWait() >= 0) {
             m.append(String.format(Locale.ROOT, " %d sockets in TIME_WAIT (client side %d, server side %d)",
                     o.timeWait(), o.timeWaitClient(), o.timeWaitServer()));
@@ -99,9 +103,12 @@ public final class ChurnWarnings {
                     !Double.isNaN(o.serverLocalRate()) && o.serverLocalRate() > 0
                             ? " (the server's count of this host's connections, bounded by this host's TCP counters)" : "",
                     o.port(), o.port()));
-        } else if (!jvm) {
+        } else if (!jvm && pooled) {
             m.append(" Something else opens and closes a connection per request: code calling DriverManager.getConnection, "
                     + "a second unpooled DataSource, or another process on this host (find it: ss -tanp '( dport = :"
+                    + o.port() + " or sport = :" + o.port() + " )').");
+        } else if (!jvm) {
+            m.append(" A client opens and closes a connection per request (find it: ss -tanp '( dport = :"
                     + o.port() + " or sport = :" + o.port() + " )').");
         }
         if (o.ending() == Finding.Ending.RESET) {
@@ -110,8 +117,12 @@ public final class ChurnWarnings {
                     + "request pays a new TCP and TLS handshake, with CPU on both the application and the server and "
                     + "several round trips of latency; pooled connections pay it once.", o.resetRate()));
         }
-        m.append(String.format(Locale.ROOT, " Fix: send that traffic through this pool, which keeps %d connections open for reuse.",
-                o.poolSize()));
+        m.append(pooled
+                ? String.format(Locale.ROOT, " Fix: send that traffic through this pool, which keeps %d connections open for reuse.",
+                        o.poolSize())
+                : " Fix: keep connections open and reuse them in the client that opens them: a connection pool sized to its "
+                        + "concurrency (SQLAlchemy's pool_size, mysql.connector pooling, PHP persistent connections, a Node, Go or "
+                        + "Java pool).");
         return m.toString();
     }
 

@@ -43,6 +43,7 @@ sealed interface Finding {
      * @param ending        how the connections end
      * @param resetRate     resets/s this host sent (host-wide), NaN if unknown
      */
+    /** {@code poolSize} 0: seen by a watcher without a pool (the sidecar). */
     record OutsidePool(String pool, String endpoint, int port, int poolSize, double rate, double poolOpenRate,
                        Duration window, int timeWait, int timeWaitClient, int timeWaitServer, double timeWaitRate,
                        Duration timeWaitWindow, double jvmRate, List<ChurnReport.CallSite> sites, double serverLocalRate,
