@@ -6,6 +6,7 @@ public class StubConnection implements java.sql.Connection {
     private boolean autoCommit = true;
     private boolean closed;
     private Object mysqlView;
+    private final com.mysql.cj.jdbc.JdbcPropertySet propertySet = new com.mysql.cj.jdbc.JdbcPropertySetImpl();
 
     /**
      * unwrap(JdbcConnection.class) gives a view whose JDBC calls are this stub's and whose Connector/J-only calls
@@ -22,6 +23,9 @@ public class StubConnection implements java.sql.Connection {
                         return m.invoke(this, a); // the JDBC calls (createStatement, getAutoCommit...) are this stub's
                     }
                     Class<?> r = m.getReturnType();
+                    if (r == com.mysql.cj.jdbc.JdbcPropertySet.class) {
+                        return propertySet; // the driver's defaults, as a connection without URL properties has
+                    }
                     if (r == boolean.class) {
                         return Boolean.FALSE;
                     }
