@@ -75,18 +75,9 @@ public final class SessionReset implements ConnectionDecorator {
     @Override
     public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
         if (loginRoleSql == null) {
-            // The pool's first borrow, before any reset: the session still has the role its login gave it.
-            try {
-                loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
-            } catch (SQLException | RuntimeException e) {
-                pool.evict(pooled); // a connection that cannot answer goes, and the borrower is told why
-                try {
-                    pooled.close();
-                } catch (SQLException closing) {
-                    e.addSuppressed(closing);
-                }
-                throw e;
-            }
+            // The pool's first borrow, before any reset: the session still has the role its login gave it. If the
+            // connection cannot answer, the pool evicts it (TwPoolDataSource does for every failed decoration).
+            loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
         }
         return new SessionResetConnection(pooled, this, pool);
     }
