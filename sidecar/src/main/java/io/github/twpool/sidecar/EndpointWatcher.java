@@ -96,7 +96,7 @@ final class EndpointWatcher implements AutoCloseable {
         this.detector = ChurnDetector.withoutPool(config, endpoint.toString(), endpoint.port(), endpoint.local(),
                 new ConnectSignals()::isThisHost);
         this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
-        this.attributor = new ProcessAttributor(proc, endpoint);
+        this.attributor = new ProcessAttributor(proc, endpoint, true);
         this.status = o.user() == null ? null : new StatusSampler(endpoint.toString(), o.user(), o.password(), o.interval());
         this.snapshot = snapshot("starting", null, -1, ChurnRates.UNKNOWN, Double.NaN, null, List.of(),
                 ProcessAttributor.Result.NONE, System.nanoTime());
@@ -178,8 +178,9 @@ final class EndpointWatcher implements AutoCloseable {
         List<ChurnVerdict> toLog = new ArrayList<>();
         for (ChurnVerdict v : e.verdicts()) {
             boolean attributed = ATTRIBUTED.contains(v.cause());
-            if (attributed && sentence != null) {
-                v = new ChurnVerdict(v.cause(), v.reason(), v.message() + " " + sentence);
+            if (attributed) {
+                String m = Attributions.withoutSsHint(v.message());
+                v = new ChurnVerdict(v.cause(), v.reason(), sentence == null ? m : m + " " + sentence);
             }
             active.add(v);
             if (!attributed || who.settled()) {
@@ -198,6 +199,11 @@ final class EndpointWatcher implements AutoCloseable {
                 warnings == null ? Map.of() : warnings.written(), who, now);
     }
 
+    /** Who opens the connections, for the process meters. */
+    ProcessAttributor attributor() {
+        return attributor;
+    }
+
     @Override
     public void close() {
         thread.shutdownNow();
@@ -208,6 +214,7 @@ final class EndpointWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        attributor.close();
         if (status != null) {
             status.close();
         }

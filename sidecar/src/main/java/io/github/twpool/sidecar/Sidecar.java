@@ -142,9 +142,10 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         for (EndpointWatcher w : watchers) {
-            SidecarMetrics m = new SidecarMetrics(registry, w);
-            m.bind();
-            w.afterTick(m::refreshProcesses);
+            new SidecarMetrics(registry, w).bind();
+            ProcessMetrics p = new ProcessMetrics(registry, w);
+            p.bind();
+            w.afterTick(p::refresh);
         }
         Sidecar s = new Sidecar(o, watchers, http);
         if (http != null) {
