@@ -951,7 +951,7 @@ final class ProcessAttributor implements AutoCloseable {
                     first.cgroup(), Map.copyOf(m)));
         }
         holders.sort(Comparator.comparingInt(Holder::connections).reversed());
-        return new Result(seen, named, ticks, List.copyOf(holders), limitation(seen, named),
+        return new Result(seen, named, Math.min(ticks, WINDOW_TICKS), List.copyOf(holders), limitation(seen, named),
                 methods.isEmpty() ? Map.of() : Map.copyOf(methods), sampling);
     }
 
