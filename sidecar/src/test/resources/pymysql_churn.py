@@ -28,6 +28,7 @@ def main():
     while time.monotonic() - start < seconds:
         t0 = time.perf_counter()
         conn = pymysql.connect(host=host, port=port, user=user, password=password, ssl=ctx, connect_timeout=5)
+        t_connected = time.perf_counter()
         try:
             with conn.cursor() as cur:
                 cur.execute("SELECT 1")
@@ -42,6 +43,9 @@ def main():
         finally:
             conn.close()
         lifetimes.append(time.perf_counter() - t0)
+        if len(lifetimes) <= 3:
+            print("connection %d: connected in %.2f ms, closed after %.2f ms" % (len(lifetimes), 1000 * (t_connected - t0),
+                                                                              1000 * lifetimes[-1]), flush=True)
         if len(lifetimes) == 1:
             print("started %d" % os.getpid(), flush=True)
         next_at += period

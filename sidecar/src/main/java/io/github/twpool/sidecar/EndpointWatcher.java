@@ -170,7 +170,7 @@ final class EndpointWatcher implements AutoCloseable {
         ProcessAttributor.Result who = attributor.tick(churning, interval.dividedBy(ProcessAttributor.SAMPLES_PER_TICK * 2),
                 interval.dividedBy(2));
         String sentence = Attributions.sentence(endpoint.toString(), e.rates().endpoint(), who);
-        if (who.limitation() != null && !attributionNoteLogged) {
+        if (who.limitation() != null && who.settled() && !attributionNoteLogged) {
             attributionNoteLogged = true;
             LOG.info("twpool sidecar: naming the processes that connect to {} is limited: {}.", endpoint, who.limitation());
         }

@@ -147,8 +147,9 @@ final class ProcessAttributor implements AutoCloseable {
             this(seen, named, ticks, holders, limitation, Map.of(), null);
         }
 
+        /** Enough to write: {@link #SETTLED_TICKS} ticks, or {@link #SETTLED_CONNECTIONS} connections over two. */
         boolean settled() {
-            return ticks >= SETTLED_TICKS || seen >= SETTLED_CONNECTIONS;
+            return ticks >= SETTLED_TICKS || (seen >= SETTLED_CONNECTIONS && ticks >= 2);
         }
     }
 
@@ -156,6 +157,13 @@ final class ProcessAttributor implements AutoCloseable {
     private static final class TickCounts {
         final Map<Owner, EnumMap<Method, Integer>> named = new HashMap<>();
         int unnamed;
+        /** The unnamed ones by the socket's uid and cgroup, for naming them once one process there is confirmed. */
+        final Map<Sock, Integer> unnamedByKey = new HashMap<>();
+
+        void unnamed(Sock s) {
+            unnamed++;
+            unnamedByKey.merge(new Sock(0, s.uid(), s.cgroupId()), 1, Integer::sum);
+        }
 
         boolean empty() {
             return named.isEmpty() && unnamed == 0;
@@ -527,7 +535,7 @@ final class ProcessAttributor implements AutoCloseable {
                 if (only != null) {
                     named(only.pid, -1, s, Method.INFERRED);
                 } else {
-                    current.unnamed++;
+                    current.unnamed(s);
                 }
             }
         }
@@ -540,7 +548,7 @@ final class ProcessAttributor implements AutoCloseable {
                 if (only != null) {
                     named(only.pid, -1, s, Method.INFERRED_UID);
                 } else {
-                    current.unnamed++;
+                    current.unnamed(s);
                 }
             }
         }
@@ -910,6 +918,18 @@ final class ProcessAttributor implements AutoCloseable {
                 c.forEach((method, n) -> m.merge(method, n, Integer::sum));
             });
             unnamed += t.unnamed;
+            // Unnamed before one process of their uid and cgroup was confirmed (its first seconds of churn): named
+            // after it now, by the same inference as the later ones.
+            for (var e : t.unnamedByKey.entrySet()) {
+                Opener only = onlyOpener(e.getKey());
+                if (only != null) {
+                    Owner o = owner(only.pid, e.getKey());
+                    byOwner.computeIfAbsent(o, k -> new EnumMap<>(Method.class))
+                            .merge(narrowing(e.getKey().cgroupId()) != null ? Method.INFERRED : Method.INFERRED_UID,
+                                    e.getValue(), Integer::sum);
+                    unnamed -= e.getValue();
+                }
+            }
         }
         int named = 0;
         EnumMap<Method, Integer> methods = new EnumMap<>(Method.class);
