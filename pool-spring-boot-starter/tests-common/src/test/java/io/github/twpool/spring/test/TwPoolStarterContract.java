@@ -2,7 +2,7 @@ package io.github.twpool.spring.test;
 
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolDataSource;
-import io.github.twpool.internal.ConfigKeys;
+import io.github.twpool.TwPoolSettings;
 import io.github.twpool.spring.TwPoolAutoConfiguration;
 import io.github.twpool.spring.TwPoolMetricsAutoConfiguration;
 import io.github.twpool.spring.TwPoolProperties;
@@ -344,7 +344,7 @@ public abstract class TwPoolStarterContract {
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        for (String key : ConfigKeys.ALL) {
+        for (String key : TwPoolSettings.ALL.stream().map(io.github.twpool.spi.Setting::key).toList()) {
             assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
         }
         for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled", "hikari", "driver"}) {
