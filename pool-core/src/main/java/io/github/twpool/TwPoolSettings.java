@@ -1,5 +1,7 @@
 package io.github.twpool;
 
+import io.github.twpool.internal.Extensions;
+import io.github.twpool.internal.SettingKeys;
 import io.github.twpool.spi.Setting;
 
 import java.nio.file.InvalidPathException;
@@ -29,7 +31,7 @@ public final class TwPoolSettings {
 
     public static final Setting<String> URL = Setting.text("url", null).required().hikari("jdbcUrl")
             .allowedText("a `jdbc:` URL")
-            .doc("The database. Or spring.datasource.url, or a JdbcConnectionDetails bean, with the starter.");
+            .doc("The JDBC URL of the database (with the Spring Boot starter, `spring.datasource.url` or a `JdbcConnectionDetails` bean may give it instead).");
     public static final Setting<String> USERNAME = Setting.text("username", null).mayBeEmpty().hikari("username")
             .doc("Database user.");
     public static final Setting<String> PASSWORD = Setting.text("password", null).secret().hikari("password")
@@ -130,10 +132,29 @@ public final class TwPoolSettings {
 
     /** The namespace of HikariCP properties passed through ({@code twpool.hikari.autoCommit}). */
     public static final String HIKARI_PREFIX = "hikari.";
+    /** What {@link #HIKARI_PREFIX} is, in the README and IDE completion. */
+    public static final String HIKARI_DOC = "A HikariCP property twpool does not own, by HikariCP's name (e.g. connectionInitSql).";
     /** The namespace of JDBC driver properties passed as they are ({@code twpool.driver.sslMode}). */
     public static final String DRIVER_PREFIX = "driver.";
+    /** What {@link #DRIVER_PREFIX} is, in the README and IDE completion. */
+    public static final String DRIVER_DOC = "A JDBC driver property, passed as is; wins over defaults an extension sets.";
 
     private TwPoolSettings() {
+    }
+
+    /** twpool's keys and those of the extensions found on the class path, in the order of their tables. */
+    public static List<Setting<?>> withExtensions() {
+        return SettingKeys.all(Extensions.discovered());
+    }
+
+    /**
+     * Refuses a key (under {@code twpool.}, e.g. {@code pool-sise}) that neither twpool nor an extension found on the
+     * class path declares, and that is not under {@code hikari.} or {@code driver.}: the message names it with a
+     * "did you mean", never its value. The parser, {@link TwPoolDataSource#create} and the Spring Boot starter all
+     * refuse unknown keys through here.
+     */
+    public static void requireKnown(String key) {
+        SettingKeys.requireKnown(key, Extensions.discovered());
     }
 
     private static boolean isPath(String p) {
