@@ -1,57 +1,37 @@
 package io.github.twpool.sidecar;
 
+import io.github.twpool.internal.churn.Attribution;
+
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** Renders what {@link ProcessAttributor} found as the sentences the sidecar adds to a churn warning. */
+/**
+ * What {@link ProcessAttributor} found, as the pipeline's {@link Attribution}: the processes, named as warnings name
+ * them (with their cgroup and its unit, container or pod), how many connections each method named, and the
+ * library-level fix for the language the top process runs.
+ */
 final class Attributions {
+
+    static final String METHOD = "owners of the endpoint's sockets";
 
     private Attributions() {
     }
 
-    /**
-     * {@code ~80 new connections/s towards db:3306, 95 % of the connections seen open belong to pid 4711 (python3
-     * worker.py) in cgroup /system.slice/worker.service (systemd unit worker.service)}, with how many were seen and
-     * named and by which method; {@code null} when nothing was seen.
-     */
-    static String sentence(String endpoint, double rate, ProcessAttributor.Result r) {
-        if (r.seen() == 0) {
-            return r.limitation() == null ? null : "Naming the processes is limited: " + r.limitation() + ".";
-        }
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "~%s new connections/s towards %s, ", rate(rate), endpoint));
-        if (r.holders().isEmpty()) {
-            b.append("no process could be named for the connections seen open");
-        } else {
-            ProcessAttributor.Holder top = r.holders().get(0);
-            b.append(percent(top.share())).append(" % of the connections seen open belong to ").append(who(top));
-            if (r.holders().size() > 1) {
-                ProcessAttributor.Holder second = r.holders().get(1);
-                b.append(", ").append(percent(second.share())).append(" % to ").append(who(second));
-            }
-        }
-        b.append(String.format(Locale.ROOT, " (%d of %d new connections seen over %d tick%s named", r.named(), r.seen(),
-                r.ticks(), r.ticks() == 1 ? "" : "s"));
-        if (!r.byMethod().isEmpty()) {
-            b.append(": ").append(methods(r.byMethod()));
-        }
-        b.append(')');
-        if (r.limitation() != null) {
-            b.append("; ").append(r.limitation());
-        }
-        b.append('.');
+    /** The processes of a result, most connections first; settled once enough ticks or connections were seen. */
+    static Attribution of(ProcessAttributor.Result r) {
+        List<Attribution.Origin> origins = r.holders().stream().map(h -> new Attribution.Origin(who(h), h.share())).toList();
+        String advice = null;
         if (!r.holders().isEmpty()) {
             ProcessAttributor.Holder top = r.holders().get(0);
             String fix = Commands.fix(top.command());
             if (fix != null) {
-                b.append(" Fix in ").append(top.pids().size() == 1 ? "pid " + top.pids().get(0) : "these processes")
-                        .append(": ").append(fix).append('.');
+                advice = "Fix in " + (top.pids().size() == 1 ? "pid " + top.pids().get(0) : "these processes") + ": " + fix + ".";
             }
         }
-        return b.toString();
+        return new Attribution(r.byMethod().isEmpty() ? METHOD : methods(r.byMethod()), Attribution.Kind.PROCESS,
+                Double.NaN, Double.NaN, null, origins, r.seen(), r.named(), -1, r.settled(), r.limitation(), advice);
     }
 
     /** {@code 90 held by a process seen opening them before, 10 by uid and cgroup, ...}, most first. */
@@ -62,6 +42,10 @@ final class Attributions {
                 .collect(Collectors.joining(", "));
     }
 
+    /**
+     * {@code pid 4711 (python3 worker.py)}, or the processes running one command with the parent that started them;
+     * with {@code in cgroup /system.slice/worker.service (systemd unit worker.service)} where the kernel told it.
+     */
     static String who(ProcessAttributor.Holder h) {
         String where = where(h.cgroup());
         if (h.pids().size() == 1) {
@@ -82,28 +66,6 @@ final class Attributions {
             return "";
         }
         String d = Cgroups.describe(cgroup);
-        return " in cgroup " + PidFiles.sanitize(cgroup.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                + (d == null ? "" : " (" + d + ")");
-    }
-
-    private static final Pattern SS_HINT = Pattern.compile(" \\(find it: ss -tanp '\\( dport = :\\d+ or sport = :\\d+ \\)'\\)");
-
-    /**
-     * The detector's message without its {@code ss -tanp} hint: the sidecar names the processes itself, and
-     * {@code ss -p} cannot name connections that live a millisecond, nor the sockets in TIME_WAIT it would list.
-     */
-    static String withoutSsHint(String message) {
-        return SS_HINT.matcher(message).replaceAll("");
-    }
-
-    static String rate(double rate) {
-        if (Double.isNaN(rate)) {
-            return "?";
-        }
-        return rate >= 10 ? String.format(Locale.ROOT, "%.0f", rate) : String.format(Locale.ROOT, "%.1f", rate);
-    }
-
-    private static String percent(double share) {
-        return String.valueOf(Math.round(share * 100));
+        return " in cgroup " + PidFiles.sanitize(cgroup.getBytes(StandardCharsets.UTF_8)) + (d == null ? "" : " (" + d + ")");
     }
 }

@@ -20,6 +20,12 @@ final class ChurnSampler extends Thread {
     static final long BURST = 20_000_000L;
     static final long MIN_PERIOD_NANOS = 250_000L;
     static final long MAX_PERIOD_NANOS = 100_000_000L;
+    /**
+     * No new connection for this long (the detector still reports churn: port exhaustion lasts while TIME_WAIT does):
+     * samples slow to one every {@link #IDLE_PERIOD_NANOS}, back to full speed at the next new connection.
+     */
+    static final long IDLE_AFTER_NANOS = 5_000_000_000L;
+    static final long IDLE_PERIOD_NANOS = 250_000_000L;
 
     private final ProcessAttributor attributor;
     private volatile boolean running = true;
@@ -56,8 +62,11 @@ final class ChurnSampler extends Thread {
                     tokens -= cpu - lastCpu;
                     lastCpu = cpu;
                 }
-                long wait = (long) ((BURST / 2.0 - tokens) / BUDGET);
-                pause(Math.min(MAX_PERIOD_NANOS, Math.max(MIN_PERIOD_NANOS, wait)));
+                long wait = Math.min(MAX_PERIOD_NANOS, Math.max(MIN_PERIOD_NANOS, (long) ((BURST / 2.0 - tokens) / BUDGET)));
+                if (System.nanoTime() - attributor.lastFreshNanos() > IDLE_AFTER_NANOS) {
+                    wait = Math.max(wait, IDLE_PERIOD_NANOS);
+                }
+                pause(wait);
             }
         } catch (Throwable t) {
             org.slf4j.LoggerFactory.getLogger("io.github.twpool.sidecar.attribution")

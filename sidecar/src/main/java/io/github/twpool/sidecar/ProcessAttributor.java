@@ -238,6 +238,7 @@ final class ProcessAttributor implements AutoCloseable {
     private long totalSeen;
     private long totalNamed;
     private String samplingFailure;
+    private volatile long lastFreshNanos = System.nanoTime();
 
     // Per tick.
     private final Map<Long, Owner> owners = new HashMap<>();
@@ -304,6 +305,7 @@ final class ProcessAttributor implements AutoCloseable {
         }
         if (background) {
             if (thread == null) {
+                lastFreshNanos = System.nanoTime();
                 thread = new ChurnSampler(this, "twpool-sidecar-sampler-" + endpoint);
                 thread.start();
             }
@@ -369,6 +371,11 @@ final class ProcessAttributor implements AutoCloseable {
 
     synchronized long totalNamed() {
         return totalNamed;
+    }
+
+    /** When a sample last found a new connection (the sampler's start before the first). */
+    long lastFreshNanos() {
+        return lastFreshNanos;
     }
 
     /** The sampler thread's CPU time so far, or 0 without one. */
@@ -457,6 +464,7 @@ final class ProcessAttributor implements AutoCloseable {
         }
         known = open;
         if (fresh != null) {
+            lastFreshNanos = System.nanoTime();
             name(fresh);
         }
         return true;

@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code process}, the program's name as the kernel keeps it, 15 characters at most), the rest as {@code rank="other"};
  * who each rank is (pid, command line with secrets masked, cgroup, unit/container/pod) on an info gauge with value 1,
  * never more than {@link #MAX_PROCESSES} of them at once; and counters of the new connections seen and named. The
- * gauges go when churn stops. Every value comes from the watcher's last snapshot: a scrape never touches {@code /proc}.
+ * gauges go when churn stops. Every value comes from what the watcher's last tick published: a scrape never touches
+ * {@code /proc}.
  */
 final class ProcessMetrics {
 
@@ -55,11 +56,10 @@ final class ProcessMetrics {
 
     /** Publishes the watcher's latest attribution; called after each tick, on the watcher's thread. */
     synchronized void refresh() {
-        EndpointWatcher.Snapshot s = watcher.snapshot();
-        double rate = s.rates().endpoint();
+        double rate = watcher.report().rates().endpoint();
         Map<String, double[]> current = new HashMap<>();
         Map<String, Tags> wanted = new HashMap<>();
-        List<ProcessAttributor.Holder> holders = s.attribution().holders();
+        List<ProcessAttributor.Holder> holders = watcher.attribution().holders();
         double otherShare = 0;
         for (int i = 0; i < holders.size(); i++) {
             ProcessAttributor.Holder h = holders.get(i);
