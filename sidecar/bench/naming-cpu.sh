@@ -4,7 +4,8 @@
 # The churner is sidecar/bench/churn.c (one long-lived process, a connection per request, the client closes first),
 # against a server of its own on a free loopback port, so that no other traffic is counted.
 #   sidecar/bench/naming-cpu.sh [WINDOW=30] [-- JVM options...]
-# JAVA picks the JVM (default: java on PATH; the netlink sampler needs 22+).
+# JAVA picks the JVM (default: java on PATH; the netlink sampler needs 22+). BENCH_CGROUP=no keeps the churner in the
+# script's cgroup (then only a race with its sockets names it).
 set -euo pipefail
 WINDOW=${1:-30}
 shift $(( $# >= 1 ? 1 : 0 )) || true
@@ -17,17 +18,30 @@ WORK=$(mktemp -d)
 cc -O2 -o "$WORK/churn" "$DIR/churn.c"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
+CGROUP=""
+CG2=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+if [ -n "$CG2" ] && [ -w "$CG2" ] && [ "${BENCH_CGROUP:-yes}" = yes ]; then
+  CGROUP="$CG2/twpool-bench-$$"; mkdir -p "$CGROUP"
+fi
 MPORT=$(free_port)
+CGROUP=""
+CG2=$(awk '$0 ~ / - cgroup2 / { print $5; exit }' /proc/self/mountinfo)
+if [ -n "$CG2" ] && [ -w "$CG2" ] && [ "${BENCH_CGROUP:-yes}" = yes ]; then
+  CGROUP="$CG2/twpool-bench-$$"; mkdir -p "$CGROUP"
+fi
 "$WORK/churn" server "$PORT" & SERVER=$!
 "$JAVA" "$@" -jar "$JAR" watch --endpoint "127.0.0.1:$PORT" --interval 1s --metrics-address 127.0.0.1 \
   --metrics-port "$MPORT" > "$WORK/sidecar.log" 2>&1 & PID=$!
-trap 'kill $PID $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill $PID $SERVER 2>/dev/null || true; rm -rf "$WORK"; [ -n "$CGROUP" ] && rmdir "$CGROUP" 2>/dev/null || true' EXIT
 cpu() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 counter() { curl -s "http://127.0.0.1:$MPORT/metrics" | awk -v s="$1" '/^twpool_churn_attribution_connections_total/ && index($0, "state=\"" s "\"") { print $NF }'; }
 phase() { # name, rate (0 = quiet)
   local name=$1 rate=$2 churner=""
   if [ "$rate" -gt 0 ]; then
-    "$WORK/churn" client "$PORT" "$rate" $(( WINDOW + 10 )) > "$WORK/client.out" & churner=$!
+    # In a cgroup of its own where cgroup v2 is mounted and writable (a systemd service, a container): the churner's
+    # connections live ~0.1-0.3 ms here, too short to be caught held, and the cgroup is what names them.
+    sh -c 'if [ -n "$1" ]; then echo $$ > "$1/cgroup.procs"; fi; shift; exec "$@"' sh "$CGROUP" \
+      "$WORK/churn" client "$PORT" "$rate" $(( WINDOW + 10 )) > "$WORK/client.out" & churner=$!
   fi
   sleep 8
   local s0 n0 c0 c1

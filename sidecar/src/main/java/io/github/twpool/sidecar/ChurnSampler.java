@@ -19,6 +19,8 @@ final class ChurnSampler extends Thread {
     /** CPU time the bucket holds at most: what one search of /proc may spend at once. */
     static final long BURST = 20_000_000L;
     static final long MIN_PERIOD_NANOS = 250_000L;
+    /** CPU time the searches after one sample may take at least, even when the sample itself was costly. */
+    static final long MIN_SEARCH_NANOS = 3_000_000L;
     static final long MAX_PERIOD_NANOS = 100_000_000L;
     /**
      * No new connection for this long (the detector still reports churn: port exhaustion lasts while TIME_WAIT does):
@@ -53,8 +55,9 @@ final class ChurnSampler extends Thread {
                 cpuUsed = cpu - startCpu;
                 if (tokens >= BURST / 2.0) {
                     // Half the bucket is kept for naming: a sample runs only above it, and the searches it starts may
-                    // spend all that is left.
-                    if (!attributor.sample(cpu + (long) tokens, now + Math.max(MIN_PERIOD_NANOS, (long) tokens * 4))) {
+                    // spend what is left (at least MIN_SEARCH_NANOS: the debt delays the next sample).
+                    long search = Math.max(MIN_SEARCH_NANOS, (long) tokens - BURST / 4);
+                    if (!attributor.sample(search, now + Math.max(MIN_PERIOD_NANOS, search * 4) + 50_000_000L)) {
                         pause(MAX_PERIOD_NANOS); // cannot sample now: try again later, cheaply
                         continue;
                     }

@@ -138,6 +138,16 @@ final class PidFiles {
         return sum;
     }
 
+    /** How many descriptors a process has open (the size Linux 6.2+ gives {@code /proc/<pid>/fd}), or -1. */
+    static long descriptors(Path procRoot, long pid) {
+        try {
+            return Files.readAttributes(procRoot.resolve(Long.toString(pid)).resolve("fd"), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).size();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The uid owning {@code /proc/<pid>} (the process's, or root's when it is not dumpable), or -1. */
     static long owner(Path procRoot, long pid) {
         try {

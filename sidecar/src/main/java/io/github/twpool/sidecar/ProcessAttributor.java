@@ -45,8 +45,13 @@ import java.util.Set;
  *   <li>{@link Method#INFERRED}: a socket closed before any of these read it is named without racing it when its
  *       cgroup narrows the search and exactly one live process of that uid in that cgroup has been caught holding
  *       connections to the endpoint at least {@link #CONFIRMATIONS} times (the same process, by pid and start time):
- *       the long-lived process that repeatedly opens them. Two such processes, and it stays unnamed.</li>
+ *       the long-lived process that repeatedly opens them. Two such processes, and it stays unnamed;
+ *       {@link Method#ONLY_CANDIDATE}: none caught yet, but the cgroup has one process of that uid at all;
+ *       {@link Method#INFERRED_UID}: where no cgroup narrows it down, the one process of that uid caught opening
+ *       them (a weaker inference, named as such).</li>
  * </ol>
+ * Sockets left unnamed count against the window's share; once a process of their uid and cgroup is confirmed, the
+ * ones of the window's earlier ticks are named after it too (the first seconds of churn, before it was caught).
  * The result says how many connections each method named. Reading another user's {@code /proc/<pid>/fd} needs the
  * same user or CAP_SYS_PTRACE, and a process in another PID namespace is not in this {@code /proc} at all: the result
  * then says what is missing.
@@ -89,6 +94,7 @@ final class ProcessAttributor implements AutoCloseable {
         HELD("held by a process seen opening them before"),
         CGROUP("found among their cgroup's processes"),
         SEARCH("found by searching /proc"),
+        ONLY_CANDIDATE("by uid and cgroup: the one process of their uid in their cgroup"),
         INFERRED("by uid and cgroup, closed before they could be read"),
         INFERRED_UID("by uid alone (no cgroup narrows it), closed before they could be read");
 
@@ -322,7 +328,7 @@ final class ProcessAttributor implements AutoCloseable {
             if (s > 0 && !sleep(sleepNanos)) {
                 break;
             }
-            if (!sample(cpuStart + WORK_BUDGET.toNanos(), wallEnd)) {
+            if (!sample(Math.max(0, cpuStart + WORK_BUDGET.toNanos() - cpuNanos()), wallEnd)) {
                 break;
             }
         }
@@ -423,11 +429,10 @@ final class ProcessAttributor implements AutoCloseable {
 
     /**
      * One sample: the endpoint's client sockets now, and a name for each one not seen before, the searches within
-     * {@code cpuLimitNanos} of this thread's CPU time and {@code wallLimitNanos}. False when sockets cannot be
-     * sampled.
+     * {@code searchCpuNanos} of this thread's CPU time after the sample and before {@code wallLimitNanos}. False when
+     * sockets cannot be sampled.
      */
-    synchronized boolean sample(long cpuLimitNanos, long wallLimitNanos) {
-        this.cpuLimit = cpuLimitNanos;
+    synchronized boolean sample(long searchCpuNanos, long wallLimitNanos) {
         this.wallLimit = wallLimitNanos;
         if (sampler == null) {
             sampler = ClientSocketSampler.open(proc, endpoint, why -> sampling = "proc (" + why + ")");
@@ -445,6 +450,8 @@ final class ProcessAttributor implements AutoCloseable {
             sampler = null;
             return false;
         }
+        // the searches' allowance starts after the sample, whatever the sample cost (/proc/net/tcp on a busy host)
+        this.cpuLimit = cpuNanos() + searchCpuNanos;
         Set<Long> open = new HashSet<>(socks.size() * 2);
         for (Sock s : socks) {
             open.add(s.inode());
@@ -529,7 +536,8 @@ final class ProcessAttributor implements AutoCloseable {
             for (Sock s : e.getValue()) {
                 inCgroup.put(s.inode(), s);
             }
-            for (long pid : cgroups.procs(e.getKey())) {
+            long[] procs = cgroups.procs(e.getKey());
+            for (long pid : procs) {
                 if (inCgroup.isEmpty() || System.nanoTime() > wallLimit) {
                     break;
                 }
@@ -537,11 +545,15 @@ final class ProcessAttributor implements AutoCloseable {
                     searchFds(pid, inCgroup, Method.CGROUP);
                 }
             }
-            // 4. Not held any more: the one process of that uid in that cgroup that keeps opening them.
+            // 4. Not held any more: the one process of that uid in that cgroup that keeps opening them, or the one
+            // process of that uid there at all (a service's cgroup with one process: nothing to race).
             for (Sock s : inCgroup.values()) {
                 Opener only = onlyOpener(s);
+                long candidate = only == null ? onlyProcessOfUid(procs, s.uid()) : -1;
                 if (only != null) {
                     named(only.pid, -1, s, Method.INFERRED);
+                } else if (candidate > 0) {
+                    named(candidate, -1, s, Method.ONLY_CANDIDATE);
                 } else {
                     current.unnamed(s);
                 }
@@ -578,6 +590,20 @@ final class ProcessAttributor implements AutoCloseable {
         }
         String path = cgroups.path(cgroupId);
         return path == null || cgroups.isRoot(cgroupId) ? null : path;
+    }
+
+    /** The one pid of {@code procs} whose {@code /proc/<pid>} belongs to {@code uid}, or -1 (none, or several). */
+    private long onlyProcessOfUid(long[] procs, long uid) {
+        long found = -1;
+        for (long pid : procs) {
+            if (pid != SELF && PidFiles.owner(proc, pid) == uid) {
+                if (found > 0) {
+                    return -1;
+                }
+                found = pid;
+            }
+        }
+        return found;
     }
 
     /** The only live opener with the socket's uid and cgroup confirmed {@link #CONFIRMATIONS} times, or null. */
@@ -680,8 +706,8 @@ final class ProcessAttributor implements AutoCloseable {
     /**
      * Finds the processes holding {@code wanted} (emptied as found), within the bounds. A socket that lives a
      * millisecond leaves time to read a few dozen processes' descriptors, so the order matters: the processes that
-     * used the most CPU time over the last second first (a process that opens connections in a loop is busy; an idle
-     * daemon is not), then the rest newest first. A search cut short by its bounds resumes where it stopped at the
+     * used the most CPU time over the last half second per descriptor to read first (a process that opens connections
+     * in a loop is busy; an idle daemon is not; a small process is cheaper to read), then the rest newest first. A search cut short by its bounds resumes where it stopped at the
      * next socket, so that successive searches cover every process.
      */
     private void resolve(Map<Long, Sock> wanted) {
@@ -737,7 +763,10 @@ final class ProcessAttributor implements AutoCloseable {
             ticksNow.put(pids[i], t);
             Long before = cpuTicks.get(pids[i]);
             long delta = t < 0 ? -1 : before == null ? 0 : t - before;
-            scored[i] = new long[] {pids[i], delta};
+            // Busy per descriptor to read: a small busy process is read before a large busy one (a JVM's hundreds
+            // of descriptors cost a millisecond that the socket may not have).
+            long fds = PidFiles.descriptors(proc, pids[i]);
+            scored[i] = new long[] {pids[i], delta < 0 ? -1 : (delta * 1024) / ((fds <= 0 ? 64 : fds) + 8)};
         }
         Arrays.sort(scored, (x, y) -> x[1] != y[1] ? Long.compare(y[1], x[1]) : Long.compare(y[0], x[0]));
         long[] out = new long[pids.length];
