@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * socket's uid and cgroup id), as the container image does. Plain-TCP churn goes through a forwarder on a port of this
  * test's own, so that no one else's traffic to the shared server is counted.
  */
-class FastChurnNamingJarTest {
+class FastChurnNamingJarIntegrationTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(1);
     /** The warning must name the churner within this many ticks of its first connection. */
