@@ -712,8 +712,31 @@ final class ProcessAttributor implements AutoCloseable {
      */
     private void resolve(Map<Long, Sock> wanted) {
         fdsThisSample = 0;
-        long[] pids = ranked();
-        if (pids.length == 0) {
+        long[] ranked = ranked();
+        // Processes started since the ranking first, newest first: a script's loop starts one per connection.
+        long[] now = rankedAtNanos == lastListedNanos ? null : listPids();
+        long[] pids = ranked;
+        if (now != null) {
+            Set<Long> old = new HashSet<>(ranked.length * 2);
+            for (long p : ranked) {
+                old.add(p);
+            }
+            long[] fresh = Arrays.stream(now).filter(p -> !old.contains(p)).sorted().toArray();
+            if (fresh.length > 0) {
+                pids = new long[fresh.length + ranked.length];
+                for (int i = 0; i < fresh.length; i++) {
+                    pids[i] = fresh[fresh.length - 1 - i];
+                }
+                System.arraycopy(ranked, 0, pids, fresh.length, ranked.length);
+                for (int i = 0; i < fresh.length && !wanted.isEmpty() && cpuNanos() < cpuLimit; i++) {
+                    if (!openers.containsKey(pids[i]) && pids[i] != SELF && uidMayMatch(pids[i], wanted)) {
+                        searchFds(pids[i], wanted, Method.SEARCH);
+                    }
+                }
+                pids = ranked;
+            }
+        }
+        if (pids.length == 0 || wanted.isEmpty()) {
             return;
         }
         int startIndex = Math.floorMod(resumeAt, pids.length);
@@ -745,6 +768,7 @@ final class ProcessAttributor implements AutoCloseable {
     static final long RANK_EVERY_NANOS = 500_000_000L;
     private long[] rankedPids;
     private long rankedAtNanos;
+    private long lastListedNanos;
     private int resumeAt;
     private Map<Long, Long> cpuTicks = new HashMap<>();
     int debugSearched;
@@ -776,6 +800,7 @@ final class ProcessAttributor implements AutoCloseable {
         cpuTicks = ticksNow;
         rankedPids = out;
         rankedAtNanos = System.nanoTime();
+        lastListedNanos = rankedAtNanos;
         resumeAt = 0;
         return out;
     }
