@@ -712,9 +712,10 @@ final class ProcessAttributor implements AutoCloseable {
      */
     private void resolve(Map<Long, Sock> wanted) {
         fdsThisSample = 0;
+        long rankedBefore = rankedAtNanos;
         long[] ranked = ranked();
         // Processes started since the ranking first, newest first: a script's loop starts one per connection.
-        long[] now = rankedAtNanos == lastListedNanos ? null : listPids();
+        long[] now = rankedAtNanos != rankedBefore ? null : listPids();
         long[] pids = ranked;
         if (now != null) {
             Set<Long> old = new HashSet<>(ranked.length * 2);
@@ -768,7 +769,6 @@ final class ProcessAttributor implements AutoCloseable {
     static final long RANK_EVERY_NANOS = 500_000_000L;
     private long[] rankedPids;
     private long rankedAtNanos;
-    private long lastListedNanos;
     private int resumeAt;
     private Map<Long, Long> cpuTicks = new HashMap<>();
     int debugSearched;
@@ -800,7 +800,6 @@ final class ProcessAttributor implements AutoCloseable {
         cpuTicks = ticksNow;
         rankedPids = out;
         rankedAtNanos = System.nanoTime();
-        lastListedNanos = rankedAtNanos;
         resumeAt = 0;
         return out;
     }
