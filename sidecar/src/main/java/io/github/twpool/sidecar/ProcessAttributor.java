@@ -153,9 +153,15 @@ final class ProcessAttributor implements AutoCloseable {
             this(seen, named, ticks, holders, limitation, Map.of(), null);
         }
 
-        /** Enough to write: {@link #SETTLED_TICKS} ticks, or {@link #SETTLED_CONNECTIONS} connections over two. */
+        /**
+         * Enough to write a warning: {@link #SETTLED_CONNECTIONS} connections over two ticks, four fifths of them
+         * named; or {@link #SETTLED_TICKS} ticks with most of them named; or a full window, named or not (the
+         * limitation then says why). A process is often found only after a few connections: the warning waits for it.
+         */
         boolean settled() {
-            return ticks >= SETTLED_TICKS || (seen >= SETTLED_CONNECTIONS && ticks >= 2);
+            return (seen >= SETTLED_CONNECTIONS && ticks >= 2 && named * 5 >= seen * 4)
+                    || (ticks >= SETTLED_TICKS && (named * 2 > seen || seen == 0))
+                    || ticks >= WINDOW_TICKS;
         }
     }
 
