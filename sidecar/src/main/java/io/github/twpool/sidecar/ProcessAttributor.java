@@ -796,7 +796,9 @@ final class ProcessAttributor implements AutoCloseable {
             // Busy per descriptor to read: a small busy process is read before a large busy one (a JVM's hundreds
             // of descriptors cost a millisecond that the socket may not have).
             long fds = PidFiles.descriptors(proc, pids[i]);
-            scored[i] = new long[] {pids[i], delta < 0 ? -1 : (delta * 1024) / ((fds <= 0 ? 64 : fds) + 8)};
+            // A process the last ranking did not have is new: first of all (a script's loop starts one per connection).
+            scored[i] = new long[] {pids[i], before == null && !cpuTicks.isEmpty() ? Long.MAX_VALUE
+                    : delta < 0 ? -1 : (delta * 1024) / ((fds <= 0 ? 64 : fds) + 8)};
         }
         Arrays.sort(scored, (x, y) -> x[1] != y[1] ? Long.compare(y[1], x[1]) : Long.compare(y[0], x[0]));
         long[] out = new long[pids.length];
