@@ -256,12 +256,9 @@ public final class HikariSettings {
     public TwPoolConfig buildOver(TwPoolConfig.Builder twpool) {
         Result r = map();
         layer(r, twpool);
-        LOG.info("{}", r.mapping());
-        if (!r.corrections().isEmpty()) {
-            LOG.warn("HikariCP settings corrected as HikariCP itself corrects them: {}", String.join("; ", r.corrections()));
-        }
+        TwPoolConfig config;
         try {
-            return twpool.build();
+            config = twpool.build();
         } catch (TwPoolConfigException e) {
             String source = r.sourceOf(e.property());
             if (source == null) {
@@ -269,6 +266,11 @@ public final class HikariSettings {
             }
             throw new TwPoolConfigException(source, ConfigRules.printable(source) + " → " + e.getMessage(), e);
         }
+        LOG.info("{}", r.mapping());
+        if (!r.corrections().isEmpty()) {
+            LOG.warn("HikariCP settings corrected as HikariCP itself corrects them: {}", String.join("; ", r.corrections()));
+        }
+        return config;
     }
 
     /** Sets what the mapping gives under what {@code twpool} already has; the same setting with another value fails. */
