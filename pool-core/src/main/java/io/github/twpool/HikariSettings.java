@@ -408,7 +408,14 @@ public final class HikariSettings {
             }
         }
         if (!passed.isEmpty()) {
-            mapping.add(String.join(", ", passed) + " → twpool.hikari.*");
+            StringJoiner shownPassed = new StringJoiner(", ");
+            for (String name : passed) {
+                Property p = Property.of(name);
+                // values of flags and levels; SQL and names only by key (SQL may quote anything)
+                boolean showValue = p.isBoolean() || p == Property.TRANSACTION_ISOLATION || p.isMillis();
+                shownPassed.add(sources.get(p) + (showValue ? "=" + shown(p, effective.get(p)) : ""));
+            }
+            mapping.add(shownPassed + " → twpool.hikari.*");
         }
         if (!dataSourceProperties.isEmpty()) {
             mapping.add(dataSourcePropertiesSource + " " + String.join(", ", dataSourceProperties.keySet()) + " → twpool.driver.*");

@@ -94,6 +94,8 @@ class HikariSettingsTest {
         h.setMinimumIdle(5);
         h.setMaxLifetime(Duration.ofMinutes(25).toMillis());
         h.addDataSourceProperty("cachePrepStmts", "true");
+        h.setAutoCommit(false);
+        h.setConnectionInitSql("SET @app_tag = 'Zq9-init'");
         try (LogCapture log = LogCapture.of("io.github.twpool.config")) {
             TwPoolConfig c = TwPoolConfig.fromHikari(h);
             assertThat(c.url()).isEqualTo(URL);
@@ -104,10 +106,13 @@ class HikariSettingsTest {
             assertThat(c.maxPoolSize()).isEqualTo(20);
             assertThat(c.recycle()).isEqualTo(Duration.ofMinutes(25));
             assertThat(c.driverProperties()).containsEntry("cachePrepStmts", "true");
+            // data source properties reach the driver: twpool gives them to the JDBC driver it opens connections with
+            assertThat(HikariConfigFactory.driverProperties(c, java.util.List.of())).containsEntry("cachePrepStmts", "true");
             assertThat(log.messages(Level.INFO)).singleElement().asString()
                     .contains("HikariConfig mapped onto twpool", "maximumPoolSize=20, minimumIdle=5 → pool-size=5, max-overflow=15",
-                            "maxLifetime=25m → recycle=25m", "cachePrepStmts → twpool.driver.*")
-                    .doesNotContain("Zq9-secret");
+                            "maxLifetime=25m → recycle=25m", "autoCommit=false, connectionInitSql → twpool.hikari.*",
+                            "cachePrepStmts → twpool.driver.*")
+                    .doesNotContain("Zq9-secret").doesNotContain("Zq9-init");
             assertThat(log.messages(Level.WARN)).isEmpty();
         }
     }

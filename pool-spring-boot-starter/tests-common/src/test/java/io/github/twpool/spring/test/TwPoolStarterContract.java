@@ -345,7 +345,8 @@ public abstract class TwPoolStarterContract {
         });
         assertThat(output.getAll()).containsOnlyOnce("spring.datasource.hikari.* mapped onto twpool")
                 .contains("spring.datasource.hikari.maximum-pool-size=20, spring.datasource.hikari.minimum-idle=5 → pool-size=5, max-overflow=15",
-                        "spring.datasource.hikari.max-lifetime=25m → recycle=25m", "autoCommit → twpool.hikari.*",
+                        "spring.datasource.hikari.max-lifetime=25m → recycle=25m",
+                        "spring.datasource.hikari.auto-commit=false → twpool.hikari.*",
                         "cachePrepStmts → twpool.driver.*")
                 .doesNotContain(db.password().isEmpty() ? SECRET : db.password());
     }
