@@ -28,11 +28,18 @@ import java.util.concurrent.atomic.LongAdder;
  * settings the pool itself configured (read from HikariCP's data source, which set them on each new connection),
  * which COM_RESET_CONNECTION throws away and which HikariCP, unaware of the reset, would never set again.
  *
- * <p>The order matters: an open transaction is rolled back first, explicitly, so nothing the reset or the restore
- * does can commit it; then COM_RESET_CONNECTION; then the pool's settings in HikariCP's own order (read-only,
- * autocommit, isolation, catalog, schema, init SQL). The database goes back to the pool's catalog, or the URL's
- * database, because COM_RESET_CONNECTION leaves a borrower's {@code USE} in place. Settings go to the server as SQL
- * and then through Connector/J's setters, so that the driver's local state ({@code useLocalSessionState}) agrees with the server.
+ * <p>Only a changed session is reset. Each connection asks the server to report session changes in its OK packets
+ * ({@link SessionTracker}); a return is let through without a command when the server reported nothing, no
+ * transaction or table lock is open, the borrower ran only SQL the trackers vouch for ({@link TrackerCoverage}) and
+ * the socket shows the server did not close the connection ({@link ChannelSocketFactory}). Where a connection cannot
+ * track, every return is reset, and the pool says so once.
+ *
+ * <p>The order of a reset matters: an open transaction is rolled back first, explicitly, so nothing the reset or the
+ * restore does can commit it; then COM_RESET_CONNECTION; then the pool's settings in HikariCP's own order (read-only,
+ * autocommit, isolation, catalog, schema, init SQL), with tracking, isolation and read-only in one {@code SET}. The
+ * database goes back to the pool's catalog, or the URL's database, because COM_RESET_CONNECTION leaves a borrower's
+ * {@code USE} in place. Settings go to the server as SQL and then through Connector/J's setters, so that the
+ * driver's local state ({@code useLocalSessionState}) agrees with the server.
  */
 public final class SessionReset implements ConnectionDecorator {
 
