@@ -78,7 +78,9 @@ public final class SessionReset implements ConnectionDecorator {
     @Override
     public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
         JdbcConnection physical = pooled.unwrap(JdbcConnection.class);
-        poolName = pool.config().name();
+        if (poolName == null) {
+            poolName = pool.config().name();
+        }
         if (session == null) {
             // The pool's first borrow, before any reset: the session still has the role its login gave it. If the
             // connection cannot answer, the pool evicts it (TwPoolDataSource does for every failed decoration).
@@ -149,7 +151,7 @@ public final class SessionReset implements ConnectionDecorator {
 
     /** The start line of reset-session: what a clean and a dirty return cost with this pool's settings. */
     private void logStart(PoolContext pool, JdbcConnection physical, SessionTracker tracker) {
-        int dirty = dirtyCommands(physical, session);
+        int dirty = dirtyCommands(physical, session, tracker.tracks());
         if (tracker.tracks()) {
             LOG.info("twpool '{}': reset-session resets only changed sessions (server session tracking): a clean return"
                     + " sends no command, a changed one {} (COM_RESET_CONNECTION, {} of Connector/J's, {}), one more to"
@@ -157,16 +159,20 @@ public final class SessionReset implements ConnectionDecorator {
                     pool.config().name(), dirty, driverCommandsAfterReset(physical), ownCommands(session));
         } else {
             LOG.info("twpool '{}': reset-session resets every return: {} commands (COM_RESET_CONNECTION, {} of "
-                    + "Connector/J's, {}, USE), one more to roll back an open transaction", pool.config().name(),
-                    dirty + 1, driverCommandsAfterReset(physical), ownCommands(session));
+                    + "Connector/J's, then the pool's settings and its database), one more to roll back an open "
+                    + "transaction", pool.config().name(), dirty, driverCommandsAfterReset(physical));
         }
     }
 
-    /** Commands a dirty return sends with no transaction open and the database unchanged. */
-    static int dirtyCommands(JdbcConnection physical, PoolSession session) {
-        return 1 + driverCommandsAfterReset(physical) + 1 + (session.loginRoleSql().isEmpty() ? 0 : 1)
+    /**
+     * Commands a changed return sends with no transaction open: with tracking, the database unchanged; without,
+     * the USE that then always goes.
+     */
+    private static int dirtyCommands(JdbcConnection physical, PoolSession session, boolean tracks) {
+        boolean ownSet = tracks || session.isolation() >= 0 || session.readOnly();
+        return 1 + driverCommandsAfterReset(physical) + (ownSet ? 1 : 0) + (session.loginRoleSql().isEmpty() ? 0 : 1)
                 + (session.initSql() == null || session.initSql().isBlank() ? 0 : 1)
-                + (session.autoCommit() ? 0 : 1);
+                + (session.autoCommit() ? 0 : 1) + (tracks || session.database() == null ? 0 : 1);
     }
 
     /**
@@ -310,8 +316,7 @@ public final class SessionReset implements ConnectionDecorator {
         boolean readOnlyToServer = readOnly
                 && physical.getPropertySet().getBooleanProperty(PropertyKey.readOnlyPropagatesToServer).getValue()
                 && physical.getSession().versionMeetsMinimum(5, 6, 5);
-        String version = String.valueOf(physical.getServerVersion());
-        String tx = version.contains("MariaDB") || !physical.getSession().versionMeetsMinimum(5, 7, 20) ? "tx_" : "transaction_";
+        String tx = session.isolation() >= 0 || readOnlyToServer ? transactionVariablePrefix(physical) : null;
         StringBuilder set = new StringBuilder("SET SESSION ");
         set.append(tracker.tracks() ? TRACKING : "");
         if (session.isolation() >= 0) {
@@ -367,6 +372,12 @@ public final class SessionReset implements ConnectionDecorator {
         if (session.initSql() != null && !session.initSql().isBlank()) {
             execute(physical, session.initSql());
         }
+    }
+
+    /** MariaDB, and MySQL before 5.7.20, name the session's transaction variables tx_*; MySQL 8 transaction_*. */
+    private static String transactionVariablePrefix(JdbcConnection physical) {
+        return String.valueOf(physical.getServerVersion()).contains("MariaDB")
+                || !physical.getSession().versionMeetsMinimum(5, 7, 20) ? "tx_" : "transaction_";
     }
 
     /** Switches the trackers on: reported in OK packets, with Connector/J's trackSessionState=true. */
