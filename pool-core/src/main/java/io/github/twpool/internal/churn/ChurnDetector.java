@@ -1,5 +1,6 @@
 package io.github.twpool.internal.churn;
 
+import io.github.twpool.ChurnOrigins;
 import io.github.twpool.ChurnRates;
 import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
@@ -8,7 +9,6 @@ import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.EffectiveSettings;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 import java.time.Duration;
@@ -26,10 +26,9 @@ import java.util.function.Predicate;
  * Turns observations into findings. Pure: no I/O, no clock, no logging, so every rule is unit-tested with numbers;
  * {@link ChurnWarnings} words them.
  *
- * <p>Churn outside the pool is estimated from four signals, never from one alone, and the largest estimate wins
+ * <p>Churn outside the pool is estimated from three signals, never from one alone, and the largest estimate wins
  * (each is a lower bound of the same thing):
  * <ul>
- *   <li>the JVM's own connects, counted at the JDBC driver: exact for this JVM, with the code that opens them;</li>
  *   <li>TIME_WAIT sockets to the endpoint: they carry their remaining lifetime, so the census counts connections
  *       closed in the last window without the 60 s lag of "TIME_WAIT / 60" (none where connections end in a reset,
  *       as Connector/J's over TLS; fewer where ports are reused);</li>
@@ -39,7 +38,8 @@ import java.util.function.Predicate;
  *   <li>the pool's own closes, so port reuse hiding TIME_WAIT does not hide the pool.</li>
  * </ul>
  * The host's {@code OutRsts} tell whether connections end in resets (TLS) or in TIME_WAIT, and so which cost the
- * warning speaks of.
+ * warning speaks of. Who opens them (this JVM, with its call sites, or another process) comes sampled with the
+ * observation ({@link ChurnOrigins}); the rate is given to one of them only when the samples name it.
  */
 public final class ChurnDetector {
 
@@ -55,6 +55,8 @@ public final class ChurnDetector {
     static final Duration POOL_HORIZON = Duration.ofSeconds(60);
     /** Call sites named in a warning. */
     static final int TOP_SITES = 3;
+    static final String BY_TIME_WAIT = "TIME_WAIT sockets to the endpoint";
+    static final String BY_SERVER = "the server's count of this host's connections, bounded by this host's TCP counters";
 
     private final TwPoolConfig config;
     private final EffectiveSettings settings;
@@ -81,7 +83,7 @@ public final class ChurnDetector {
     private List<ChurnVerdict> censusVerdicts = List.of();
     private List<ChurnVerdict> serverVerdicts = List.of();
     private ChurnVerdict outsideVerdict;
-    private List<ChurnReport.CallSite> sites = List.of();
+    private ChurnOrigins origins = ChurnOrigins.NOT_SAMPLED;
 
     /** For an endpoint on another host, with client hosts named as literal loopback addresses taken for this host. */
     public ChurnDetector(TwPoolConfig config, String endpoint, int endpointPort) {
@@ -129,16 +131,19 @@ public final class ChurnDetector {
     }
 
     /** The result of one tick. */
-    public record Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage,
-                             List<ChurnReport.CallSite> callSites) {
+    public record Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage, ChurnOrigins origins) {
         public Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage) {
-            this(rates, verdicts, portUsage, List.of());
+            this(rates, verdicts, portUsage, ChurnOrigins.NOT_SAMPLED);
+        }
+
+        public List<ChurnReport.CallSite> callSites() {
+            return origins.callSites();
         }
     }
 
     /**
-     * Connections/s this host opened (or a local server accepted) on the last tick that neither this pool nor the
-     * JVM's counted connects explain, NaN when unknown: worth a fresh look at the server's count.
+     * Connections/s this host opened (or a local server accepted) on the last tick that this pool does not explain,
+     * NaN when unknown: worth a fresh look at the server's count.
      */
     public double unexplainedHostOpens() {
         return lastUnexplainedHostOpens;
@@ -179,7 +184,7 @@ public final class ChurnDetector {
         }
         all.addAll(censusVerdicts);
         all.addAll(serverVerdicts);
-        return new Evaluation(rates, List.copyOf(all), portUsage(o), sites);
+        return new Evaluation(rates, List.copyOf(all), portUsage(o), origins);
     }
 
     private ChurnVerdict outside(Observation prev, Observation o) {
@@ -190,11 +195,6 @@ public final class ChurnDetector {
         double poolOpenRate = opened / seconds;
         double poolCloseRate = closed / seconds;
 
-        double jvmRate = Double.NaN;
-        if (o.jvm() != null && prev.jvm() != null) {
-            jvmRate = Math.max(0, o.jvm().otherOpened() - prev.jvm().otherOpened()) / seconds;
-            sites = topSites(o.jvm());
-        }
         HostTcpCounters h = o.host();
         HostTcpCounters hp = prev.host();
         double hostOpenRate = Double.NaN;
@@ -206,7 +206,7 @@ public final class ChurnDetector {
             hostResetRate = h.outRsts() >= 0 && hp.outRsts() >= 0 ? Math.max(0, h.outRsts() - hp.outRsts()) / seconds : Double.NaN;
         }
         lastUnexplainedHostOpens = Double.isNaN(endpointSideOpens) ? Double.NaN
-                : endpointSideOpens - poolOpenRate - (Double.isNaN(jvmRate) ? 0 : jvmRate);
+                : endpointSideOpens - poolOpenRate;
 
         // The server's count of this host's connects stands between its samples only while this host's own
         // counters still show connects at that rate: when the churn stops, so does the estimate.
@@ -215,10 +215,13 @@ public final class ChurnDetector {
             serverLocal = Math.min(serverLocal, Math.max(0, endpointSideOpens - poolOpenRate));
         }
         double twOutside = Double.isNaN(timeWaitRate) ? Double.NaN : Math.max(0, timeWaitRate - poolCloseRate);
-        double outside = max(twOutside, jvmRate, serverLocal, 0);
+        double outside = max(twOutside, serverLocal, 0);
+        String rateMethod = !Double.isNaN(serverLocal) && serverLocal >= outside && serverLocal > 0 ? BY_SERVER
+                : !Double.isNaN(twOutside) && twOutside > 0 ? BY_TIME_WAIT : null;
+        origins = (o.origins() == null ? ChurnOrigins.NOT_SAMPLED : o.origins()).withRate(outside, rateMethod);
         double endpointRate = Math.max(poolCloseRate, outside + poolCloseRate);
-        rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed, jvmRate,
-                timeWaitRate, hostOpenRate, hostResetRate);
+        rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed,
+                origins.thisJvmRate(), timeWaitRate, hostOpenRate, hostResetRate);
         if (outside < config.churnMinRate() || outside <= 0 || endpointRate <= config.churnOutsideFactor() * poolCloseRate) {
             return null;
         }
@@ -226,11 +229,10 @@ public final class ChurnDetector {
         double twNow = Double.isNaN(timeWaitRate) ? 0 : timeWaitRate;
         Finding.Ending ending = Double.isNaN(hostResetRate) ? (Double.isNaN(timeWaitRate) ? Finding.Ending.UNKNOWN : Finding.Ending.TIME_WAIT)
                 : twNow < 0.3 * outside && hostResetRate >= 0.5 * outside ? Finding.Ending.RESET : Finding.Ending.TIME_WAIT;
-        List<ChurnReport.CallSite> named = jvmRate > 0 ? sites.subList(0, Math.min(TOP_SITES, sites.size())) : List.of();
         return ChurnWarnings.render(new Finding.OutsidePool(config.name(), endpoint, endpointPort, pooled ? config.poolSize() : 0, outside,
                 poolOpenRate, Duration.ofSeconds(Math.max(1, Math.round(seconds))),
                 c == null ? -1 : c.timeWait(), c == null ? -1 : c.timeWaitClient(), c == null ? -1 : c.timeWaitServer(),
-                timeWaitRate, timeWaitWindow, jvmRate, named, serverLocal, ending, hostResetRate));
+                timeWaitRate, timeWaitWindow, origins, serverLocal, ending, hostResetRate));
     }
 
     /**
@@ -253,33 +255,6 @@ public final class ChurnDetector {
             }
         }
         return m;
-    }
-
-    /** Call sites over the pool horizon (the oldest observation kept), most frequent first. */
-    private List<ChurnReport.CallSite> topSites(JvmConnects.Totals now) {
-        JvmConnects.Totals then = null;
-        for (Observation h : history) {
-            if (h.jvm() != null) {
-                then = h.jvm();
-                break;
-            }
-        }
-        Map<String, Long> counts = new HashMap<>(now.sites());
-        if (then != null && then != now) {
-            for (var e : then.sites().entrySet()) {
-                counts.merge(e.getKey(), -e.getValue(), Long::sum);
-            }
-        }
-        long total = counts.values().stream().mapToLong(v -> Math.max(0, v)).sum();
-        if (total == 0) {
-            return List.of();
-        }
-        List<ChurnReport.CallSite> out = new ArrayList<>();
-        counts.entrySet().stream().filter(e -> e.getValue() > 0)
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                .limit(10)
-                .forEach(e -> out.add(new ChurnReport.CallSite(e.getKey(), e.getValue() / (double) total)));
-        return List.copyOf(out);
     }
 
     private List<ChurnVerdict> censusVerdicts(Observation prev, Observation o) {

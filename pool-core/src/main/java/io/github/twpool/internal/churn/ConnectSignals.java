@@ -1,7 +1,5 @@
 package io.github.twpool.internal.churn;
 
-import io.github.twpool.internal.connect.JvmConnects;
-import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 import java.net.InetAddress;
@@ -10,42 +8,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The probe thread's helpers for the connect signals: which JDBC URLs the JVM connected to are the pool's endpoint,
- * which client hosts the server names are this host, and host connects the JVM does not explain. Answers about
+ * The probe thread's helpers for the connect signals: which client hosts the server names are this host, and host
+ * connects the pool does not explain. Answers about
  * names are cached (bounded), so each name is resolved once. Not thread-safe: the probe thread uses it.
  */
 public final class ConnectSignals {
 
     private static final int MAX_CACHED = 256;
 
-    private final Map<String, Boolean> endpointByUrl = new HashMap<>();
     private final Map<String, Boolean> thisHostByName = new HashMap<>();
     private long prevNanos;
     private HostTcpCounters prevHost;
     private long prevPoolOpened;
-    private long prevJvmOther;
-
-    /** Whether {@code url} (never logged: it may hold credentials) points at the pool's endpoint. */
-    boolean sameEndpoint(String url, String poolUrl, Endpoint endpoint) {
-        if (url.equals(poolUrl)) {
-            return true;
-        }
-        Boolean known = endpointByUrl.get(url);
-        if (known != null) {
-            return known;
-        }
-        boolean same;
-        try {
-            Endpoint other = Endpoint.fromJdbcUrl(url);
-            same = other.port() == endpoint.port() && other.addresses().stream().anyMatch(endpoint.addresses()::contains);
-        } catch (RuntimeException e) {
-            same = false;
-        }
-        if (endpointByUrl.size() < MAX_CACHED) {
-            endpointByUrl.put(url, same);
-        }
-        return same;
-    }
 
     /** Whether a client host as the server names it (an address, or a name where the server resolves) is this host. */
     public boolean isThisHost(String host) {
@@ -77,20 +51,18 @@ public final class ConnectSignals {
 
     /**
      * Connects/s on the endpoint's side of this host's counters since the last call (PassiveOpens for a local
-     * server, ActiveOpens otherwise) beyond the pool's and the JVM's counted ones; NaN on the first call or
+     * server, ActiveOpens otherwise) beyond the pool's own; NaN on the first call or
      * without counters.
      */
-    double unexplainedOpens(long nanos, HostTcpCounters host, boolean endpointLocal, long poolOpened, JvmConnects.Totals jvm) {
+    double unexplainedOpens(long nanos, HostTcpCounters host, boolean endpointLocal, long poolOpened) {
         double rate = Double.NaN;
-        long jvmOther = jvm == null ? 0 : jvm.otherOpened();
         if (prevHost != null && nanos > prevNanos && host.activeOpens() >= 0 && prevHost.activeOpens() >= 0) {
             long opens = endpointLocal ? host.passiveOpens() - prevHost.passiveOpens() : host.activeOpens() - prevHost.activeOpens();
-            rate = (opens - (poolOpened - prevPoolOpened) - (jvmOther - prevJvmOther)) / ((nanos - prevNanos) / 1e9);
+            rate = (opens - (poolOpened - prevPoolOpened)) / ((nanos - prevNanos) / 1e9);
         }
         prevNanos = nanos;
         prevHost = host;
         prevPoolOpened = poolOpened;
-        prevJvmOther = jvmOther;
         return rate;
     }
 }

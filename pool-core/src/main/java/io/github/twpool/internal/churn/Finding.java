@@ -1,7 +1,7 @@
 package io.github.twpool.internal.churn;
 
 import io.github.twpool.ChurnCause;
-import io.github.twpool.ChurnReport;
+import io.github.twpool.ChurnOrigins;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,8 +36,8 @@ sealed interface Finding {
      * @param poolOpenRate  this pool's opens/s
      * @param timeWait      sockets to the endpoint in TIME_WAIT now (-1 without a census), client and server side
      * @param timeWaitRate  connections that entered TIME_WAIT/s over {@code timeWaitWindow}, NaN without a census window
-     * @param jvmRate       connects/s this JVM made outside twpool's pools (counted at the driver), NaN if not counted
-     * @param sites         where the JVM's connects come from, most frequent first
+     * @param origins       who opens them (this JVM with its call sites, another process), as sampled, with the rate given to
+     *                      whom the samples name
      * @param serverLocalRate connects/s the server accepted from this host beyond this pool (NaN without a server
      *                      window), bounded by the host's own TCP counters
      * @param ending        how the connections end
@@ -46,7 +46,7 @@ sealed interface Finding {
     /** {@code poolSize} 0: seen by a watcher without a pool (the sidecar). */
     record OutsidePool(String pool, String endpoint, int port, int poolSize, double rate, double poolOpenRate,
                        Duration window, int timeWait, int timeWaitClient, int timeWaitServer, double timeWaitRate,
-                       Duration timeWaitWindow, double jvmRate, List<ChurnReport.CallSite> sites, double serverLocalRate,
+                       Duration timeWaitWindow, ChurnOrigins origins, double serverLocalRate,
                        Ending ending, double resetRate) implements Finding {
         public ChurnCause cause() {
             return ChurnCause.OUTSIDE_POOL;

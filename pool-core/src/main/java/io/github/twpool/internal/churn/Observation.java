@@ -3,7 +3,7 @@ package io.github.twpool.internal.churn;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
-import io.github.twpool.internal.connect.JvmConnects;
+import io.github.twpool.ChurnOrigins;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 /**
@@ -20,21 +20,21 @@ import io.github.twpool.internal.probe.HostTcpCounters;
  * @param poolPeakTotal    the most it held since the previous tick
  * @param server           the latest server sample, or {@code null}
  * @param poolOpenedAtServerSample {@code poolOpened} when {@code server} was read
- * @param jvm              connections this JVM opened to the endpoint, counted at the JDBC driver, or {@code null}
- *                         when they are not counted
+ * @param origins          who on this host opens connections outside the pool, as sampled
+ *                         ({@link ChurnOrigins#NOT_SAMPLED} when not)
  * @param host             the host's TCP counters, {@link HostTcpCounters#UNKNOWN} when unreadable
  */
 public record Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
                           long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
-                          ServerStatus server, long poolOpenedAtServerSample, JvmConnects.Totals jvm,
+                          ServerStatus server, long poolOpenedAtServerSample, ChurnOrigins origins,
                           HostTcpCounters host) {
 
-    /** Without the JVM's connect count and the host's TCP counters. */
+    /** Without origins and the host's TCP counters. */
     public Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
                        long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
                        ServerStatus server, long poolOpenedAtServerSample) {
         this(nanos, census, censusFresh, hostTimeWait, kernel, poolOpened, poolFailed, poolTotal, poolPeakTotal, server,
-                poolOpenedAtServerSample, null, HostTcpCounters.UNKNOWN);
+                poolOpenedAtServerSample, ChurnOrigins.NOT_SAMPLED, HostTcpCounters.UNKNOWN);
     }
 
     /**
@@ -46,6 +46,6 @@ public record Observation(long nanos, SocketCensus census, boolean censusFresh, 
                                           KernelSettings kernel, ServerStatus server, long ownOpenedAtServerSample,
                                           HostTcpCounters host) {
         return new Observation(nanos, census, censusFresh, hostTimeWait, kernel, 0, 0, 0, 0, server,
-                ownOpenedAtServerSample, null, host);
+                ownOpenedAtServerSample, ChurnOrigins.NOT_SAMPLED, host);
     }
 }

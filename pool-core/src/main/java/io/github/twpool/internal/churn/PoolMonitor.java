@@ -2,6 +2,7 @@ package io.github.twpool.internal.churn;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import io.github.twpool.ChurnOrigins;
 import io.github.twpool.ChurnRates;
 import io.github.twpool.ChurnReport;
 import io.github.twpool.KernelSettings;
@@ -9,7 +10,7 @@ import io.github.twpool.ServerStatus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EffectiveSettings;
-import io.github.twpool.internal.connect.JvmConnects;
+import io.github.twpool.internal.connect.ConnectSampler;
 import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.internal.probe.HostTcpCounters;
 import io.github.twpool.internal.probe.HostTcpCountersReader;
@@ -65,6 +66,8 @@ public final class PoolMonitor implements AutoCloseable {
     private boolean recoveryLogged;
     private boolean byHostMissingLogged;
     private HostTcpCountersReader hostCounters;
+    /** Who opens connections outside the pool, sampled while churn lasts; null with probe.count-connects=false. */
+    private ConnectSampler origins;
     private final ConnectSignals signals = new ConnectSignals();
 
     private volatile ChurnReport report;
@@ -139,17 +142,16 @@ public final class PoolMonitor implements AutoCloseable {
             detector = new ChurnDetector(EffectiveSettings.of(config, hikari.getHikariConfigMXBean()), endpoint.toString(),
                     endpoint.port(), endpoint.local(), signals::isThisHost);
             hostCounters = new HostTcpCountersReader(procRoot);
+            origins = config.probeCountConnects() ? new ConnectSampler(thread, procRoot, endpoint) : null;
         }
         HostTcpCounters host = hostCounters.read();
-        JvmConnects.Totals jvm = config.probeCountConnects() && JvmConnects.installed()
-                ? JvmConnects.totals(url -> signals.sameEndpoint(url, config.url(), endpoint)) : null;
         HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
         if (pool == null) {
             return; // closed
         }
         int total = pool.getTotalConnections();
         // Host counters showing connects nobody in this JVM made: look at the server's count now, not in a minute.
-        boolean unexplained = signals.unexplainedOpens(now, host, endpoint.local(), connections.opened(), jvm) >= config.churnMinRate();
+        boolean unexplained = signals.unexplainedOpens(now, host, endpoint.local(), connections.opened()) >= config.churnMinRate();
         sampleServer(now, pool, unexplained);
         ProbeSample sample = probe.tick();
         if (!probe.available()) {
@@ -161,14 +163,18 @@ public final class PoolMonitor implements AutoCloseable {
         }
         Observation o = new Observation(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel,
                 connections.opened(), connections.failed(), total, Math.max(peakTotal, total), server, poolOpenedAtServerSample,
-                jvm, host);
+                origins == null ? ChurnOrigins.NOT_SAMPLED : origins.origins(now), host);
         peakTotal = total;
         ChurnDetector.Evaluation e = detector.evaluate(o);
         warnings.publish(e.verdicts(), now);
+        if (origins != null) {
+            // Sample who connects while anything connects that the pool does not explain, and for a while after.
+            origins.churning(unexplained || e.rates().outside() >= config.churnMinRate(), now);
+        }
         long opened = connections.opened();
         report = new ChurnReport(Instant.now(), config.name(), endpoint.toString(), "running", sample.census(),
                 sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, connections.closed(), server,
-                e.verdicts(), warnings.written(), jvm == null ? -1 : jvm.otherOpened(), e.callSites());
+                e.verdicts(), warnings.written(), e.origins());
     }
 
     private void sampleServer(long now, HikariPoolMXBean pool, boolean hostChurn) {
@@ -193,13 +199,14 @@ public final class PoolMonitor implements AutoCloseable {
 
     private ChurnReport emptyReport(String status, Endpoint ep) {
         return new ChurnReport(Instant.now(), config.name(), ep == null ? Endpoint.displayOf(config.url()) : ep.toString(), status, null, -1, null,
-                Double.NaN, ChurnRates.UNKNOWN, connections.opened(), connections.closed(), server, List.of(), warnings.written(), -1, List.of());
+                Double.NaN, ChurnRates.UNKNOWN, connections.opened(), connections.closed(), server, List.of(), warnings.written(),
+                ChurnOrigins.NOT_SAMPLED);
     }
 
     /** A report for a pool whose probe is switched off. */
     public static ChurnReport disabledReport(TwPoolConfig config, long opened, long closed) {
         return new ChurnReport(Instant.now(), config.name(), Endpoint.displayOf(config.url()), "disabled", null, -1, null, Double.NaN,
-                ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of(), -1, List.of());
+                ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of(), ChurnOrigins.NOT_SAMPLED);
     }
 
     /** Interrupts the probe thread and waits for it to end, at most {@link #CLOSE_WAIT_MILLIS}. */
@@ -220,6 +227,11 @@ public final class PoolMonitor implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            ConnectSampler sampler = origins;
+            if (sampler != null) {
+                sampler.close(); // its tasks ran on the thread that just stopped; nothing it sampled outlives the pool
+            }
         }
     }
 }

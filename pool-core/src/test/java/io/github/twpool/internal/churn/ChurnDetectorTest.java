@@ -2,6 +2,8 @@ package io.github.twpool.internal.churn;
 
 import ch.qos.logback.classic.Level;
 import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnOrigins;
+import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
@@ -14,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -178,37 +179,62 @@ class ChurnDetectorTest {
         return new HostTcpCounters(activeOpens, passiveOpens, outRsts, 0, outRsts, 0);
     }
 
-    private static JvmConnects.Totals jvm(long other, Map<String, Long> sites) {
-        return new JvmConnects.Totals(0, other, sites.values().stream().mapToLong(Long::longValue).sum(), sites);
-    }
-
     /** A tick without a fresh census: what the probe sees between scans. */
     private static Observation between(long seconds, long opened, ServerStatus server, long openedAtServer,
-                                       JvmConnects.Totals jvm, HostTcpCounters host) {
-        return new Observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer, jvm, host);
+                                       ChurnOrigins origins, HostTcpCounters host) {
+        return new Observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer, origins, host);
+    }
+
+    private static ChurnOrigins sampled(ChurnOrigins.Origin origin, List<ChurnReport.CallSite> sites, long own, long other) {
+        return new ChurnOrigins(origin, Double.NaN, Double.NaN, null, "new sockets caught open", null, sites, 300, 40, 150,
+                own, other, 0);
     }
 
     @Test
-    void theJvmsOwnConnectsAreOutsideChurnOnEveryTickWithTheirCallSites() {
+    void theOutsideRateIsGivenToThisJvmWithItsCallSitesOnlyWhenTheSamplesNameIt() {
         ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        d.evaluate(between(0, 5, null, 0, jvm(0, Map.of()), host(100, 100, 0)));
-        // 20 connects in 1 s, no TIME_WAIT census at all (TLS ends them in resets: 20 resets).
-        ChurnDetector.Evaluation e = d.evaluate(between(1, 5, null, 0,
-                jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L, "com.acme.Audit.log(Audit.java:7)", 1L)),
-                host(120, 120, 20)));
+        List<ChurnReport.CallSite> sites = List.of(new ChurnReport.CallSite("com.acme.ReportJob.run(ReportJob.java:42)", 0.95),
+                new ChurnReport.CallSite("com.acme.Audit.log(Audit.java:7)", 0.05));
+        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0,
+                sampled(ChurnOrigins.Origin.THIS_JVM, sites, 30, 0), host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(new Observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, sampled(ChurnOrigins.Origin.THIS_JVM, sites, 30, 0), host(300, 300, 0)));
         assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
-        assertThat(e.rates().jvmOutside()).isEqualTo(20.0);
         assertThat(e.rates().outside()).isEqualTo(20.0);
+        assertThat(e.rates().jvmOutside()).isEqualTo(20.0);
+        assertThat(e.origins().thisJvmRate()).isEqualTo(20.0);
+        assertThat(e.origins().rateMethod()).isEqualTo(ChurnDetector.BY_TIME_WAIT);
         assertThat(e.callSites().get(0).frame()).isEqualTo("com.acme.ReportJob.run(ReportJob.java:42)");
-        assertThat(e.callSites().get(0).share()).isEqualTo(0.95);
-        String m = e.verdicts().get(0).message();
-        assertThat(m).contains("This JVM opened 20.0/s of them outside twpool's pools: 95 % from com.acme.ReportJob.run(ReportJob.java:42), 5 % from com.acme.Audit.log(Audit.java:7)",
-                "end in a reset", "TLS handshake", "CPU on both", "latency", "ports are not the risk")
-                .doesNotContain("running out", "TIME_WAIT (client");
-        // It stops: the next tick clears it.
-        e = d.evaluate(between(2, 5, null, 0, jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L,
-                "com.acme.Audit.log(Audit.java:7)", 1L)), host(121, 121, 20)));
-        assertThat(e.verdicts()).isEmpty();
+        assertThat(e.verdicts().get(0).message()).contains("~20.0/s from this JVM, outside twpool's pools: 95 % from "
+                + "com.acme.ReportJob.run(ReportJob.java:42), 5 % from com.acme.Audit.log(Audit.java:7) (sampled: 300 stack "
+                + "samples, 40 threads caught in a JDBC connect; this JVM's by 30 of 30 new sockets", "rate from TIME_WAIT")
+                .doesNotContain("another process");
+
+        // The same churn with another process's sockets caught too: both named, no split, no rate for either.
+        d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0,
+                sampled(ChurnOrigins.Origin.BOTH, sites, 30, 4), host(100, 100, 0)));
+        e = d.evaluate(new Observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, sampled(ChurnOrigins.Origin.BOTH, sites, 30, 4), host(300, 300, 0)));
+        assertThat(e.origins().thisJvmRate()).isNaN();
+        assertThat(e.origins().otherProcessRate()).isNaN();
+        assertThat(e.rates().jvmOutside()).isNaN();
+        assertThat(e.verdicts().get(0).message()).contains("from this JVM: 95 % from com.acme.ReportJob.run",
+                "and from another process on this host (4 of its new sockets caught open, 30 of this JVM's)",
+                "how they split is not measured").doesNotContain("/s from this JVM");
+    }
+
+    @Test
+    void undecidedOriginsSayWhyAndNameNeither() {
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        ChurnOrigins undecided = new ChurnOrigins(ChurnOrigins.Origin.UNDECIDED, Double.NaN, Double.NaN, null, null,
+                "no connection was caught being made or open", List.of(), 300, 0, 150, 0, 0, 0);
+        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, undecided, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(new Observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, undecided, host(300, 300, 0)));
+        assertThat(e.verdicts().get(0).message()).contains("From this JVM or another process on this host: cannot tell "
+                + "(no connection was caught being made or open).").doesNotContain("/s from this JVM", "/s from another process");
+        assertThat(e.rates().jvmOutside()).isNaN();
     }
 
     @Test
@@ -229,9 +255,9 @@ class ChurnDetectorTest {
         ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800);
         ServerStatus b = new ServerStatus(t0.plusSeconds(1), 1010, 10, 10, 0, 0, 500, 0, 28800);
         ServerStatus c = new ServerStatus(t0.plusSeconds(2), 1020, 10, 10, 0, 0, 500, 0, 28800);
-        d.evaluate(between(0, 5, a, 5, jvm(0, Map.of()), host(100, 100, 0)));
-        d.evaluate(between(1, 5, b, 5, jvm(0, Map.of()), host(111, 111, 10)));
-        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, jvm(0, Map.of()), host(121, 121, 20)));
+        d.evaluate(between(0, 5, a, 5, ChurnOrigins.NOT_SAMPLED, host(100, 100, 0)));
+        d.evaluate(between(1, 5, b, 5, ChurnOrigins.NOT_SAMPLED, host(111, 111, 10)));
+        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, ChurnOrigins.NOT_SAMPLED, host(121, 121, 20)));
         assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
         assertThat(e.rates().outside()).isEqualTo(10.0);
         assertThat(e.verdicts().get(0).message()).contains("another process on this host", "reset").doesNotContain("other hosts");
