@@ -60,7 +60,14 @@ final class ConnectFrames {
                     return TWPOOL_POOL;
                 }
             }
-            return CallSites.below(stack, i + 1);
+            // The driver's own package (its DataSource, its factories) is the driver too, known or not.
+            String cls = stack[i].getClassName();
+            String driverPackage = cls.substring(0, Math.max(0, cls.lastIndexOf('.') + 1));
+            int from = i + 1;
+            while (from < stack.length && !driverPackage.isEmpty() && stack[from].getClassName().startsWith(driverPackage)) {
+                from++;
+            }
+            return CallSites.below(stack, from);
         }
         return null;
     }
