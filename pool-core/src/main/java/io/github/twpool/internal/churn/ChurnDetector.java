@@ -351,7 +351,10 @@ public final class ChurnDetector {
             double thisHost;
             double otherHosts;
             Map<String, Double> named = new LinkedHashMap<>();
-            if (a.connectionsByClientHost() != null && b.connectionsByClientHost() != null) {
+            // A client the server lists under no host name (MariaDB with skip-grant-tables or skip-name-resolve
+            // lists every client under "") is neither this host nor another: its connects are not attributed by host.
+            if (a.connectionsByClientHost() != null && b.connectionsByClientHost() != null
+                    && !unnamedHostGrew(a.connectionsByClientHost(), b.connectionsByClientHost())) {
                 attribution = Finding.Attribution.PER_HOST;
                 double local = 0;
                 double remote = 0;
@@ -403,6 +406,15 @@ public final class ChurnDetector {
                     Math.round(seconds), b.waitTimeoutSeconds())));
         }
         return verdicts;
+    }
+
+    private static boolean unnamedHostGrew(Map<String, Long> before, Map<String, Long> after) {
+        for (var e : after.entrySet()) {
+            if ((e.getKey() == null || e.getKey().isBlank()) && e.getValue() > before.getOrDefault(e.getKey(), 0L)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double portUsage(Observation o) {

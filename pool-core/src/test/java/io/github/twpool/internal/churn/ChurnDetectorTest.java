@@ -294,6 +294,20 @@ class ChurnDetectorTest {
     }
 
     @Test
+    void clientsTheServerListsUnderNoHostNameAreNeverOtherHosts() {
+        // MariaDB with skip-grant-tables lists every client under "": this host's churn of 30/s must not be taken
+        // for other hosts'. The host's counters (a local server: PassiveOpens) bound it instead.
+        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800, Map.of("", 1000L), null);
+        ServerStatus b = new ServerStatus(t0.plusSeconds(10), 1300, 10, 10, 0, 0, 500, 0, 28800, Map.of("", 1300L), null);
+        d.evaluate(between(0, 5, a, 5, ChurnOrigins.NOT_SAMPLED, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, ChurnOrigins.NOT_SAMPLED, host(100, 400, 0)));
+        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.SERVER_CHURN);
+        assertThat(e.verdicts()).extracting(ChurnVerdict::message).noneMatch(m -> m.contains("other hosts") || m.contains("from ."));
+    }
+
+    @Test
     void withoutPerHostCountsTheServerSaysOnceWhatIsMissing() {
         ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
