@@ -27,8 +27,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConnectSampler implements AutoCloseable {
 
-    public static final Duration STACK_INTERVAL = Duration.ofMillis(100);
-    public static final Duration SOCKET_INTERVAL = Duration.ofMillis(200);
+    /**
+     * Each sampler waits, after a sample, {@value #COST_FACTOR} times what the sample cost, within these bounds: at most
+     * about 1 % of a core each while churn lasts, and as often as that allows. A socket sample over netlink costs
+     * tenths of a millisecond, so it samples every {@code MIN_INTERVAL} and catches connections that live a
+     * millisecond; one that reads {@code /proc/net/tcp} on a host with a large table samples less often.
+     */
+    static final int COST_FACTOR = 100;
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(20);
+    public static final Duration MAX_INTERVAL = Duration.ofSeconds(1);
+    /** The stacks need not be sampled faster than this: a JDBC connect with its handshake lasts milliseconds. */
+    public static final Duration MIN_STACK_INTERVAL = Duration.ofMillis(50);
     /** Sampling stops this long after the last tick that saw churn. */
     static final Duration LINGER = Duration.ofSeconds(30);
 
@@ -75,10 +84,42 @@ public final class ConnectSampler implements AutoCloseable {
     }
 
     private void start() {
-        stackTask = executor.scheduleWithFixedDelay(this::sampleStacks, 0, STACK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        stackTask = executor.schedule(this::stackTick, 0, TimeUnit.MILLISECONDS);
         if (socketsFailed == null) {
-            socketTask = executor.scheduleWithFixedDelay(this::sampleSockets, 0, SOCKET_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            socketTask = executor.schedule(this::socketTick, 0, TimeUnit.MILLISECONDS);
         }
+    }
+
+    private void stackTick() {
+        if (stackTask == null || closed) {
+            return;
+        }
+        long start = System.nanoTime();
+        sampleStacks();
+        stackTask = reschedule(this::stackTick, next(System.nanoTime() - start, MIN_STACK_INTERVAL));
+    }
+
+    private void socketTick() {
+        if (socketTask == null || closed) {
+            return;
+        }
+        long start = System.nanoTime();
+        sampleSockets();
+        if (socketTask != null) {
+            socketTask = reschedule(this::socketTick, next(System.nanoTime() - start, MIN_INTERVAL));
+        }
+    }
+
+    private ScheduledFuture<?> reschedule(Runnable task, long delayNanos) {
+        try {
+            return executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null; // the pool is closing
+        }
+    }
+
+    static long next(long costNanos, Duration min) {
+        return Math.max(min.toNanos(), Math.min(MAX_INTERVAL.toNanos(), costNanos * COST_FACTOR));
     }
 
     private void stop() {
@@ -95,7 +136,8 @@ public final class ConnectSampler implements AutoCloseable {
         }
     }
 
-    void sampleStacks() {
+    /** One stack sample now (the scheduled task's work; public for the benchmark). */
+    public void sampleStacks() {
         if (stacksFailed) {
             return;
         }
@@ -120,7 +162,8 @@ public final class ConnectSampler implements AutoCloseable {
         window.stacks(System.nanoTime(), sites);
     }
 
-    void sampleSockets() {
+    /** One socket sample now (the scheduled task's work; public for the benchmark). */
+    public void sampleSockets() {
         if (socketsFailed != null) {
             return;
         }
