@@ -28,14 +28,14 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectSampler implements AutoCloseable {
 
     /**
-     * Each sampler waits, after a sample, {@value #COST_FACTOR} times what the sample cost, within these bounds: at most
-     * about 1 % of a core each while churn lasts, and as often as that allows. A socket sample over netlink costs
+     * Each sampler waits, after a sample, {@value #COST_FACTOR} times what the sample cost, within these bounds: about
+     * 1 % of a core each while churn lasts (more only for samples dearer than 50 ms), and as often as that allows. A socket sample over netlink costs
      * tenths of a millisecond, so it samples every {@code MIN_INTERVAL} and catches connections that live a
      * millisecond; one that reads {@code /proc/net/tcp} on a host with a large table samples less often.
      */
     static final int COST_FACTOR = 100;
     public static final Duration MIN_INTERVAL = Duration.ofMillis(20);
-    public static final Duration MAX_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration MAX_INTERVAL = Duration.ofSeconds(5);
     /** The stacks need not be sampled faster than this: a JDBC connect with its handshake lasts milliseconds. */
     public static final Duration MIN_STACK_INTERVAL = Duration.ofMillis(50);
     /** Sampling stops this long after the last tick that saw churn. */

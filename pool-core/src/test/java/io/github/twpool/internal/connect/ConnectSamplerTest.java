@@ -61,6 +61,6 @@ class ConnectSamplerTest {
     void aSamplerWaitsAHundredTimesWhatItsSampleCostWithinBounds() {
         assertThat(ConnectSampler.next(100_000, ConnectSampler.MIN_INTERVAL)).isEqualTo(ConnectSampler.MIN_INTERVAL.toNanos());
         assertThat(ConnectSampler.next(1_000_000, ConnectSampler.MIN_INTERVAL)).isEqualTo(100_000_000L);
-        assertThat(ConnectSampler.next(50_000_000, ConnectSampler.MIN_INTERVAL)).isEqualTo(ConnectSampler.MAX_INTERVAL.toNanos());
+        assertThat(ConnectSampler.next(80_000_000, ConnectSampler.MIN_INTERVAL)).isEqualTo(ConnectSampler.MAX_INTERVAL.toNanos());
     }
 }
