@@ -98,6 +98,7 @@ class ConnectOriginsIntegrationTest {
         while (System.nanoTime() < endNanos) {
             request.run();
             n++;
+            MADE.incrementAndGet();
             long wait = start + (long) (n * 1e9 / perSecond) - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
@@ -170,16 +171,28 @@ class ConnectOriginsIntegrationTest {
         });
     }
 
+    /** Connects the churners made, for the truth over the same window as the reports. */
+    static final AtomicLong MADE = new AtomicLong();
+
     /** The report's origins once the samples have a window's worth, polled every second from {@code from}. */
     private static List<ChurnReport> reports(TwPoolDataSource ds, long fromNanos, long endNanos) throws InterruptedException {
+        return reports(ds, fromNanos, endNanos, new double[1]);
+    }
+
+    /** As above; {@code truth[0]} is set to the churners' rate over the polling window. */
+    private static List<ChurnReport> reports(TwPoolDataSource ds, long fromNanos, long endNanos, double[] truth)
+            throws InterruptedException {
         List<ChurnReport> out = new ArrayList<>();
         while (System.nanoTime() < fromNanos) {
             Thread.sleep(100);
         }
+        long firstNanos = System.nanoTime();
+        long firstMade = MADE.get();
         while (System.nanoTime() < endNanos - 500_000_000L) {
             out.add(ds.churnReport());
             Thread.sleep(1000);
         }
+        truth[0] = (MADE.get() - firstMade) / ((System.nanoTime() - firstNanos) / 1e9);
         return out;
     }
 
@@ -220,10 +233,11 @@ class ConnectOriginsIntegrationTest {
             Future<Long> a = threads.submit(() -> driverManagerChurn(db, 8, end));
             Future<Long> b = threads.submit(() -> hikariPoolPerRequest(db, 4, end));
             Future<Long> c = threads.submit(() -> plainDataSourceChurn(db, 4, end));
-            List<ChurnReport> seen = reports(ds, start + Duration.ofSeconds(16).toNanos(), end);
+            double[] window = new double[1];
+            List<ChurnReport> seen = reports(ds, start + Duration.ofSeconds(16).toNanos(), end, window);
             long made = a.get() + b.get() + c.get();
             threads.shutdown();
-            double truth = made / ((System.nanoTime() - start) / 1e9);
+            double truth = window[0];
             ChurnReport last = seen.get(seen.size() - 1);
             String described = last.origins().toString();
 
@@ -295,13 +309,15 @@ class ConnectOriginsIntegrationTest {
                 String described = r.origins().toString();
                 assertThat(r.origins().origin()).as(described).isNotEqualTo(ChurnOrigins.Origin.THIS_JVM);
                 assertThat(r.origins().thisJvmRate()).as(described).isIn(0.0, Double.NaN);
-                if (netlink(r)) {
+                if (netlink(r) && r.origins().unresolvedSockets() == 0) {
+                    // Each socket sample's two listings of this process's sockets were under 2 ms apart.
                     assertThat(r.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.ANOTHER_PROCESS);
                     assertThat(r.verdicts()).extracting(ChurnVerdict::message)
                             .anySatisfy(m -> assertThat(m).contains("/s from another process on this host"));
                 } else {
-                    // /proc/net/tcp takes milliseconds to read: a socket missing from this process's fd lists
-                    // before and after it may have been this JVM's, opened and closed meanwhile.
+                    // /proc/net/tcp takes milliseconds to read (and an overloaded host slows any census): a socket
+                    // missing from this process's fd lists before and after it may have been this JVM's, opened and
+                    // closed meanwhile, so it is not given to another process either.
                     assertThat(r.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.UNDECIDED);
                     assertThat(r.origins().otherSockets()).as(described).isZero();
                 }
@@ -320,7 +336,7 @@ class ConnectOriginsIntegrationTest {
                     assertThat(t.origins().thisJvmRate()).as(described).isNaN();
                 }
                 ChurnReport both = together.get(together.size() - 1);
-                if (netlink(both)) {
+                if (netlink(both) && both.origins().unresolvedSockets() == 0) {
                     assertThat(both.origins().origin()).as(both.origins().toString()).isEqualTo(ChurnOrigins.Origin.BOTH);
                     assertThat(both.verdicts()).extracting(ChurnVerdict::message).anySatisfy(m -> assertThat(m)
                             .contains("from this JVM: ", "driverManagerChurn(", "and from another process on this host",
