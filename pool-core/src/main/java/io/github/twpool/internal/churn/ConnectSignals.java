@@ -20,6 +20,7 @@ public final class ConnectSignals {
     private long prevNanos;
     private HostTcpCounters prevHost;
     private long prevPoolOpened;
+    private long prevJvmOutside;
 
     /** Whether a client host as the server names it (an address, or a name where the server resolves) is this host. */
     public boolean isThisHost(String host) {
@@ -51,18 +52,22 @@ public final class ConnectSignals {
 
     /**
      * Connects/s on the endpoint's side of this host's counters since the last call (PassiveOpens for a local
-     * server, ActiveOpens otherwise) beyond the pool's own; NaN on the first call or
+     * server, ActiveOpens otherwise) beyond the pool's and the JVM's counted ones; NaN on the first call or
      * without counters.
+     *
+     * @param jvmOutside connects this JVM made outside twpool's pools so far, -1 when not counted
      */
-    double unexplainedOpens(long nanos, HostTcpCounters host, boolean endpointLocal, long poolOpened) {
+    double unexplainedOpens(long nanos, HostTcpCounters host, boolean endpointLocal, long poolOpened, long jvmOutside) {
         double rate = Double.NaN;
+        long jvmOther = Math.max(0, jvmOutside);
         if (prevHost != null && nanos > prevNanos && host.activeOpens() >= 0 && prevHost.activeOpens() >= 0) {
             long opens = endpointLocal ? host.passiveOpens() - prevHost.passiveOpens() : host.activeOpens() - prevHost.activeOpens();
-            rate = (opens - (poolOpened - prevPoolOpened)) / ((nanos - prevNanos) / 1e9);
+            rate = (opens - (poolOpened - prevPoolOpened) - (jvmOther - prevJvmOutside)) / ((nanos - prevNanos) / 1e9);
         }
         prevNanos = nanos;
         prevHost = host;
         prevPoolOpened = poolOpened;
+        prevJvmOutside = jvmOther;
         return rate;
     }
 }

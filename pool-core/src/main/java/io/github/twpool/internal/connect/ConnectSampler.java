@@ -53,6 +53,10 @@ public final class ConnectSampler implements AutoCloseable {
     private ScheduledFuture<?> stackTask;
     private ScheduledFuture<?> socketTask;
     private long lastChurnNanos;
+    private long startedNanos;
+    private int samplesSinceStart;
+    static final int SETTLE_SAMPLES = 10;
+    static final Duration SETTLE_TIME = Duration.ofSeconds(5);
     private boolean closed;
 
     public ConnectSampler(ScheduledExecutorService executor, Path procRoot, Endpoint endpoint) {
@@ -78,12 +82,34 @@ public final class ConnectSampler implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether enough was sampled to name anyone in a warning: {@value #SETTLE_SAMPLES} samples since sampling began,
+     * or {@link #SETTLE_TIME} of sampling (a slow host takes fewer), or sampling that cannot run at all. Before the
+     * first sample it is not: a warning then waits a tick rather than go out without who.
+     */
+    public boolean settled(long nanos) {
+        if (closed) {
+            return true;
+        }
+        if (stackTask == null) {
+            // Not sampling: what was sampled before still counts; with nothing sampled yet, the first tick that sees
+            // churn starts the sampler, and its warning waits for the samples.
+            return window.decide(nanos, null).origin() != ChurnOrigins.Origin.NOT_SAMPLED;
+        }
+        if (stacksFailed && socketsFailed != null) {
+            return true;
+        }
+        return samplesSinceStart >= SETTLE_SAMPLES || nanos - startedNanos >= SETTLE_TIME.toNanos();
+    }
+
     /** Whether samples are being taken now. */
     public boolean sampling() {
         return stackTask != null;
     }
 
     private void start() {
+        startedNanos = System.nanoTime();
+        samplesSinceStart = 0;
         stackTask = executor.schedule(this::stackTick, 0, TimeUnit.MILLISECONDS);
         if (socketsFailed == null) {
             socketTask = executor.schedule(this::socketTick, 0, TimeUnit.MILLISECONDS);
@@ -160,6 +186,7 @@ public final class ConnectSampler implements AutoCloseable {
             }
         }
         window.stacks(System.nanoTime(), sites);
+        samplesSinceStart++;
     }
 
     /** One socket sample now (the scheduled task's work; public for the benchmark). */
@@ -175,6 +202,7 @@ public final class ConnectSampler implements AutoCloseable {
             EndpointSockets.Sample s = sockets.sample();
             if (s != null) {
                 window.sockets(System.nanoTime(), s);
+                samplesSinceStart++;
             }
         } catch (Exception | LinkageError e) {
             if (Thread.currentThread().isInterrupted()) {

@@ -39,54 +39,84 @@ class ChurnDetectorTest {
         return new SocketCensus(Instant.now(), client, server, establishedClient, 0, 0, 0, c, s);
     }
 
-    private static Observation tick(long seconds, SocketCensus census, long opened, int total, int peak, ServerStatus server,
-                                    long openedAtServer) {
-        return new Observation(seconds * S, census, true, 1000, KERNEL, opened, 0, total, peak, server, openedAtServer);
+    /** The recycle the pool runs with, as each observation carries it; the configured default unless a test sets it. */
+    private Duration recycle = config().build().recycle();
+
+    private static ChurnDetector detector(TwPoolConfig config, String endpoint, int port) {
+        return new ChurnDetector(DetectorSettings.of(config), endpoint, port);
     }
 
-    private static Observation tick(long seconds, SocketCensus census, long opened, int total) {
+    private static ChurnDetector detector(TwPoolConfig config, String endpoint, int port, boolean local,
+                                          java.util.function.Predicate<String> localClientHost) {
+        return new ChurnDetector(DetectorSettings.of(config), endpoint, port, local, localClientHost);
+    }
+
+    /** The findings as the log words them. */
+    private static List<ChurnVerdict> verdicts(ChurnDetector.Evaluation e) {
+        return e.findings().stream().map(ChurnMessages::render).toList();
+    }
+
+    private Observation observation(long nanos, SocketCensus census, boolean fresh, long hostTimeWait, KernelSettings kernel,
+                                    long opened, long failed, int total, int peak, ServerStatus server, long openedAtServer,
+                                    Attribution local, HostTcpCounters host) {
+        return new Observation(nanos, census, fresh, hostTimeWait, kernel,
+                new Observation.PoolCounts(opened, failed, total, peak, recycle), server, openedAtServer, local, host);
+    }
+
+    private Observation observation(long nanos, SocketCensus census, boolean fresh, long hostTimeWait, KernelSettings kernel,
+                                    long opened, long failed, int total, int peak, ServerStatus server, long openedAtServer) {
+        return observation(nanos, census, fresh, hostTimeWait, kernel, opened, failed, total, peak, server, openedAtServer,
+                Attribution.NONE, HostTcpCounters.UNKNOWN);
+    }
+
+    private Observation tick(long seconds, SocketCensus census, long opened, int total, int peak, ServerStatus server,
+                             long openedAtServer) {
+        return observation(seconds * S, census, true, 1000, KERNEL, opened, 0, total, peak, server, openedAtServer);
+    }
+
+    private Observation tick(long seconds, SocketCensus census, long opened, int total) {
         return tick(seconds, census, opened, total, total, null, 0);
     }
 
     @Test
     void timeWaitFarAboveThePoolsOwnClosesIsChurnOutsideThePool() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 5, 5));
         // 400 sockets entered TIME_WAIT 5 s ago, 10 s after the previous scan; the pool opened nothing.
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(40, 360, 5, 0), 5, 5));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
         assertThat(e.rates().endpoint()).isEqualTo(40.0);
         assertThat(e.rates().outside()).isEqualTo(40.0);
         assertThat(e.rates().poolOpened()).isZero();
-        assertThat(e.verdicts().get(0).message())
+        assertThat(verdicts(e).get(0).message())
                 .contains("churn outside this pool towards 127.0.0.1:3306", "400 sockets in TIME_WAIT (client side 40, server side 360)",
                         "~40.0 new connections/s over the last 10s", "this pool opened 0.0/s", "DriverManager.getConnection");
     }
 
     @Test
     void timeWaitOlderThanTheWindowIsNotNewChurn() {
-        ChurnDetector d = new ChurnDetector(config().build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 400, 1, 0), 10, 10));
         // The same 400 sockets, now 40 s into TIME_WAIT: nothing new in the last 10 s.
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(0, 400, 40, 0), 10, 10));
-        assertThat(e.verdicts()).isEmpty();
+        assertThat(verdicts(e)).isEmpty();
         assertThat(e.rates().endpoint()).isZero();
     }
 
     @Test
     void thePoolsOwnClosesAreNotOutsideChurn() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 10, 10));
         // The pool opened and closed 300 in 10 s and that is all the TIME_WAIT there is.
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(0, 300, 5, 0), 310, 10));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.POOL);
-        assertThat(e.verdicts().get(0).reason()).isEqualTo("failures");
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.POOL);
+        assertThat(verdicts(e).get(0).reason()).isEqualTo("failures");
         assertThat(e.rates().outside()).isZero();
     }
 
     @Test
     void portReuseHidingTimeWaitStillCountsThePoolsCloses() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 10, 10));
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(0, 50, 5, 0), 310, 10));
         assertThat(e.rates().endpoint()).isEqualTo(30.0);
@@ -94,7 +124,7 @@ class ChurnDetectorTest {
 
     @Test
     void overflowRetiringAndReopeningIsNamed() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(2).maxOverflow(20).overflowIdleTimeout(Duration.ofSeconds(10))
+        ChurnDetector d = detector(config().poolSize(2).maxOverflow(20).overflowIdleTimeout(Duration.ofSeconds(10))
                 .build(), "127.0.0.1:3306", 3306);
         long opened = 2;
         d.evaluate(tick(0, census(0, 0, 1, 0), opened, 2));
@@ -103,54 +133,55 @@ class ChurnDetectorTest {
             opened += 20; // each burst opens 20 overflow connections, retired again before the next
             e = d.evaluate(tick(t, census(0, 20, 5, 0), opened, 2, 22, null, 0));
         }
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.POOL);
-        ChurnVerdict pool = e.verdicts().stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.POOL);
+        ChurnVerdict pool = verdicts(e).stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
         assertThat(pool.reason()).isEqualTo("overflow");
         assertThat(pool.message()).contains("overflow-idle-timeout=10s", "peaked at 22 connections, pool-size=2", "raise pool-size");
     }
 
     @Test
     void aShortRecycleIsNamed() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(100).recycle(Duration.ofSeconds(30)).keepalive(Duration.ZERO)
+        ChurnDetector d = detector(config().poolSize(100).recycle(Duration.ofSeconds(30)).keepalive(Duration.ZERO)
                 .build(), "127.0.0.1:3306", 3306);
+        recycle = Duration.ofSeconds(30);
         d.evaluate(tick(0, census(0, 0, 1, 0), 100, 100));
         ChurnDetector.Evaluation e = d.evaluate(tick(30, census(0, 100, 5, 0), 200, 100));
-        ChurnVerdict pool = e.verdicts().stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
+        ChurnVerdict pool = verdicts(e).stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
         assertThat(pool.reason()).isEqualTo("recycle");
         assertThat(pool.message()).contains("recycle=30s", "100 connections every 30s");
     }
 
     @Test
     void aPoolFillingUpIsNotChurn() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(2).maxOverflow(50).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(2).maxOverflow(50).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 2, 2));
         ChurnDetector.Evaluation e = d.evaluate(tick(5, census(0, 0, 1, 0), 52, 52));
-        assertThat(e.verdicts()).isEmpty();
+        assertThat(verdicts(e)).isEmpty();
     }
 
     @Test
     void portsRunningOutAreWarnedWithTheTimeLeft() {
         KernelSettings small = new KernelSettings(40000, 40999, 0, 60, 131072, 1, false, "6.1");
-        ChurnDetector d = new ChurnDetector(config().build(), "10.0.0.2:5000", 5000);
-        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 0, small, 10, 0, 10, 10, null, 0));
-        ChurnDetector.Evaluation e = d.evaluate(new Observation(2 * S, census(300, 0, 1, 20), true, 300, small, 10, 0, 10, 10, null, 0));
+        ChurnDetector d = detector(config().build(), "10.0.0.2:5000", 5000);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 0, small, 10, 0, 10, 10, null, 0));
+        ChurnDetector.Evaluation e = d.evaluate(observation(2 * S, census(300, 0, 1, 20), true, 300, small, 10, 0, 10, 10, null, 0));
         assertThat(e.portUsage()).isEqualTo(0.32);
-        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.PORT_EXHAUSTION).findFirst().orElseThrow();
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.PORT_EXHAUSTION).findFirst().orElseThrow();
         assertThat(v.message()).contains("320 of 1000 ports (32%)", "~150/s", "used up in ~5s", "tcp_tw_reuse=0",
                 "Cannot assign requested address", "40000-40999");
     }
 
     @Test
     void serverSideChurnCapacityAndAbortedClients() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(10).maxOverflow(20).build(), "db:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(10).maxOverflow(20).build(), "db:3306", 3306);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         ServerStatus a = new ServerStatus(t0, 10_000, 150, 50, 0, 10, 200, 0, 28800);
         ServerStatus b = new ServerStatus(t0.plusSeconds(60), 16_000, 170, 60, 0, 40, 200, 0, 28800);
         d.evaluate(tick(0, census(0, 0, 1, 0), 10, 10, 10, a, 10));
         ChurnDetector.Evaluation e = d.evaluate(tick(60, census(0, 0, 1, 0), 10, 10, 10, b, 10));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause)
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause)
                 .containsExactlyInAnyOrder(ChurnCause.SERVER_CHURN, ChurnCause.SERVER_CAPACITY, ChurnCause.ABORTED_CLIENTS);
-        assertThat(String.join("\n", e.verdicts().stream().map(ChurnVerdict::message).toList()))
+        assertThat(String.join("\n", verdicts(e).stream().map(ChurnVerdict::message).toList()))
                 .contains("accepts ~100.0 new connections/s", "cannot be told here", "170 connections of max_connections=200 (85%)",
                         "Instances x 30 must stay below 200", "30 aborted clients in 60s");
     }
@@ -180,140 +211,147 @@ class ChurnDetectorTest {
     }
 
     /** A tick without a fresh census: what the probe sees between scans. */
-    private static Observation between(long seconds, long opened, ServerStatus server, long openedAtServer,
-                                       ChurnOrigins origins, HostTcpCounters host) {
-        return new Observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer, origins, host);
+    private Observation between(long seconds, long opened, ServerStatus server, long openedAtServer,
+                                Attribution local, HostTcpCounters host) {
+        return observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer, local, host);
     }
 
-    private static ChurnOrigins sampled(ChurnOrigins.Origin origin, List<ChurnReport.CallSite> sites, long own, long other) {
-        return new ChurnOrigins(origin, Double.NaN, Double.NaN, null, "new sockets caught open", null, sites, 300, 40, 150,
-                own, other, 0);
+    /** This JVM's sampled view as the pool's sampler hands it over: no rate of its own. */
+    private static Attribution sampled(ChurnOrigins.Origin origin, List<ChurnReport.CallSite> sites, long own, long other,
+                                       String undecided) {
+        ChurnOrigins o = new ChurnOrigins(origin, Double.NaN, Double.NaN, null, "new sockets caught open", undecided, sites,
+                300, 40, 150, own, other, 0);
+        return new Attribution(SampledOrigins.METHOD, Attribution.Kind.CALL_SITE, Double.NaN, Double.NaN, undecided,
+                sites.stream().map(c -> new Attribution.Origin(c.frame(), c.share())).toList(), 300, 40, -1, true, null, o);
     }
+
+    private static final List<ChurnReport.CallSite> SITES = List.of(
+            new ChurnReport.CallSite("com.acme.ReportJob.run(ReportJob.java:42)", 0.95),
+            new ChurnReport.CallSite("com.acme.Audit.log(Audit.java:7)", 0.05));
 
     @Test
     void theOutsideRateIsGivenToThisJvmWithItsCallSitesOnlyWhenTheSamplesNameIt() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        List<ChurnReport.CallSite> sites = List.of(new ChurnReport.CallSite("com.acme.ReportJob.run(ReportJob.java:42)", 0.95),
-                new ChurnReport.CallSite("com.acme.Audit.log(Audit.java:7)", 0.05));
-        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0,
-                sampled(ChurnOrigins.Origin.THIS_JVM, sites, 30, 0), host(100, 100, 0)));
-        ChurnDetector.Evaluation e = d.evaluate(new Observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
-                null, 0, sampled(ChurnOrigins.Origin.THIS_JVM, sites, 30, 0), host(300, 300, 0)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Attribution jvm = sampled(ChurnOrigins.Origin.THIS_JVM, SITES, 30, 0, null);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, jvm, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, jvm, host(300, 300, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
         assertThat(e.rates().outside()).isEqualTo(20.0);
         assertThat(e.rates().jvmOutside()).isEqualTo(20.0);
-        assertThat(e.origins().thisJvmRate()).isEqualTo(20.0);
-        assertThat(e.origins().rateMethod()).isEqualTo(ChurnDetector.BY_TIME_WAIT);
-        assertThat(e.callSites().get(0).frame()).isEqualTo("com.acme.ReportJob.run(ReportJob.java:42)");
-        assertThat(e.verdicts().get(0).message()).contains("~20.0/s from this JVM, outside twpool's pools: 95 % from "
+        Finding.OutsidePool f = (Finding.OutsidePool) e.findings().get(0);
+        ChurnOrigins reported = SampledOrigins.reported(f.local(), f);
+        assertThat(reported.thisJvmRate()).isEqualTo(20.0);
+        assertThat(reported.rateMethod()).isEqualTo(ChurnMessages.BY_TIME_WAIT);
+        assertThat(verdicts(e).get(0).message()).contains("~20.0/s from this JVM, outside twpool's pools: 95 % from "
                 + "com.acme.ReportJob.run(ReportJob.java:42), 5 % from com.acme.Audit.log(Audit.java:7) (sampled: 300 stack "
                 + "samples, 40 threads caught in a JDBC connect; this JVM's by 30 of 30 new sockets", "rate from TIME_WAIT")
                 .doesNotContain("another process");
 
         // The same churn with another process's sockets caught too: both named, no split, no rate for either.
-        d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0,
-                sampled(ChurnOrigins.Origin.BOTH, sites, 30, 4), host(100, 100, 0)));
-        e = d.evaluate(new Observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
-                null, 0, sampled(ChurnOrigins.Origin.BOTH, sites, 30, 4), host(300, 300, 0)));
-        assertThat(e.origins().thisJvmRate()).isNaN();
-        assertThat(e.origins().otherProcessRate()).isNaN();
+        d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Attribution both = sampled(ChurnOrigins.Origin.BOTH, SITES, 30, 4, null);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, both, host(100, 100, 0)));
+        e = d.evaluate(observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, both, host(300, 300, 0)));
+        f = (Finding.OutsidePool) e.findings().get(0);
+        assertThat(SampledOrigins.reported(f.local(), f).thisJvmRate()).isNaN();
+        assertThat(SampledOrigins.reported(f.local(), f).otherProcessRate()).isNaN();
         assertThat(e.rates().jvmOutside()).isNaN();
-        assertThat(e.verdicts().get(0).message()).contains("from this JVM: 95 % from com.acme.ReportJob.run",
+        assertThat(verdicts(e).get(0).message()).contains("from this JVM: 95 % from com.acme.ReportJob.run",
                 "and from another process on this host (4 of its new sockets caught open, 30 of this JVM's)",
                 "how they split is not measured").doesNotContain("/s from this JVM");
     }
 
     @Test
     void undecidedOriginsSayWhyAndNameNeither() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        ChurnOrigins undecided = new ChurnOrigins(ChurnOrigins.Origin.UNDECIDED, Double.NaN, Double.NaN, null, null,
-                "no connection was caught being made or open", List.of(), 300, 0, 150, 0, 0, 0);
-        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, undecided, host(100, 100, 0)));
-        ChurnDetector.Evaluation e = d.evaluate(new Observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Attribution undecided = sampled(ChurnOrigins.Origin.UNDECIDED, List.of(), 0, 0,
+                "no connection was caught being made or open");
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, undecided, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
                 null, 0, undecided, host(300, 300, 0)));
-        assertThat(e.verdicts().get(0).message()).contains("From this JVM or another process on this host: cannot tell "
+        assertThat(verdicts(e).get(0).message()).contains("From this JVM or another process on this host: cannot tell "
                 + "(no connection was caught being made or open).").doesNotContain("/s from this JVM", "/s from another process");
         assertThat(e.rates().jvmOutside()).isNaN();
-    }
-
-    @Test
-    void timeWaitChurnStillSpeaksOfPortsAndTimeWait() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, null, host(100, 100, 0)));
-        ChurnDetector.Evaluation e = d.evaluate(new Observation(10 * S, census(40, 360, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
-                null, 0, null, host(500, 500, 0)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
-        assertThat(e.verdicts().get(0).message()).contains("400 sockets in TIME_WAIT").doesNotContain("reset");
-    }
-
-    @Test
-    void theServersRateExplainedByThisHostsCountersIsNeverOtherHosts() {
-        // Another process on this host churns ~10/s over TLS against a local server: no TIME_WAIT, no JVM count.
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800);
-        ServerStatus b = new ServerStatus(t0.plusSeconds(1), 1010, 10, 10, 0, 0, 500, 0, 28800);
-        ServerStatus c = new ServerStatus(t0.plusSeconds(2), 1020, 10, 10, 0, 0, 500, 0, 28800);
-        d.evaluate(between(0, 5, a, 5, ChurnOrigins.NOT_SAMPLED, host(100, 100, 0)));
-        d.evaluate(between(1, 5, b, 5, ChurnOrigins.NOT_SAMPLED, host(111, 111, 10)));
-        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, ChurnOrigins.NOT_SAMPLED, host(121, 121, 20)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
-        assertThat(e.rates().outside()).isEqualTo(10.0);
-        assertThat(e.verdicts().get(0).message()).contains("another process on this host", "reset").doesNotContain("other hosts");
-    }
-
-    @Test
-    void whatThisHostsCountersCannotExplainComesFromOtherHosts() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
-        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 100, 0)));
-        // The server accepted 50 in 10 s; this host opened 12 connections in that time.
-        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1050, 10, 10, 0, 0, 500, 0, 28800),
-                5, null, host(112, 100, 0)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
-        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
-        assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s of it to come from here",
-                "at least ~3.8/s come from other hosts");
-    }
-
-    @Test
-    void perClientHostCountsNameTheHosts() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> h.equals("10.0.0.5"));
-        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800,
-                Map.of("10.0.0.5", 100L, "10.0.0.7", 500L, "batch-7.internal", 10L), null);
-        ServerStatus b = new ServerStatus(t0.plusSeconds(10), 1300, 10, 10, 0, 0, 500, 0, 28800,
-                Map.of("10.0.0.5", 100L, "10.0.0.7", 750L, "batch-7.internal", 60L), null);
-        d.evaluate(between(0, 5, a, 5, null, host(100, 0, 0)));
-        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, null, host(400, 0, 0)));
-        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
-        assertThat(v.message()).contains("~0.0/s from this host beyond this pool", "~25.0/s from 10.0.0.7", "~5.0/s from batch-7.internal");
-        // This host's own connects are not outside churn: none came from here.
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.OUTSIDE_POOL);
     }
 
     @Test
     void clientsTheServerListsUnderNoHostNameAreNeverOtherHosts() {
         // MariaDB with skip-grant-tables lists every client under "": this host's churn of 30/s must not be taken
         // for other hosts'. The host's counters (a local server: PassiveOpens) bound it instead.
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800, Map.of("", 1000L), null);
         ServerStatus b = new ServerStatus(t0.plusSeconds(10), 1300, 10, 10, 0, 0, 500, 0, 28800, Map.of("", 1300L), null);
-        d.evaluate(between(0, 5, a, 5, ChurnOrigins.NOT_SAMPLED, host(100, 100, 0)));
-        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, ChurnOrigins.NOT_SAMPLED, host(100, 400, 0)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.SERVER_CHURN);
-        assertThat(e.verdicts()).extracting(ChurnVerdict::message).noneMatch(m -> m.contains("other hosts") || m.contains("from ."));
+        d.evaluate(between(0, 5, a, 5, Attribution.NONE, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, Attribution.NONE, host(100, 400, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.SERVER_CHURN);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::message).noneMatch(m -> m.contains("other hosts") || m.contains("from ."));
+    }
+
+    @Test
+    void timeWaitChurnStillSpeaksOfPortsAndTimeWait() {
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, Attribution.NONE, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(observation(10 * S, census(40, 360, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, Attribution.NONE, host(500, 500, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(verdicts(e).get(0).message()).contains("400 sockets in TIME_WAIT").doesNotContain("reset");
+    }
+
+    @Test
+    void theServersRateExplainedByThisHostsCountersIsNeverOtherHosts() {
+        // Another process on this host churns ~10/s over TLS against a local server: no TIME_WAIT, no JVM count.
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800);
+        ServerStatus b = new ServerStatus(t0.plusSeconds(1), 1010, 10, 10, 0, 0, 500, 0, 28800);
+        ServerStatus c = new ServerStatus(t0.plusSeconds(2), 1020, 10, 10, 0, 0, 500, 0, 28800);
+        d.evaluate(between(0, 5, a, 5, Attribution.NONE, host(100, 100, 0)));
+        d.evaluate(between(1, 5, b, 5, Attribution.NONE, host(111, 111, 10)));
+        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, Attribution.NONE, host(121, 121, 20)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(e.rates().outside()).isEqualTo(10.0);
+        assertThat(verdicts(e).get(0).message()).contains("another process on this host", "reset").doesNotContain("other hosts");
+    }
+
+    @Test
+    void whatThisHostsCountersCannotExplainComesFromOtherHosts() {
+        ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, Attribution.NONE, host(100, 100, 0)));
+        // The server accepted 50 in 10 s; this host opened 12 connections in that time.
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1050, 10, 10, 0, 0, 500, 0, 28800),
+                5, Attribution.NONE, host(112, 100, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
+        assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s of it to come from here",
+                "at least ~3.8/s come from other hosts");
+    }
+
+    @Test
+    void perClientHostCountsNameTheHosts() {
+        ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> h.equals("10.0.0.5"));
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800,
+                Map.of("10.0.0.5", 100L, "10.0.0.7", 500L, "batch-7.internal", 10L), null);
+        ServerStatus b = new ServerStatus(t0.plusSeconds(10), 1300, 10, 10, 0, 0, 500, 0, 28800,
+                Map.of("10.0.0.5", 100L, "10.0.0.7", 750L, "batch-7.internal", 60L), null);
+        d.evaluate(between(0, 5, a, 5, Attribution.NONE, host(100, 0, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, Attribution.NONE, host(400, 0, 0)));
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
+        assertThat(v.message()).contains("~0.0/s from this host beyond this pool", "~25.0/s from 10.0.0.7", "~5.0/s from batch-7.internal");
+        // This host's own connects are not outside churn: none came from here.
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.OUTSIDE_POOL);
     }
 
     @Test
     void withoutPerHostCountsTheServerSaysOnceWhatIsMissing() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
+        ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 0, 0)));
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, Attribution.NONE, host(100, 0, 0)));
         ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1500, 10, 10, 0, 0, 500, 0,
-                28800, null, "userstat=OFF"), 5, null, host(100, 0, 0)));
-        assertThat(e.verdicts().get(0).message()).contains("cannot name its client hosts: userstat=OFF");
+                28800, null, "userstat=OFF"), 5, Attribution.NONE, host(100, 0, 0)));
+        assertThat(verdicts(e).get(0).message()).contains("cannot name its client hosts: userstat=OFF");
     }
 }
