@@ -8,11 +8,10 @@ import io.github.twpool.spi.PoolContext;
 import io.github.twpool.spi.ServerStatusSource;
 import io.github.twpool.spi.TwPoolExtension;
 import io.github.twpool.testsupport.LogCapture;
+import io.github.twpool.testsupport.PyMySqlChurner;
 import io.github.twpool.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -302,7 +301,7 @@ class ConnectOriginsIntegrationTest {
             assertThat(await(Duration.ofSeconds(10), () -> ds.churnReport().probeRunning())).isTrue();
             Thread.sleep(2000);
             // Phase 1: only the other process (Python, a connection per request, ~1 ms each).
-            try (Python other = Python.churn(db, 30, Duration.ofSeconds(40))) {
+            try (PyMySqlChurner other = PyMySqlChurner.start(db.host(), db.port(), db.username(), db.password(), null, 30, 40)) {
                 long start = System.nanoTime();
                 List<ChurnReport> alone = reports(ds, start + Duration.ofSeconds(12).toNanos(), start + Duration.ofSeconds(17).toNanos());
                 ChurnReport r = alone.get(alone.size() - 1);
@@ -328,7 +327,6 @@ class ConnectOriginsIntegrationTest {
                 List<ChurnReport> together = reports(ds, System.nanoTime() + Duration.ofSeconds(12).toNanos(), end);
                 mine.get();
                 thread.shutdown();
-                assertThat(other.running()).as(other.output()).isTrue();
                 for (ChurnReport t : together) {
                     described = t.origins().toString();
                     assertThat(t.origins().origin()).as(described).isNotEqualTo(ChurnOrigins.Origin.THIS_JVM)
@@ -343,61 +341,6 @@ class ConnectOriginsIntegrationTest {
                                     "how they split is not measured"));
                 }
             }
-        }
-    }
-
-    /** PyMySQL in a loop: connect, SELECT 1, close, at a fixed rate (Debian's python3-pymysql). */
-    static final class Python implements AutoCloseable {
-        private final Process process;
-        private final StringBuilder output = new StringBuilder();
-
-        private Python(Process process) {
-            this.process = process;
-            Thread t = new Thread(() -> {
-                try {
-                    byte[] b = process.getInputStream().readAllBytes();
-                    synchronized (output) {
-                        output.append(new String(b, StandardCharsets.UTF_8));
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "python-output");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        static Python churn(TestDatabase db, double perSecond, Duration duration) throws IOException {
-            String script = String.join("\n",
-                    "import sys, time, pymysql",
-                    "host, port, user, rate, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), float(sys.argv[5])",
-                    "start = time.time(); n = 0",
-                    "while time.time() - start < seconds:",
-                    "    c = pymysql.connect(host=host, port=port, user=user, password='', database='test')",
-                    "    cur = c.cursor(); cur.execute('SELECT 1'); cur.fetchall(); c.close(); n += 1",
-                    "    wait = start + n / rate - time.time()",
-                    "    if wait > 0: time.sleep(wait)",
-                    "print('done', n)");
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-c", script, db.host(), String.valueOf(db.port()),
-                    db.username(), String.valueOf(perSecond), String.valueOf(duration.toSeconds()));
-            pb.redirectErrorStream(true);
-            return new Python(pb.start());
-        }
-
-        boolean running() {
-            return process.isAlive();
-        }
-
-        String output() {
-            synchronized (output) {
-                return output.toString();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            process.waitFor(5, TimeUnit.SECONDS);
         }
     }
 }
