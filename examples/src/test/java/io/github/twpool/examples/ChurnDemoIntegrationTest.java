@@ -14,7 +14,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's demo, shortened, against the test server. */
-class ChurnDemoTest {
+class ChurnDemoIntegrationTest {
 
     @Test
     void theDemoShowsTheChurnTheWarningAndTheCure() throws Exception {

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The fleet from the database, through the shipped jar: one sidecar with {@code --user} beside a database that names
  * its clients exports each client host's connections, here a PyMySQL process churning from 127.0.0.2.
  */
-class SidecarClientHostsJarTest {
+class SidecarClientHostsJarIntegrationTest {
 
     @Test
     void aSidecarWithUserExportsEachClientHostsConnections() throws Exception {
