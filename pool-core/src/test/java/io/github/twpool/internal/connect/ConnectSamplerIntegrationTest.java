@@ -10,7 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Samples only while churn lasts and a while after; nothing scheduled when quiet, nothing kept after close. */
-class ConnectSamplerTest {
+class ConnectSamplerIntegrationTest {
 
     private static final long S = 1_000_000_000L;
 
