@@ -126,7 +126,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void anApplicationsOwnDataSourceIsKeptAndTwpoolStepsAside(CapturedOutput output) {
-        // Issue 13 #8: twpool's health indicator and meters required a TwPoolDataSource and failed the start.
+        // twpool's health indicator and meters required a TwPoolDataSource and failed the start.
         app().withUserConfiguration(OwnDataSource.class)
                 .withPropertyValues(connection("spring.datasource.url=" + db.jdbcUrl()))
                 .run(context -> {
@@ -159,7 +159,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void twoDifferentDatabaseUrlsAreRefusedAndCredentialsNeverMixed() {
-        // Issue 13 #10: twpool.url won silently and spring.datasource.password went to the other server.
+        // twpool.url won silently and spring.datasource.password went to the other server.
         app().withPropertyValues(connection("spring.datasource.url=jdbc:mysql://127.0.0.1:9/other",
                         "spring.datasource.password=" + SECRET))
                 .run(context -> {
@@ -242,7 +242,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void twpoolSettingsWithoutAnyDatabaseFailTheStartNamingThem() {
-        // Issue 13 #10: twpool.* without twpool.url disabled the starter silently; bad values were never reported.
+        // twpool.* without twpool.url disabled the starter silently; bad values were never reported.
         app().withPropertyValues("twpool.pool-size=3", "twpool.recycle=10s").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("twpool.pool-size is set, but twpool has no database")
@@ -259,7 +259,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void aTypoKeyOrABadValueFailsTheStartNamingTheKeyWithoutItsValue(CapturedOutput output) {
-        // Issue 13 #14: Boot's failure report printed the value of an unknown key.
+        // Boot's failure report printed the value of an unknown key.
         SpringApplication application = new SpringApplication(App.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         assertThatThrownBy(() -> application.run(args(connection("twpool.pasword=" + SECRET,
@@ -287,7 +287,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void healthAnswersWithinValidationTimeoutWhenTheDatabaseIsGone() throws Exception {
-        // Issue 13 #9: /actuator/health blocked for twpool.timeout (here 10 s), twice with Boot's db check.
+        // /actuator/health blocked for twpool.timeout (here 10 s), twice with Boot's db check.
         try (FaultProxy proxy = FaultProxy.forTestDatabase()) {
             app().withPropertyValues(connection("twpool.url=" + proxy.jdbcUrl(), "twpool.timeout=10s",
                             "twpool.validation-timeout=500ms", "twpool.pool-size=1", "twpool.driver.connectTimeout=1000"))
