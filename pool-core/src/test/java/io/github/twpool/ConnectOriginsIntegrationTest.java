@@ -334,11 +334,18 @@ class ConnectOriginsIntegrationTest {
                 String described = r.origins().toString();
                 assertThat(r.origins().origin()).as(described).isNotEqualTo(ChurnOrigins.Origin.THIS_JVM);
                 assertThat(r.origins().thisJvmRate()).as(described).isIn(0.0, Double.NaN);
-                if (netlink(r) && r.origins().unresolvedSockets() == 0) {
-                    // Each socket sample's two listings of this process's sockets were under 2 ms apart.
+                assertThat(r.origins().ownSockets()).as("none of Python's sockets is this JVM's: " + described).isZero();
+                if (netlink(r) && r.origins().unresolvedSockets() == 0 && r.origins().socketSamples() >= 20) {
+                    // Each socket sample's two listings of this process's sockets were under 2 ms apart, and there
+                    // were enough samples to catch millisecond connections at 30/s.
+                    assertThat(r.origins().otherSockets()).as(described).isGreaterThan(0);
                     assertThat(r.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.ANOTHER_PROCESS);
                     assertThat(r.verdicts()).extracting(ChurnVerdict::message)
                             .anySatisfy(m -> assertThat(m).contains("/s from another process on this host"));
+                } else if (netlink(r)) {
+                    // Too few samples on an overloaded host: whatever was caught, never this JVM.
+                    assertThat(r.origins().origin()).as(described)
+                            .isIn(ChurnOrigins.Origin.ANOTHER_PROCESS, ChurnOrigins.Origin.UNDECIDED);
                 } else {
                     // /proc/net/tcp takes milliseconds to read (and an overloaded host slows any census): a socket
                     // missing from this process's fd lists before and after it may have been this JVM's, opened and
@@ -360,7 +367,7 @@ class ConnectOriginsIntegrationTest {
                     assertThat(t.origins().thisJvmRate()).as(described).isNaN();
                 }
                 ChurnReport both = together.get(together.size() - 1);
-                if (netlink(both) && both.origins().unresolvedSockets() == 0) {
+                if (netlink(both) && both.origins().unresolvedSockets() == 0 && both.origins().socketSamples() >= 20) {
                     assertThat(both.origins().origin()).as(both.origins().toString()).isEqualTo(ChurnOrigins.Origin.BOTH);
                     assertThat(both.verdicts()).extracting(ChurnVerdict::message).anySatisfy(m -> assertThat(m)
                             .contains("from this JVM: ", "driverManagerChurn(", "and from another process on this host",
