@@ -179,6 +179,19 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         return connections.closed();
     }
 
+    /**
+     * Returns whose server session reset-session reset (a session the borrower changed, or one the server cannot
+     * vouch for); 0 without reset-session. Never decreases.
+     */
+    public long sessionResets() {
+        return decorator == null ? 0 : decorator.resetsDone();
+    }
+
+    /** Returns that reset-session let through without a reset because the session was unchanged. Never decreases. */
+    public long sessionResetsSkipped() {
+        return decorator == null ? 0 : decorator.resetsSkipped();
+    }
+
     /** Attempts to open a physical connection that failed. */
     public long connectionAttemptsFailed() {
         return connections.failed();
