@@ -57,7 +57,7 @@ class ChurnDemoIntegrationTest {
 
         assertThat(s.tlsCipher()).as(out).isNotBlank();
         assertThat(pooled.requestsPerSecond()).as(out).isGreaterThan(naive.requestsPerSecond());
-        // The churn is there, counted at the driver, though it leaves (almost) no TIME_WAIT.
+        // The churn is there, counted by the server, though it leaves (almost) no TIME_WAIT.
         assertThat((double) naive.outsideConnects()).as(out).isGreaterThanOrEqualTo(naive.requests() * 0.95);
         assertThat(naive.newTimeWait()).as(out).isLessThan((int) Math.max(5, naive.requests() / 10));
         assertThat(naive.resets()).as(out).isGreaterThan(naive.requests() / 2);
