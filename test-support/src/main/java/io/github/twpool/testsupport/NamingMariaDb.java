@@ -59,6 +59,12 @@ public final class NamingMariaDb implements AutoCloseable {
             config.addArg("--bind-address=127.0.0.1");
             config.addArg("--userstat=1");
             config.addArg("--skip-name-resolve"); // clients named by address, as most production servers do
+            ServerCertificate certificate = ServerCertificate.tryCreate(dir);
+            if (certificate != null) {
+                // without it the server makes its own certificate at start: tens of seconds on a busy machine
+                config.addArg("--ssl-cert=" + certificate.cert);
+                config.addArg("--ssl-key=" + certificate.key);
+            }
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
             }
