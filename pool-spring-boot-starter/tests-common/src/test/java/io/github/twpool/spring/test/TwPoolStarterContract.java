@@ -120,6 +120,41 @@ public abstract class TwPoolStarterContract {
                 });
     }
 
+    @Test
+    void springDatasourceUrlOnPostgresqlGetsThePostgresqlExtensionWithHealthAndMeters() {
+        TestDatabase pg = TestDatabase.postgres();
+        app().withPropertyValues("spring.datasource.url=" + pg.jdbcUrl(), "spring.datasource.username=" + pg.username(),
+                        "spring.datasource.password=" + pg.password(), "twpool.name=boot-pg", "twpool.pool-size=2",
+                        "twpool.reset-session=true", "twpool.probe.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DataSource.class);
+                    TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+                    assertThat(ds.config().url()).isEqualTo(pg.jdbcUrl());
+                    String pid;
+                    try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+                        // pool-postgresql's defaults and reset are in place: the server sees the pool's name.
+                        try (java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('application_name'), pg_backend_pid()")) {
+                            rs.next();
+                            assertThat(rs.getString(1)).isEqualTo("boot-pg");
+                            pid = rs.getString(2);
+                        }
+                        s.execute("SET work_mem = '7MB'");
+                    }
+                    try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('work_mem') <> '7MB', pg_backend_pid()")) {
+                        rs.next();
+                        assertThat(rs.getBoolean(1)).as("reset-session on PostgreSQL").isTrue();
+                        assertThat(rs.getString(2)).isEqualTo(pid);
+                    }
+                    HealthView twpool = health(context, "twpoolHealthIndicator");
+                    assertThat(twpool.status()).isEqualTo("UP");
+                    assertThat(health(context, "dbHealthIndicator").details()).containsEntry("pool", "boot-pg");
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find("twpool.connections.opened").functionCounter()).isNotNull();
+                    assertThat(registry.find("hikaricp.connections.active").tag("pool", "boot-pg").gauge()).isNotNull();
+                });
+    }
+
     private static String jarOf(Class<?> c) {
         return c.getProtectionDomain().getCodeSource().getLocation().toString();
     }
