@@ -1,8 +1,10 @@
 package io.github.twpool.sidecar;
 
+import io.github.twpool.metrics.TwPoolMetrics;
 import io.github.twpool.spi.Durations;
 import io.github.twpool.internal.probe.Doctor;
 import io.github.twpool.internal.probe.Endpoint;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,9 +144,9 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         for (EndpointWatcher w : watchers) {
-            SidecarMetrics m = new SidecarMetrics(registry, w);
-            m.bind();
-            w.afterTick(m::refreshProcesses);
+            // The same churn meters a pool has, over the same report; the process meters are the sidecar's own.
+            TwPoolMetrics.forReports(w, EndpointWatcher::report, Tags.of("endpoint", w.endpoint().toString())).bindTo(registry);
+            w.afterTick(new SidecarMetrics(registry, w)::refreshProcesses);
         }
         Sidecar s = new Sidecar(o, watchers, http);
         if (http != null) {
@@ -195,7 +197,7 @@ public final class Sidecar implements AutoCloseable {
         }
         StringBuilder written = new StringBuilder();
         for (EndpointWatcher w : watchers) {
-            w.snapshot().warnings().forEach((cause, n) ->
+            w.report().warnings().forEach((cause, n) ->
                     written.append(' ').append(w.endpoint()).append(' ').append(cause.tag()).append('=').append(n));
         }
         LOG.info("twpool sidecar: stopped after {}s; warnings written:{}.", (System.nanoTime() - startedNanos) / 1_000_000_000L,
