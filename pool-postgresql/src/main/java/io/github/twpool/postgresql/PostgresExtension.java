@@ -8,15 +8,14 @@ import io.github.twpool.postgresql.internal.PgSessionReset;
 import io.github.twpool.postgresql.internal.PgStatusSource;
 import io.github.twpool.postgresql.internal.ResetOnClose;
 import io.github.twpool.spi.ConnectionDecorator;
-import io.github.twpool.spi.Durations;
 import io.github.twpool.spi.PoolContext;
 import io.github.twpool.spi.ServerStatusSource;
+import io.github.twpool.spi.Setting;
 import io.github.twpool.spi.TwPoolExtension;
 
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * PostgreSQL (pgjdbc, {@code jdbc:postgresql:} URLs) specifics for twpool, found by {@link java.util.ServiceLoader}
@@ -24,21 +23,19 @@ import java.util.Set;
  * with {@code DISCARD ALL}, {@code recycle} kept under the session's {@code idle_session_timeout}, and server-side
  * churn signals from {@code pg_stat_database}.
  *
- * <p>Its settings, {@code twpool.postgresql.*}, are declared here and nowhere else:
- * <ul>
- *   <li>{@value #CLAMP_RECYCLE} (default true): lower recycle under {@code idle_session_timeout} with a warning;
- *       false makes a recycle over it a start-up error;</li>
- *   <li>{@value #STATUS_ENABLED} (default true): read the server's counters on the probe thread;</li>
- *   <li>{@value #STATUS_INTERVAL} (default 60s, 1s to 1h): how often.</li>
- * </ul>
+ * <p>Its settings, {@code twpool.postgresql.*}, are declared here and nowhere else.
  */
 public final class PostgresExtension implements TwPoolExtension {
 
     public static final String NAME = "postgresql";
-    public static final String CLAMP_RECYCLE = "clamp-recycle";
-    public static final String STATUS_INTERVAL = "status-interval";
-    public static final String STATUS_ENABLED = "status-enabled";
-    private static final Set<String> KEYS = Set.of(CLAMP_RECYCLE, STATUS_INTERVAL, STATUS_ENABLED);
+    public static final Setting<Boolean> CLAMP_RECYCLE = Setting.bool(NAME + ".clamp-recycle", true)
+            .doc("Clamp `recycle` under the session's `idle_session_timeout` with a WARN, or fail at start.");
+    public static final Setting<Duration> STATUS_INTERVAL = Setting.duration(NAME + ".status-interval", Duration.ofSeconds(60))
+            .range(Duration.ofSeconds(1), Duration.ofHours(1))
+            .doc("How often server-side signals (`pg_stat_database`, `pg_stat_activity`) are read.");
+    public static final Setting<Boolean> STATUS_ENABLED = Setting.bool(NAME + ".status-enabled", true)
+            .doc("Read server-side signals at all.");
+    private static final List<Setting<?>> SETTINGS = List.of(CLAMP_RECYCLE, STATUS_INTERVAL, STATUS_ENABLED);
 
     @Override
     public String name() {
@@ -51,15 +48,12 @@ public final class PostgresExtension implements TwPoolExtension {
     }
 
     @Override
-    public Set<String> propertyKeys() {
-        return KEYS;
+    public List<Setting<?>> settings() {
+        return SETTINGS;
     }
 
     @Override
     public void validate(TwPoolConfig config) {
-        clampRecycle(config);
-        statusInterval(config);
-        statusEnabled(config);
         checkDriverPropertyNames(config);
     }
 
@@ -106,35 +100,14 @@ public final class PostgresExtension implements TwPoolExtension {
     }
 
     static boolean clampRecycle(TwPoolConfig config) {
-        return bool(config, CLAMP_RECYCLE, true);
+        return config.get(CLAMP_RECYCLE);
     }
 
     static boolean statusEnabled(TwPoolConfig config) {
-        return bool(config, STATUS_ENABLED, true);
+        return config.get(STATUS_ENABLED);
     }
 
     static Duration statusInterval(TwPoolConfig config) {
-        String raw = config.extensionProperties().get(NAME + "." + STATUS_INTERVAL);
-        if (raw == null) {
-            return Duration.ofSeconds(60);
-        }
-        Duration d = Durations.parse(raw);
-        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw TwPoolConfigException.invalid("twpool." + NAME + "." + STATUS_INTERVAL, raw,
-                    "must be a duration from 1s to 1h, such as 30s or 5m");
-        }
-        return d;
-    }
-
-    private static boolean bool(TwPoolConfig config, String key, boolean dflt) {
-        String raw = config.extensionProperties().get(NAME + "." + key);
-        if (raw == null) {
-            return dflt;
-        }
-        String v = raw.trim().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw TwPoolConfigException.invalid("twpool." + NAME + "." + key, raw, "must be true or false");
-        }
-        return Boolean.parseBoolean(v);
+        return config.get(STATUS_INTERVAL);
     }
 }
