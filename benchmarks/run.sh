@@ -3,7 +3,8 @@
 #   1. pool overhead (JMH, stub driver): bare HikariCP vs TwPoolDataSource vs TwPoolDataSource with reset-session
 #   2. probe cost (JMH): census parse of 1k..100k /proc lines with allocation (-prof gc), and the sockstat tick;
 #      then real TIME_WAIT sockets on loopback timed against ss and cat
-#   3. end to end against the embedded MariaDB 11.4 (TestDatabase.tls()): unpooled vs pooled, plain TCP and TLS
+#   3. end to end against the embedded MariaDB 11.4 (TestDatabase.tls()): unpooled vs pooled, plain TCP and TLS;
+#      3c. the same against PostgreSQL (TestDatabase.postgresTls())
 # Quick look: benchmarks/run.sh quick  (fewer iterations; the numbers are then only indicative)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,3 +32,5 @@ else
 fi
 echo "== 3. end to end against the real server"
 java -cp "$CP" io.github.twpool.benchmarks.EndToEndHarness
+echo "== 3c. end to end against PostgreSQL, plain and TLS"
+java -cp "$CP" io.github.twpool.benchmarks.EndToEndHarness --database postgresql
