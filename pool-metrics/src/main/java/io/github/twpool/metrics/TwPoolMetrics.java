@@ -119,7 +119,14 @@ public final class TwPoolMetrics implements MeterBinder {
         }
     }
 
+    /** The pool's own meters: HikariCP's, OpenTelemetry's names or both, as twpool.metrics.opt-in says. */
     private void installHikariTracker(MeterRegistry registry) {
+        PoolMeterNames names = PoolMeterNames.of(dataSource.config().get(MetricsExtension.OPT_IN));
+        if (names.otel()) {
+            new OtelPoolMetrics(dataSource, extraTags).bind(registry,
+                    names.hikari() ? new MicrometerMetricsTrackerFactory(registry) : null);
+            return;
+        }
         try {
             HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
             if (hikari.getMetricsTrackerFactory() == null && hikari.getMetricRegistry() == null) {

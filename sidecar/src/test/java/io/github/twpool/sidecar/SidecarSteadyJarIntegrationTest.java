@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Steady pooled load beside the jar: a Java pool and a non-Java client that keeps its connection. No warning. */
-class SidecarSteadyJarTest {
+class SidecarSteadyJarIntegrationTest {
 
     @Test
     void aPooledSteadyLoadAndAPersistentClientRaiseNoWarning() throws Exception {

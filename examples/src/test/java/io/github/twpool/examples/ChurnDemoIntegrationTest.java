@@ -17,7 +17,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's demo, shortened, against the test server. */
-class ChurnDemoTest {
+class ChurnDemoIntegrationTest {
 
     @Test
     void theDemoShowsTheChurnTheWarningAndTheCure() throws Exception {

@@ -1,16 +1,16 @@
-package io.github.twpool.spring.boot3;
+package io.github.twpool.spring.boot4;
 
 import io.github.twpool.spring.test.TwPoolStarterContract;
 import io.github.twpool.testsupport.TestDatabase;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
-import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The starter's contract under the Boot 3.5 BOM (spring-boot-starter-parent of this module). */
-class Boot3StarterTest extends TwPoolStarterContract {
+/** The starter's contract under the Boot 4.1 BOM (spring-boot-starter-parent of this module). */
+class Boot4StarterIntegrationTest extends TwPoolStarterContract {
 
     @Override
     protected HealthView health(ApplicationContext context, String beanName) {
@@ -25,12 +25,12 @@ class Boot3StarterTest extends TwPoolStarterContract {
 
     @Override
     protected String bomHikariCP() {
-        return "6.3.3";
+        return "7.0.2";
     }
 
     @Override
     protected String bomMicrometer() {
-        return "1.15.12";
+        return "1.17.2";
     }
 
     @Configuration(proxyBeanMethods = false)

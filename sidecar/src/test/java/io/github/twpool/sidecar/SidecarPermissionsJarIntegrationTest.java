@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The sidecar as an unprivileged user beside a churning process of another user (root): it cannot read that
  * process's /proc/<pid>/fd, says so in one line with what to change, and still warns with the rate.
  */
-class SidecarPermissionsJarTest {
+class SidecarPermissionsJarIntegrationTest {
 
     @Test
     void withoutPermissionItSaysWhatItNeedsAndStillWarns() throws Exception {

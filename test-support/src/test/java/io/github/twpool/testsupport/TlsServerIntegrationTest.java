@@ -9,7 +9,7 @@ import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TlsServerTest {
+class TlsServerIntegrationTest {
 
     @Test
     void theTlsServerNegotiatesTlsWithConnectorJDefaults() throws SQLException {

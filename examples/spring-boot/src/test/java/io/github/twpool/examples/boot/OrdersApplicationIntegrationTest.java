@@ -15,7 +15,7 @@ import java.net.http.HttpResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Starts the example on a random port against the test server and reads its endpoints as a user would. */
-class OrdersApplicationTest {
+class OrdersApplicationIntegrationTest {
 
     @Test
     void theApplicationServesRequestsThroughTwpoolAndShowsItsMetersAndHealth() throws Exception {

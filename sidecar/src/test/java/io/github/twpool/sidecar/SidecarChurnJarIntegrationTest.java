@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a loop, through a forwarder on a loopback port of this test's own (so that nobody else's traffic to the shared
  * server is counted), at a rate this test knows from the client's own count and clock.
  */
-class SidecarChurnJarTest {
+class SidecarChurnJarIntegrationTest {
 
     @Test
     void namesTheChurningProcessMeasuresItsRateAndClearsThenStopsOnSigterm() throws Exception {

@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The jar where things go wrong: endpoints that do not answer, a taken metrics port, bad options, no /proc. */
-class SidecarFaultsJarTest {
+class SidecarFaultsJarIntegrationTest {
 
     @Test
     void endpointsThatDoNotAnswerAreReportedAndTheOthersWatched() throws Exception {
