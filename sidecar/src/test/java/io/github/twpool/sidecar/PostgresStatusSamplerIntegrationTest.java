@@ -11,7 +11,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** --user on a PostgreSQL endpoint: the sidecar reads pg_stat_database's session count on one connection of its own. */
-class PostgresStatusSamplerTest {
+class PostgresStatusSamplerIntegrationTest {
 
     @Test
     void readsPostgresqlsSessionCountOnOneLongLivedConnection() throws Exception {

@@ -10,7 +10,7 @@ import java.sql.Statement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Both PostgreSQL paths are there in every build: one plain session and one over TLS, with pgjdbc's defaults. */
-class PostgresServersTest {
+class PostgresServersIntegrationTest {
 
     @Test
     void thePlainServerAnswersWithoutTlsWhenAskedTo() throws SQLException {
