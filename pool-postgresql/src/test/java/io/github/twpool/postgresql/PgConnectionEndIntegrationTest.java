@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How pgjdbc's connections end, over plain TCP and over TLS, counted with ss (TIME_WAIT per side, on the server's
  * port only) and the host's TCP counters (resets sent, host-wide). Over plain TCP pgjdbc sends Terminate and closes
- * first: one TIME_WAIT per connection, on the client's side. Over TLS the connection ends in a reset instead (the
+ * first: one TIME_WAIT per connection, mostly on the client's side. Over TLS the connection ends in a reset instead (the
  * TLS close_notify meets a socket already closed), as Connector/J's do: no TIME_WAIT on either side, so TIME_WAIT
  * alone would see no churn at all there, and the probe counts resets and the server's sessions instead.
  */
@@ -51,11 +51,14 @@ class PgConnectionEndIntegrationTest {
         int server = ss("sport = :" + db.port()) - serverBefore;
         System.err.printf("pgjdbc sslmode=%s: %d connections -> client TIME_WAIT +%d, server TIME_WAIT +%d, host resets +%d%n",
                 sslmode, CONNECTIONS, client, server, resets);
-        assertThat(server).as("server-side TIME_WAIT").isLessThanOrEqualTo(2);
+        String counts = "client +" + client + ", server +" + server + ", resets +" + resets;
         if (sslmode.equals("disable")) {
-            assertThat(client).as("client-side TIME_WAIT").isBetween(CONNECTIONS - 2, CONNECTIONS + 2);
+            // pgjdbc sends Terminate and closes at once; the backend, reading Terminate, closes too. Usually the
+            // client's FIN is first and the TIME_WAIT is the client's; when the backend wins the race it is the server's.
+            assertThat(client + server).as("TIME_WAIT, both sides: %s", counts).isBetween(CONNECTIONS - 2, 2 * CONNECTIONS);
+            assertThat(client).as("client-side TIME_WAIT: %s", counts).isGreaterThanOrEqualTo(CONNECTIONS / 2);
         } else {
-            assertThat(client).as("client-side TIME_WAIT").isLessThanOrEqualTo(2);
+            assertThat(client + server).as("TIME_WAIT, both sides: %s", counts).isLessThanOrEqualTo(2);
             // Host-wide: other traffic can only add to it, so a lower bound is what this can assert.
             assertThat(resets).as("resets sent on this host").isGreaterThanOrEqualTo(CONNECTIONS - 2);
         }
