@@ -147,6 +147,31 @@ class PgSessionResetIntegrationTest {
 
     @ParameterizedTest
     @MethodSource("io.github.twpool.postgresql.PgTestSupport#servers")
+    void aReadOnlyPoolStaysReadOnlyAfterTheResetInBothOfPgjdbcsReadOnlyModes(TestDatabase db) throws Exception {
+        setUp(db);
+        // readOnlyMode=transaction: pgjdbc begins each transaction READ ONLY (autocommit off); readOnlyMode=always:
+        // it sets the session's default once, when its flag changes, which DISCARD ALL resets behind its back.
+        String[][] cases = {{"transaction", "false"}, {"always", "true"}};
+        for (String[] mode : cases) {
+            try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(db, "twpool.pool-size", "1",
+                    "twpool.reset-session", "true", "twpool.hikari.readOnly", "true", "twpool.hikari.autoCommit", mode[1],
+                    "twpool.driver.readOnlyMode", mode[0]))) {
+                for (int borrow = 0; borrow < 3; borrow++) {
+                    try (Connection c = ds.getConnection()) {
+                        assertThat(c.isReadOnly()).as("%s, borrow %d", mode[0], borrow).isTrue();
+                        assertThat(scalar(c, "SHOW transaction_read_only")).as("%s, borrow %d", mode[0], borrow).isEqualTo("on");
+                        if (mode[1].equals("false")) {
+                            c.rollback();
+                        }
+                    }
+                }
+                assertThat(ds.connectionsOpened()).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.github.twpool.postgresql.PgTestSupport#servers")
     void pgjdbcsServerPreparedStatementsSurviveTheReset(TestDatabase db) throws Exception {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(db, "twpool.pool-size", "1",
                 "twpool.reset-session", "true", "twpool.driver.prepareThreshold", "1"))) {
