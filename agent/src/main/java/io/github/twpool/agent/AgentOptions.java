@@ -1,6 +1,6 @@
 package io.github.twpool.agent;
 
-import io.github.twpool.internal.Durations;
+import io.github.twpool.spi.Durations;
 
 import java.time.Duration;
 import java.util.ArrayList;

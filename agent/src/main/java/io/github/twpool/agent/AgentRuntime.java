@@ -2,6 +2,7 @@ package io.github.twpool.agent;
 
 import io.github.twpool.agent.log.AppLog;
 import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.spi.Durations;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -89,7 +90,7 @@ final class AgentRuntime implements AutoCloseable {
             tick(start);
         } catch (Throwable t) {
             once("tick", "twpool agent: a tick failed (" + t + "); the agent keeps trying every "
-                    + io.github.twpool.spi.Durations.format(options.interval()) + ".");
+                    + Durations.format(options.interval()) + ".");
         }
         if (!watches.isEmpty()) {
             ticks.incrementAndGet();
