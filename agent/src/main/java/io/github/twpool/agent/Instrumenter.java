@@ -3,11 +3,8 @@ package io.github.twpool.agent;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.utility.JavaModule;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.LinkedHashMap;
@@ -32,42 +29,18 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  */
 final class Instrumenter {
 
-    /** The hook and its sink interface, defined in the bootstrap class loader where the JVM allows it. */
-    static final String HOOK = "io.github.twpool.agent.bootstrap.ConnectHook";
-    static final String[] BOOTSTRAP_CLASSES = {HOOK, HOOK + "$Sink"};
+    /**
+     * ByteBuddy's switch for its "nexus", a class it would otherwise inject into the system class loader (through
+     * {@code sun.misc.Unsafe}, which Java 23+ reports on standard error) to initialise instrumented types; the agent
+     * needs none, and must leave nothing in the application's class loaders.
+     */
+    private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
 
     private Instrumenter() {
     }
 
-    /**
-     * Defines the hook in the bootstrap class loader, so that drivers in class loaders that do not delegate to the
-     * application class loader see it too. Returns where it lives: {@code bootstrap}, or why it stays in the agent's
-     * class loader (drivers there and in its children are instrumented all the same).
-     */
-    static String defineHookInBootstrap(Instrumentation inst) {
-        try {
-            Map<String, byte[]> classes = new LinkedHashMap<>();
-            for (String name : BOOTSTRAP_CLASSES) {
-                try (InputStream in = Instrumenter.class.getClassLoader().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                    if (in == null) {
-                        return "its class file is missing from the agent jar";
-                    }
-                    classes.put(name, in.readAllBytes());
-                }
-            }
-            ClassInjector.UsingUnsafe.Factory factory = ClassInjector.UsingUnsafe.Factory.resolve(inst);
-            if (!factory.isAvailable()) {
-                return "this JVM does not let the agent define classes in the bootstrap class loader";
-            }
-            factory.make(null, null).injectRaw(classes);
-            return "bootstrap";
-        } catch (IOException | RuntimeException | LinkageError e) {
-            return "defining it failed (" + e + ")";
-        }
-    }
-
     static ClassFileTransformer install(Instrumentation inst, AgentBuilder.Listener listener) {
-        return new AgentBuilder.Default()
+        return builder()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
@@ -84,6 +57,24 @@ final class Instrumenter {
                                 .and(takesArgument(1, named("java.util.Properties")))
                                 .and(returns(named("java.sql.Connection"))))))
                 .installOn(inst);
+    }
+
+    /**
+     * The builder, made with ByteBuddy's nexus switched off: the switch is a system property read once, when the
+     * builder's class is initialised; it is set for that moment only and put back as it was.
+     */
+    private static AgentBuilder builder() {
+        String before = System.getProperty(NEXUS_DISABLED);
+        System.setProperty(NEXUS_DISABLED, "true");
+        try {
+            return new AgentBuilder.Default();
+        } finally {
+            if (before == null) {
+                System.clearProperty(NEXUS_DISABLED);
+            } else {
+                System.setProperty(NEXUS_DISABLED, before);
+            }
+        }
     }
 
     /** Counts and remembers the first few classes the instrumentation could not transform, for one message. */

@@ -6,13 +6,13 @@ import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.ExecutionException;
 
-/** Wires the agent up once the hook is defined: the recorder as its sink, the thread, /metrics, the instrumentation. */
+/** Wires the agent up: the recorder as the hook's sink, the agent's thread, /metrics, the instrumentation. */
 final class Launcher {
 
     private Launcher() {
     }
 
-    static void launch(AgentOptions options, Instrumentation inst, String hookIn, PrintStream err) {
+    static void launch(AgentOptions options, Instrumentation inst, PrintStream err) {
         try {
             ConnectRecorder recorder = new ConnectRecorder(options);
             AgentRuntime runtime = new AgentRuntime(options, recorder);
@@ -33,10 +33,6 @@ final class Launcher {
             runtime.start();
             if (!errors.failures().isEmpty()) {
                 err.println("twpool-agent: could not instrument " + errors.failures() + "; connects through them are not counted.");
-            }
-            if (!"bootstrap".equals(hookIn)) {
-                err.println("twpool-agent: drivers in class loaders that do not delegate to the application's are not "
-                        + "counted: " + hookIn + ".");
             }
         } catch (Throwable t) {
             try {

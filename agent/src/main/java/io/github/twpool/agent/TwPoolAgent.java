@@ -8,9 +8,6 @@ import java.lang.instrument.Instrumentation;
  * connection the JVM opens through a JDBC driver, with who opened it, and runs twpool's probe and churn detector per
  * database endpoint. A broken agent never breaks the application: any failure here is one line on standard error
  * and the application runs as if the agent were not there.
- *
- * <p>This class names none of the hook's types: they must be defined in the bootstrap class loader before any class
- * of the agent's loader links against them ({@link Launcher} does, once they are).
  */
 public final class TwPoolAgent {
 
@@ -45,8 +42,7 @@ public final class TwPoolAgent {
                 err.println("twpool-agent: " + e.getMessage() + ". The agent is off; the application runs without it.");
                 return;
             }
-            String hookIn = Instrumenter.defineHookInBootstrap(inst);
-            Launcher.launch(options, inst, hookIn, err);
+            Launcher.launch(options, inst, err);
         } catch (Throwable t) {
             err.println("twpool-agent: failed to start (" + t + "). The agent is off; the application runs without it.");
         }

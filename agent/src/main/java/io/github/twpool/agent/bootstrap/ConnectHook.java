@@ -1,9 +1,11 @@
 package io.github.twpool.agent.bootstrap;
 
 /**
- * The one class the instrumented {@code Driver.connect} methods call. It is defined in the bootstrap class loader
- * when the JVM allows it, so that a driver in any class loader (an application server's, a Boot fat jar's) sees the
- * same class; it names nothing but {@code java.*} types for that reason.
+ * The one class the instrumented {@code Driver.connect} methods call. It lives in the class loader of the agent jar
+ * (the application class loader), which every class loader that delegates to it sees: the application's, a Boot fat
+ * jar's, a servlet container's web applications'. It names nothing but {@code java.*} types, so that it could move to
+ * the bootstrap class loader (appending to the bootstrap search path turns off class data sharing for every other
+ * class, which costs every application start; the agent does not).
  *
  * <p>A connect that wraps another (a driver that delegates to a second driver) is counted once, at the innermost
  * driver that returned a connection: each thread counts the connections it recorded, and a connect returns one that
