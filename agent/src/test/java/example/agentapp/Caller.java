@@ -11,4 +11,13 @@ public final class Caller {
     public static <T> T call(Supplier<T> opener) {
         return opener.get();
     }
+
+    /** Runs {@code r} under {@code depth} frames of application code, as a request handler deep in a service does. */
+    public static void deep(int depth, Runnable r) {
+        if (depth == 0) {
+            r.run();
+        } else {
+            deep(depth - 1, r);
+        }
+    }
 }

@@ -57,6 +57,11 @@ final class AgentRuntime implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tickSafely, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** Runs {@code task} on the agent's thread, before its first tick. */
+    void execute(Runnable task) {
+        thread.execute(task);
+    }
+
     /** Runs {@code task} on the agent's thread and waits for it (at most 10 s). */
     <T> T call(java.util.concurrent.Callable<T> task) throws Exception {
         return thread.submit(task).get(10, TimeUnit.SECONDS);

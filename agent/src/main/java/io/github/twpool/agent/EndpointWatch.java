@@ -32,9 +32,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class EndpointWatch {
 
-    /** The census is cheap for one endpoint's sockets: a scan every tick. */
-    static final int SCAN_EVERY = 1;
-
     private final Endpoint endpoint;
     private final TwPoolConfig config;
     private final TimeWaitProbe probe;
@@ -63,7 +60,9 @@ final class EndpointWatch {
         this.config = TwPoolConfig.builder().url("jdbc:mysql://" + endpoint + "/").name(name(endpoint))
                 .probeInterval(options.interval()).churnWarnInterval(options.warnInterval())
                 .probeProcRoot(proc.toString()).build();
-        this.probe = new TimeWaitProbe(proc, endpoint, SCAN_EVERY, 0);
+        // Scans as a pool's probe does (on a move of the host's TIME_WAIT total, else every few ticks): a scan of
+        // /proc/net/tcp costs with every socket on the host, and the agent's own count is its first signal.
+        this.probe = new TimeWaitProbe(proc, endpoint, config.probeScanEvery(), config.probeScanThreshold());
         this.hostCounters = new HostTcpCountersReader(proc);
         this.detector = ChurnDetector.withoutPool(config, endpoint.toString(), endpoint.port(), endpoint.local(),
                 new ConnectSignals()::isThisHost);

@@ -28,12 +28,25 @@ final class Launcher {
                 }
             }
             ConnectHook.sink(recorder);
-            Instrumenter.Errors errors = new Instrumenter.Errors();
-            Instrumenter.install(inst, errors);
+            // On the agent's thread: the application starts meanwhile instead of waiting for ByteBuddy to load. A
+            // driver loaded before the transformer is in place is retransformed right after; only connects made
+            // before that (the first fraction of a second) go uncounted.
+            runtime.execute(() -> {
+                Instrumenter.Errors errors = new Instrumenter.Errors();
+                try {
+                    Instrumenter.install(inst, errors);
+                } catch (Throwable t) {
+                    ConnectHook.sink(null);
+                    err.println("twpool-agent: failed to instrument the JDBC drivers (" + t + "). The agent is off; "
+                            + "the application runs without it.");
+                    return;
+                }
+                if (!errors.failures().isEmpty()) {
+                    err.println("twpool-agent: could not instrument " + errors.failures()
+                            + "; connects through them are not counted.");
+                }
+            });
             runtime.start();
-            if (!errors.failures().isEmpty()) {
-                err.println("twpool-agent: could not instrument " + errors.failures() + "; connects through them are not counted.");
-            }
         } catch (Throwable t) {
             try {
                 ConnectHook.sink(null);

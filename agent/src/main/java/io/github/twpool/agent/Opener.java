@@ -2,6 +2,7 @@ package io.github.twpool.agent;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -58,37 +59,43 @@ record Opener(String pool, String site) {
         return String.join(".", parts);
     }
 
-    /** Reads the current thread's stack; {@code driverType} is the instrumented driver, whose package is looked through too. */
+    /**
+     * Reads the current thread's stack; {@code driverType} is the instrumented driver, whose package is looked
+     * through too. Only the frame chosen is asked for its file and line, which costs more than its class name.
+     */
     static Opener current(String driverType) {
         String driverPackage = packagePrefix(driverType);
-        return StackWalker.getInstance().walk(frames -> classify(frames.limit(MAX_FRAMES).map(Frame::of), driverPackage));
+        return StackWalker.getInstance().walk(frames -> classify(frames.limit(MAX_FRAMES), driverPackage,
+                StackWalker.StackFrame::getClassName,
+                f -> describe(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber())));
     }
 
-    /** One frame as the classifier sees it. */
+    /** One frame as the tests write it. */
     record Frame(String className, String method, String file, int line) {
-        static Frame of(StackWalker.StackFrame f) {
-            return new Frame(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber());
-        }
-
         String describe() {
-            return className + "." + method + "("
-                    + (file == null ? "Unknown Source" : line >= 0 ? file + ":" + line : file) + ")";
+            return Opener.describe(className, method, file, line);
         }
+    }
+
+    static String describe(String className, String method, String file, int line) {
+        return className + "." + method + "(" + (file == null ? "Unknown Source" : line >= 0 ? file + ":" + line : file) + ")";
     }
 
     static Opener classify(Stream<Frame> frames, String driverPackage) {
-        Optional<Opener> found = frames.map(f -> {
-            String c = f.className();
-            if (driverPackage != null && c.startsWith(driverPackage)) {
-                return null;
-            }
-            String pool = poolOf(c);
-            if (pool != null && !c.startsWith("io.github.twpool.agent.")) {
-                return new Opener(pool, null);
-            }
-            return passThrough(c) ? null : new Opener(null, f.describe());
-        }).filter(o -> o != null).findFirst();
-        return found.orElse(new Opener(null, UNKNOWN_SITE));
+        return classify(frames, driverPackage, Frame::className, Frame::describe);
+    }
+
+    static <F> Opener classify(Stream<F> frames, String driverPackage, Function<F, String> className,
+                               Function<F, String> describe) {
+        Optional<F> first = frames.filter(f -> {
+            String c = className.apply(f);
+            return !(driverPackage != null && c.startsWith(driverPackage)) && (poolOf(c) != null || !passThrough(c));
+        }).findFirst();
+        if (first.isEmpty()) {
+            return new Opener(null, UNKNOWN_SITE);
+        }
+        String pool = poolOf(className.apply(first.get()));
+        return pool != null ? new Opener(pool, null) : new Opener(null, describe.apply(first.get()));
     }
 
     static String poolOf(String className) {

@@ -136,6 +136,20 @@ class AgentApplicationsTest {
         }
     }
 
+    @Test
+    void attachedToARunningApplicationItInstrumentsTheDriverAlreadyLoaded() throws Exception {
+        int port = freePort();
+        List<String> cmd = java(null, true);
+        cmd.add(1, "-Djdk.attach.allowAttachSelf=true");
+        cmd.addAll(List.of("example.agentapp.AttachApp", agentJar(), String.valueOf(port),
+                "jdbc:mysql://127.0.0.1:" + proxy.port() + "/" + database(), db.username(), db.password()));
+        Run run = run(cmd);
+
+        assertThat(run.out).contains("DONE").doesNotContain("twpool-agent:");
+        assertThat(run.metric("twpool_agent_connections_opened_total", "opener=\"application\""))
+                .isEqualTo(run.churned());
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static void assertNamesTheLoopWithItsRate(Run run, List<String> warnings) {

@@ -1,5 +1,6 @@
 package io.github.twpool.agent;
 
+import example.agentapp.Caller;
 import io.github.twpool.testsupport.TestDatabase;
 
 import java.io.File;
@@ -75,29 +76,29 @@ public final class AgentCostHarness {
                 ticks, tickCpu * 1000 / ticks, tickWall * 1000 / ticks);
     }
 
-    /** The agent's work per connect, alone, at a realistic stack depth. */
+    /** The agent's work per connect, alone, at a realistic stack depth, and its two parts. */
     private static void recorderCost() {
         ConnectRecorder recorder = new ConnectRecorder(AgentOptions.DEFAULTS);
         String url = "jdbc:mysql://db.example.com:3306/app?useSSL=true&password=not-kept";
         String driver = "com.mysql.cj.jdbc.NonRegisteringDriver";
-        for (int i = 0; i < 200_000; i++) {
-            deep(40, recorder, url, driver);
-        }
-        int n = 500_000;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            deep(40, recorder, url, driver);
-        }
-        long perCall = (System.nanoTime() - t0) / n;
-        System.out.printf(Locale.ROOT, "the agent's own work per connect (stack 40 frames deep): %.2f us%n", perCall / 1000.0);
+        Runnable whole = () -> recorder.connected(url, driver, null);
+        Runnable endpoint = () -> io.github.twpool.internal.probe.Endpoint.displayOf(url);
+        Runnable walk = () -> Opener.current(driver);
+        System.out.printf(Locale.ROOT, "the agent's own work per connect (under 40 frames of application code): %.2f us "
+                        + "(of which the endpoint from the URL %.2f us, the stack walk %.2f us)%n",
+                perCall(whole), perCall(endpoint), perCall(walk));
     }
 
-    private static void deep(int depth, ConnectRecorder recorder, String url, String driver) {
-        if (depth == 0) {
-            recorder.connected(url, driver, null);
-        } else {
-            deep(depth - 1, recorder, url, driver);
+    private static double perCall(Runnable r) {
+        for (int i = 0; i < 100_000; i++) {
+            Caller.deep(40, r);
         }
+        int n = 300_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Caller.deep(40, r);
+        }
+        return (System.nanoTime() - t0) / (double) n / 1000.0;
     }
 
     private static String run(TestDatabase db, boolean agent, int connects, int port) throws Exception {
