@@ -3,7 +3,6 @@ package io.github.twpool;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.github.twpool.internal.ConfigKeys;
 import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.EnvironmentProperties;
@@ -13,7 +12,7 @@ import io.github.twpool.internal.PrePing;
 import io.github.twpool.internal.Redaction;
 import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.Secrets;
-import io.github.twpool.internal.Suggestions;
+import io.github.twpool.internal.SettingKeys;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.internal.churn.PoolMonitor;
 import io.github.twpool.internal.probe.AutoCensus;
@@ -64,7 +63,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         boolean countingInstalled = false;
         this.countsConnects = config.probeEnabled() && config.probeCountConnects();
         try {
-            checkExtensionProperties(config, applicable);
+            SettingKeys.checkExtensionProperties(config, applicable);
             for (TwPoolExtension e : applicable) {
                 e.validate(config);
             }
@@ -173,24 +172,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             }
         }
         return null;
-    }
-
-    private static void checkExtensionProperties(TwPoolConfig config, List<TwPoolExtension> applicable) {
-        for (String key : config.extensionProperties().keySet()) {
-            String full = TwPoolConfig.PREFIX + key;
-            TwPoolExtension owner = applicable.stream().filter(e -> key.startsWith(e.name() + ".")).findFirst().orElse(null);
-            if (owner == null) {
-                throw new TwPoolConfigException(full, ConfigKeys.printable(full) + "="
-                        + ConfigKeys.printable(Secrets.displayValue(full, config.extensionProperties().get(key)))
-                        + ": the extension that owns it does not apply to " + Secrets.maskUrl(config.url()));
-            }
-            if (!owner.propertyKeys().contains(key.substring(owner.name().length() + 1))) {
-                // the value is not shown: an unknown key may hold a secret
-                throw new TwPoolConfigException(full, ConfigKeys.printable(full) + ": unknown property (its value is not shown)"
-                        + Suggestions.didYouMean(key, owner.propertyKeys().stream().map(k -> owner.name() + "." + k).toList())
-                                .replace("did you mean ", "did you mean twpool."));
-            }
-        }
     }
 
     /** The configuration this pool was created with; {@link #toString()} shows what it runs with now. */

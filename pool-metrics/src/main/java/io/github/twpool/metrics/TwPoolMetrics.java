@@ -3,7 +3,6 @@ package io.github.twpool.metrics;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.github.twpool.ChurnCause;
-import io.github.twpool.ChurnRates;
 import io.github.twpool.ChurnReport;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
@@ -16,6 +15,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.sql.SQLException;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -53,48 +53,80 @@ public final class TwPoolMetrics implements MeterBinder {
         this.extraTags = extraTags;
     }
 
+    /**
+     * The churn meters of a watcher without a pool (the sidecar): the same names over the reports it publishes,
+     * without the pool's own counters. {@code owner} is held weakly, as a pool is.
+     */
+    public static <T> MeterBinder forReports(T owner, Function<T, ChurnReport> reports, Iterable<Tag> tags) {
+        return registry -> bindChurn(registry, owner, reports, Tags.of(tags), false);
+    }
+
     @Override
     public void bindTo(MeterRegistry registry) {
         installHikariTracker(registry);
         Tags tags = Tags.of("pool", dataSource.config().name(), "endpoint", dataSource.endpoint()).and(extraTags);
-
-        gauge(registry, TIME_WAIT, tags.and("side", "client"), "sockets",
-                "Client-side sockets to the database endpoint in TIME_WAIT", r -> census(r, SocketCensus::timeWaitClient));
-        gauge(registry, TIME_WAIT, tags.and("side", "server"), "sockets",
-                "Server-side sockets (local port = the database's) in TIME_WAIT", r -> census(r, SocketCensus::timeWaitServer));
-        gauge(registry, ESTABLISHED, tags.and("side", "client"), "sockets",
-                "Client-side ESTABLISHED sockets to the database endpoint", r -> census(r, SocketCensus::establishedClient));
-        gauge(registry, ESTABLISHED, tags.and("side", "server"), "sockets",
-                "Server-side ESTABLISHED sockets (local port = the database's)", r -> census(r, SocketCensus::establishedServer));
-        gauge(registry, EPHEMERAL_PORTS_USAGE, tags, "ratio",
-                "Client-side sockets to the endpoint as a share of ip_local_port_range", ChurnReport::portUsage);
-        gauge(registry, HOST_TIME_WAIT, tags, "sockets",
-                "TIME_WAIT sockets of the whole host (network namespace), from /proc/net/sockstat",
-                r -> r.hostTimeWait() < 0 ? Double.NaN : r.hostTimeWait());
-        gauge(registry, CHURN_RATE, tags.and("source", "endpoint"), null,
-                "Connections to the endpoint closed per second on this host", r -> r.rates().endpoint());
-        gauge(registry, CHURN_RATE, tags.and("source", "outside"), null,
-                "Connections per second to the endpoint that this pool did not cause", r -> r.rates().outside());
-        gauge(registry, CHURN_RATE, tags.and("source", "pool"), null,
-                "Connections per second this pool opened", r -> r.rates().poolOpened());
-        gauge(registry, CHURN_RATE, tags.and("source", "server"), null,
-                "New connections per second the server accepted from all clients (pool-mysql)", r -> r.rates().server());
-        for (ChurnCause cause : ChurnCause.values()) {
-            gauge(registry, CHURN_ACTIVE, tags.and("cause", cause.tag()), null,
-                    "1 while the churn detector reports this cause", r -> r.has(cause) ? 1 : 0);
-            FunctionCounter.builder(CHURN_WARNINGS, dataSource, ds -> ds.churnReport().warnings().getOrDefault(cause, 0L))
-                    .tags(tags.and("cause", cause.tag())).description("Churn warnings written to the log")
-                    .register(registry);
-        }
+        bindChurn(registry, dataSource, TwPoolDataSource::churnReport, tags, true);
         FunctionCounter.builder(CONNECTIONS_OPENED, dataSource, ds -> ds.connectionsOpened())
                 .tags(tags).description("Physical connections this pool opened").register(registry);
         FunctionCounter.builder(CONNECTIONS_CLOSED, dataSource, ds -> ds.connectionsClosed())
                 .tags(tags).description("Physical connections this pool closed").register(registry);
-        gauge(registry, SERVER_CONNECTIONS_USAGE, tags, "ratio",
-                "Threads_connected / max_connections on the server (pool-mysql)", TwPoolMetrics::serverUsage);
     }
 
+    private static <T> void bindChurn(MeterRegistry registry, T owner, Function<T, ChurnReport> reports, Tags tags,
+                                      boolean pooled) {
+        Meters<T> m = new Meters<>(registry, owner, reports);
+        m.gauge(TIME_WAIT, tags.and("side", "client"), "sockets",
+                "Client-side sockets to the database endpoint in TIME_WAIT", r -> census(r, SocketCensus::timeWaitClient));
+        m.gauge(TIME_WAIT, tags.and("side", "server"), "sockets",
+                "Server-side sockets (local port = the database's) in TIME_WAIT", r -> census(r, SocketCensus::timeWaitServer));
+        m.gauge(ESTABLISHED, tags.and("side", "client"), "sockets",
+                "Client-side ESTABLISHED sockets to the database endpoint", r -> census(r, SocketCensus::establishedClient));
+        m.gauge(ESTABLISHED, tags.and("side", "server"), "sockets",
+                "Server-side ESTABLISHED sockets (local port = the database's)", r -> census(r, SocketCensus::establishedServer));
+        m.gauge(EPHEMERAL_PORTS_USAGE, tags, "ratio",
+                "Client-side sockets to the endpoint as a share of ip_local_port_range", ChurnReport::portUsage);
+        m.gauge(HOST_TIME_WAIT, tags, "sockets",
+                "TIME_WAIT sockets of the whole host (network namespace), from /proc/net/sockstat",
+                r -> r.hostTimeWait() < 0 ? Double.NaN : r.hostTimeWait());
+        m.gauge(CHURN_RATE, tags.and("source", "endpoint"), null,
+                "Connections to the endpoint closed per second on this host", r -> r.rates().endpoint());
+        m.gauge(CHURN_RATE, tags.and("source", "outside"), null,
+                "Connections per second to the endpoint that no pool watched here caused (all of them without a pool)",
+                r -> r.rates().outside());
+        if (pooled) {
+            m.gauge(CHURN_RATE, tags.and("source", "pool"), null,
+                    "Connections per second this pool opened", r -> r.rates().poolOpened());
+        }
+        m.gauge(CHURN_RATE, tags.and("source", "server"), null,
+                "New connections per second the server accepted from all clients (with the server's status)",
+                r -> r.rates().server());
+        for (ChurnCause cause : ChurnCause.values()) {
+            m.gauge(CHURN_ACTIVE, tags.and("cause", cause.tag()), null,
+                    "1 while the churn detector reports this cause", r -> r.has(cause) ? 1 : 0);
+            FunctionCounter.builder(CHURN_WARNINGS, owner, o -> reports.apply(o).warnings().getOrDefault(cause, 0L))
+                    .tags(tags.and("cause", cause.tag())).description("Churn warnings written to the log")
+                    .register(registry);
+        }
+        m.gauge(SERVER_CONNECTIONS_USAGE, tags, "ratio",
+                "Threads_connected / max_connections on the server (with the server's status)", TwPoolMetrics::serverUsage);
+    }
+
+    /** Gauges over the latest report of one owner. */
+    private record Meters<T>(MeterRegistry registry, T owner, Function<T, ChurnReport> reports) {
+        void gauge(String name, Tags t, String unit, String description, ToDoubleFunction<ChurnReport> value) {
+            Gauge.builder(name, owner, o -> value.applyAsDouble(reports.apply(o)))
+                    .tags(t).baseUnit(unit).description(description).strongReference(false).register(registry);
+        }
+    }
+
+    /** The pool's own meters: HikariCP's, OpenTelemetry's names or both, as twpool.metrics.opt-in says. */
     private void installHikariTracker(MeterRegistry registry) {
+        PoolMeterNames names = PoolMeterNames.of(dataSource.config().get(MetricsExtension.OPT_IN));
+        if (names.otel()) {
+            new OtelPoolMetrics(dataSource, extraTags).bind(registry,
+                    names.hikari() ? new MicrometerMetricsTrackerFactory(registry) : null);
+            return;
+        }
         try {
             HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
             if (hikari.getMetricsTrackerFactory() == null && hikari.getMetricRegistry() == null) {
@@ -103,12 +135,6 @@ public final class TwPoolMetrics implements MeterBinder {
         } catch (SQLException e) {
             throw new IllegalStateException("TwPoolDataSource does not wrap a HikariDataSource", e);
         }
-    }
-
-    private void gauge(MeterRegistry registry, String name, Tags tags, String unit, String description,
-                       ToDoubleFunction<ChurnReport> value) {
-        Gauge.builder(name, dataSource, ds -> value.applyAsDouble(ds.churnReport()))
-                .tags(tags).baseUnit(unit).description(description).strongReference(false).register(registry);
     }
 
     private static double census(ChurnReport r, java.util.function.ToIntFunction<SocketCensus> f) {

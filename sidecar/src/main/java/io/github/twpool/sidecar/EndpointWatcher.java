@@ -1,105 +1,57 @@
 package io.github.twpool.sidecar;
 
-import io.github.twpool.ChurnCause;
-import io.github.twpool.ChurnRates;
-import io.github.twpool.ChurnVerdict;
-import io.github.twpool.KernelSettings;
+import io.github.twpool.ChurnReport;
 import io.github.twpool.ServerStatus;
-import io.github.twpool.SocketCensus;
-import io.github.twpool.TwPoolConfig;
-import io.github.twpool.internal.churn.ChurnDetector;
+import io.github.twpool.internal.churn.Attribution;
+import io.github.twpool.internal.churn.ChurnPipeline;
 import io.github.twpool.internal.churn.ConnectSignals;
-import io.github.twpool.internal.churn.ChurnWarnings;
-import io.github.twpool.internal.churn.Observation;
+import io.github.twpool.internal.churn.DetectorSettings;
 import io.github.twpool.internal.probe.Endpoint;
-import io.github.twpool.internal.probe.HostTcpCountersReader;
-import io.github.twpool.internal.probe.KernelSettingsReader;
-import io.github.twpool.internal.probe.ProbeSample;
-import io.github.twpool.internal.probe.TimeWaitProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One endpoint, on a thread of its own (a server that stalls delays no other endpoint): every interval the pool's
- * probe and detector with what a sidecar sees (the census, the server's status when it has credentials, no pool), and
- * while there is churn, the processes that open the connections. Verdicts go through the pool's {@link ChurnWarnings},
- * in the same words; an outside-pool or port-exhaustion warning carries who opens the connections, so it waits up to
- * {@link ProcessAttributor#SETTLED_TICKS} ticks for the samples. Nothing here throws out of a tick.
+ * {@link ChurnPipeline} with what a sidecar has (the census, the server's status when it has credentials, no pool),
+ * and while there is churn, the processes that open the connections. It publishes the same {@link ChurnReport} a
+ * pool does, in the same words; an outside-pool or port-exhaustion warning carries who opens the connections, so it
+ * waits until the samples settle ({@link ProcessAttributor#SETTLED_TICKS} ticks). Nothing here throws out of a tick.
  */
 final class EndpointWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.twpool.sidecar");
     /** The census is the sidecar's main signal: a scan every tick (~1 ms per 1,000 sockets) rather than every 6th. */
     static final int SCAN_EVERY = 1;
-    static final Set<ChurnCause> ATTRIBUTED = Set.of(ChurnCause.OUTSIDE_POOL, ChurnCause.PORT_EXHAUSTION);
-
-    /**
-     * What the watcher published last, read by /metrics and /health; values not known yet are {@code null}, -1 or NaN.
-     *
-     * @param status        {@code starting}, {@code running}, or why the probe is unavailable
-     * @param census        the latest census of the endpoint's sockets
-     * @param hostTimeWait  host-wide TIME_WAIT from sockstat
-     * @param rates         the detector's rates (no pool: pool rates are 0)
-     * @param portUsage     client-side sockets to the endpoint as a share of the ephemeral port range
-     * @param server        the server's latest status, with --user
-     * @param verdicts      the verdicts active now, with who opens the connections where known
-     * @param warnings      warnings written so far, by cause
-     * @param attribution   the processes that open connections, while churn lasts
-     * @param tickedAtNanos when the last tick ended
-     */
-    record Snapshot(String status, SocketCensus census, long hostTimeWait, ChurnRates rates, double portUsage,
-                    ServerStatus server, List<ChurnVerdict> verdicts, Map<ChurnCause, Long> warnings,
-                    ProcessAttributor.Result attribution, long tickedAtNanos) {
-
-        boolean has(ChurnCause cause) {
-            return verdicts.stream().anyMatch(v -> v.cause() == cause);
-        }
-    }
+    /** The share of the ephemeral port range at which port usage is a risk (a pool's default too). */
+    static final double PORT_WARN_RATIO = 0.25;
 
     private final Endpoint endpoint;
     private final Duration interval;
-    private final Path proc;
-    private final TwPoolConfig config;
-    private final TimeWaitProbe probe;
-    private final HostTcpCountersReader hostCounters;
-    private final ChurnDetector detector;
-    private final ChurnWarnings warnings;
+    private final ChurnPipeline pipeline;
     private final ProcessAttributor attributor;
     private final StatusSampler status;
     private final ScheduledExecutorService thread;
-    private KernelSettings kernel;
     private boolean attributionNoteLogged;
     private boolean failureLogged;
-    private volatile Snapshot snapshot;
+    /** The processes behind the last tick's connections, for the process meters. */
+    private volatile ProcessAttributor.Result attribution = ProcessAttributor.Result.NONE;
     private volatile Runnable afterTick = () -> { };
+    /** When the last tick ended (the watcher's creation before the first), for /health. */
+    private volatile long tickedAtNanos = System.nanoTime();
 
     EndpointWatcher(Endpoint endpoint, SidecarOptions o) {
         this.endpoint = endpoint;
         this.interval = o.interval();
-        this.proc = o.proc();
-        // The detector's thresholds and wording come from a pool's configuration: a pool of none.
-        this.config = TwPoolConfig.builder().url("jdbc:mysql://" + endpoint + "/").name(name(endpoint))
-                .probeInterval(o.interval()).probeProcRoot(o.proc().toString()).churnMinRate(o.minRate())
-                .churnWarnInterval(o.warnInterval()).build();
-        this.probe = new TimeWaitProbe(proc, endpoint, SCAN_EVERY, 0);
-        this.hostCounters = new HostTcpCountersReader(proc);
-        this.detector = ChurnDetector.withoutPool(config, endpoint.toString(), endpoint.port(), endpoint.local(),
-                new ConnectSignals()::isThisHost);
-        this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
-        this.attributor = new ProcessAttributor(proc, endpoint);
+        this.attributor = new ProcessAttributor(o.proc(), endpoint);
         this.status = o.user() == null ? null : new StatusSampler(endpoint.toString(), o.user(), o.password(), o.interval());
-        this.snapshot = snapshot("starting", null, -1, ChurnRates.UNKNOWN, Double.NaN, null, List.of(),
-                ProcessAttributor.Result.NONE, System.nanoTime());
+        this.pipeline = new ChurnPipeline(endpoint, DetectorSettings.withoutPool(name(endpoint), o.minRate(), PORT_WARN_RATIO),
+                o.warnInterval(), o.proc(), SCAN_EVERY, 0, new ConnectSignals(), null, status == null ? null : new Server(),
+                new Processes());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twpool-sidecar-" + endpoint);
             t.setDaemon(true);
@@ -123,8 +75,14 @@ final class EndpointWatcher implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::tickSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    Snapshot snapshot() {
-        return snapshot;
+    /** What the last tick published. */
+    ChurnReport report() {
+        return pipeline.report();
+    }
+
+    /** The processes behind the connections, while churn lasts. */
+    ProcessAttributor.Result attribution() {
+        return attribution;
     }
 
     Endpoint endpoint() {
@@ -151,51 +109,45 @@ final class EndpointWatcher implements AutoCloseable {
     }
 
     void tick() {
-        long now = System.nanoTime();
-        ServerStatus server = status == null ? null : status.sample(now);
-        ProbeSample sample = probe.tick();
-        if (!probe.available()) {
-            snapshot = snapshot("unavailable: " + probe.unavailableReason(), null, -1, ChurnRates.UNKNOWN, Double.NaN,
-                    server, List.of(), ProcessAttributor.Result.NONE, now);
-            return;
-        }
-        if (sample.scanned() || kernel == null) {
-            kernel = KernelSettingsReader.read(proc);
-        }
-        Observation o = Observation.withoutPool(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel,
-                server, status == null ? 0 : status.openedAtLastSample(), hostCounters.read());
-        ChurnDetector.Evaluation e = detector.evaluate(o);
-        boolean churning = e.verdicts().stream().anyMatch(v -> ATTRIBUTED.contains(v.cause()))
-                || (!Double.isNaN(e.rates().endpoint()) && e.rates().endpoint() >= config.churnMinRate());
-        ProcessAttributor.Result who = attributor.tick(churning, interval.dividedBy(ProcessAttributor.SAMPLES_PER_TICK * 2),
-                interval.dividedBy(2));
-        String sentence = Attributions.sentence(endpoint.toString(), e.rates().endpoint(), who);
-        if (who.limitation() != null && !attributionNoteLogged) {
-            attributionNoteLogged = true;
-            LOG.info("twpool sidecar: naming the processes that connect to {} is limited: {}.", endpoint, who.limitation());
-        }
-        List<ChurnVerdict> active = new ArrayList<>();
-        List<ChurnVerdict> toLog = new ArrayList<>();
-        for (ChurnVerdict v : e.verdicts()) {
-            boolean attributed = ATTRIBUTED.contains(v.cause());
-            if (attributed && sentence != null) {
-                v = new ChurnVerdict(v.cause(), v.reason(), v.message() + " " + sentence);
-            }
-            active.add(v);
-            if (!attributed || who.settled()) {
-                toLog.add(v); // a few ticks of samples first, so that the warning names who churns
-            }
-        }
-        warnings.publish(toLog, now);
-        // /metrics shows a verdict from its first tick; only the log line waits for the samples.
-        snapshot = snapshot("running", sample.census(), sample.hostTimeWait(), e.rates(), e.portUsage(), server, active,
-                who, now);
+        pipeline.tick(System.nanoTime());
+        tickedAtNanos = System.nanoTime();
     }
 
-    private Snapshot snapshot(String status, SocketCensus census, long hostTimeWait, ChurnRates rates, double portUsage,
-                              ServerStatus server, List<ChurnVerdict> verdicts, ProcessAttributor.Result who, long now) {
-        return new Snapshot(status, census, hostTimeWait, rates, portUsage, server, List.copyOf(verdicts),
-                warnings == null ? Map.of() : warnings.written(), who, now);
+    long tickedAtNanos() {
+        return tickedAtNanos;
+    }
+
+    /** The server's status on the sidecar's one connection, with --user. */
+    private final class Server implements ChurnPipeline.ServerSide {
+        @Override
+        public ServerStatus sample(long nanos, boolean hostChurn) {
+            return status.sample(nanos);
+        }
+
+        @Override
+        public long ownOpenedAtSample() {
+            return status.openedAtLastSample();
+        }
+    }
+
+    /** The processes that hold the endpoint's sockets, sampled while the tick finds churn. */
+    private final class Processes implements ChurnPipeline.AttributionSource {
+        @Override
+        public Attribution measure(long nanos) {
+            return Attribution.NONE; // nothing before the tick decides: the samples follow churn
+        }
+
+        @Override
+        public Attribution name(boolean churning) {
+            ProcessAttributor.Result who = attributor.tick(churning,
+                    interval.dividedBy(ProcessAttributor.SAMPLES_PER_TICK * 2), interval.dividedBy(2));
+            if (who.limitation() != null && !attributionNoteLogged) {
+                attributionNoteLogged = true;
+                LOG.info("twpool sidecar: naming the processes that connect to {} is limited: {}.", endpoint, who.limitation());
+            }
+            attribution = who;
+            return Attributions.of(who);
+        }
     }
 
     @Override

@@ -68,10 +68,9 @@ final class MetricsServer implements AutoCloseable {
         boolean ok = true;
         StringBuilder body = new StringBuilder();
         for (EndpointWatcher w : watchers) {
-            EndpointWatcher.Snapshot s = w.snapshot();
-            boolean stuck = now - s.tickedAtNanos() > 3 * w.interval().toNanos() + 30_000_000_000L;
+            boolean stuck = now - w.tickedAtNanos() > 3 * w.interval().toNanos() + 30_000_000_000L;
             ok &= !stuck;
-            body.append(w.endpoint()).append(' ').append(stuck ? "stuck" : s.status()).append('\n');
+            body.append(w.endpoint()).append(' ').append(stuck ? "stuck" : w.report().probeStatus()).append('\n');
         }
         respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", (ok ? "ok\n" : "unhealthy\n") + body);
     }

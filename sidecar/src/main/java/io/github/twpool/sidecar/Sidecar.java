@@ -1,8 +1,11 @@
 package io.github.twpool.sidecar;
 
+import io.github.twpool.metrics.ClientHostMetrics;
+import io.github.twpool.metrics.TwPoolMetrics;
 import io.github.twpool.spi.Durations;
 import io.github.twpool.internal.probe.Doctor;
 import io.github.twpool.internal.probe.Endpoint;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +38,15 @@ public final class Sidecar implements AutoCloseable {
     private final SidecarOptions options;
     private final List<EndpointWatcher> watchers;
     private final MetricsServer http;
+    private final List<ClientHostMetrics> clientHosts;
     private final long startedNanos = System.nanoTime();
 
-    private Sidecar(SidecarOptions options, List<EndpointWatcher> watchers, MetricsServer http) {
+    private Sidecar(SidecarOptions options, List<EndpointWatcher> watchers, MetricsServer http,
+                    List<ClientHostMetrics> clientHosts) {
         this.options = options;
         this.watchers = watchers;
         this.http = http;
+        this.clientHosts = clientHosts;
     }
 
     /** A startup failure with its exit code and the one line that explains it. */
@@ -128,6 +134,7 @@ public final class Sidecar implements AutoCloseable {
             watchers.add(new EndpointWatcher(e, o));
         }
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        List<ClientHostMetrics> clientHosts = new ArrayList<>();
         // The sidecar's own cost, for whoever runs it beside every service.
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
@@ -142,11 +149,19 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         for (EndpointWatcher w : watchers) {
-            SidecarMetrics m = new SidecarMetrics(registry, w);
-            m.bind();
-            w.afterTick(m::refreshProcesses);
+            // The same churn meters a pool has, over the same report; the process meters are the sidecar's own.
+            TwPoolMetrics.forReports(w, EndpointWatcher::report, Tags.of("endpoint", w.endpoint().toString())).bindTo(registry);
+            w.afterTick(new SidecarMetrics(registry, w)::refreshProcesses);
+            if (o.user() != null) {
+                // Beside the database, one sidecar with --user reports every client host the server names.
+                ClientHostMetrics clients = new ClientHostMetrics(() -> w.report().server(), () -> false,
+                        Tags.of("endpoint", w.endpoint().toString()), ClientHostMetrics.DEFAULT_MAX_CLIENTS,
+                        ClientHostMetrics.DEFAULT_REFRESH);
+                clients.bindTo(registry);
+                clientHosts.add(clients);
+            }
         }
-        Sidecar s = new Sidecar(o, watchers, http);
+        Sidecar s = new Sidecar(o, watchers, http, clientHosts);
         if (http != null) {
             http.start();
         }
@@ -193,9 +208,10 @@ public final class Sidecar implements AutoCloseable {
         for (EndpointWatcher w : watchers) {
             w.close();
         }
+        clientHosts.forEach(ClientHostMetrics::close);
         StringBuilder written = new StringBuilder();
         for (EndpointWatcher w : watchers) {
-            w.snapshot().warnings().forEach((cause, n) ->
+            w.report().warnings().forEach((cause, n) ->
                     written.append(' ').append(w.endpoint()).append(' ').append(cause.tag()).append('=').append(n));
         }
         LOG.info("twpool sidecar: stopped after {}s; warnings written:{}.", (System.nanoTime() - startedNanos) / 1_000_000_000L,

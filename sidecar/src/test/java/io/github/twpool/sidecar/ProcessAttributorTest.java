@@ -1,5 +1,6 @@
 package io.github.twpool.sidecar;
 
+import io.github.twpool.internal.churn.ChurnMessages;
 import io.github.twpool.internal.probe.Endpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +92,7 @@ class ProcessAttributorTest {
         assertThat(r.seen()).isEqualTo(5);
         assertThat(r.holders().get(0).connections()).isEqualTo(4);
         assertThat(r.holders().get(1).command()).isEqualTo("java -jar app.jar");
-        assertThat(Attributions.sentence("db:3306", 80, r)).startsWith("~80 new connections/s towards db:3306, "
+        assertThat(ChurnMessages.processes(80, "db:3306", Attributions.of(r))).startsWith("~80 new connections/s towards db:3306, "
                 + "80 % of the connections seen open belong to pid 20 (python3 worker.py), 20 % to pid 10 (java -jar app.jar)");
 
         r = a.tick(false, Duration.ZERO);
@@ -130,7 +131,7 @@ class ProcessAttributorTest {
         assertThat(r.seen()).isEqualTo(2);
         assertThat(r.named()).isZero();
         assertThat(r.limitation()).contains("2 of 2 new connections could not be named").contains("shareProcessNamespace: true");
-        assertThat(Attributions.sentence("db:3306", 3, r)).contains("no process could be named");
+        assertThat(ChurnMessages.processes(3, "db:3306", Attributions.of(r))).contains("no process could be named");
     }
 
     @Test

@@ -1,14 +1,9 @@
 package io.github.twpool.internal.churn;
 
 import io.github.twpool.ChurnRates;
-import io.github.twpool.ChurnReport;
-import io.github.twpool.ChurnVerdict;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
-import io.github.twpool.TwPoolConfig;
-import io.github.twpool.internal.EffectiveSettings;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 import java.time.Duration;
@@ -23,13 +18,13 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Turns observations into findings. Pure: no I/O, no clock, no logging, so every rule is unit-tested with numbers;
- * {@link ChurnWarnings} words them.
+ * Turns observations into findings. Pure: no I/O, no clock, no logging, no words, so every rule is unit-tested with
+ * numbers; {@link ChurnMessages} words the findings.
  *
  * <p>Churn outside the pool is estimated from four signals, never from one alone, and the largest estimate wins
  * (each is a lower bound of the same thing):
  * <ul>
- *   <li>the JVM's own connects, counted at the JDBC driver: exact for this JVM, with the code that opens them;</li>
+ *   <li>the JVM's own connects outside twpool's pools, as the caller's source of attribution measured them;</li>
  *   <li>TIME_WAIT sockets to the endpoint: they carry their remaining lifetime, so the census counts connections
  *       closed in the last window without the 60 s lag of "TIME_WAIT / 60" (none where connections end in a reset,
  *       as Connector/J's over TLS; fewer where ports are reused);</li>
@@ -53,19 +48,14 @@ public final class ChurnDetector {
      * opens without closing, and overflow retirement comes an idle timeout after the burst that opened it.
      */
     static final Duration POOL_HORIZON = Duration.ofSeconds(60);
-    /** Call sites named in a warning. */
-    static final int TOP_SITES = 3;
 
-    private final TwPoolConfig config;
-    private final EffectiveSettings settings;
+    private final DetectorSettings settings;
     private final String endpoint;
     private final int endpointPort;
     private final boolean endpointLocal;
     private final Predicate<String> localClientHost;
-    /** False for a watcher without a pool ({@link #withoutPool}); set once, before the first tick. */
-    private boolean pooled = true;
 
-    /** Pool counters of recent ticks, oldest first, for rates over {@link #POOL_HORIZON}. */
+    /** Observations of recent ticks, oldest first, for rates over {@link #POOL_HORIZON}. */
     private final ArrayDeque<Observation> history = new ArrayDeque<>();
     private Observation lastTick;
     private Observation lastEvaluated;
@@ -76,36 +66,23 @@ public final class ChurnDetector {
     private double serverLocalOutside = Double.NaN;
     private double timeWaitRate = Double.NaN;
     private Duration timeWaitWindow = Duration.ZERO;
-    private int enteredClient;
-    private double lastUnexplainedHostOpens = Double.NaN;
-    private List<ChurnVerdict> censusVerdicts = List.of();
-    private List<ChurnVerdict> serverVerdicts = List.of();
-    private ChurnVerdict outsideVerdict;
-    private List<ChurnReport.CallSite> sites = List.of();
+    private List<Finding> censusFindings = List.of();
+    private List<Finding> serverFindings = List.of();
+    private Finding outsideFinding;
 
     /** For an endpoint on another host, with client hosts named as literal loopback addresses taken for this host. */
-    public ChurnDetector(TwPoolConfig config, String endpoint, int endpointPort) {
-        this(EffectiveSettings.configured(config), endpoint, endpointPort);
-    }
-
-    /** As above, judging recycle by the pool's effective value, which a clamp under wait_timeout may have lowered. */
-    public ChurnDetector(EffectiveSettings settings, String endpoint, int endpointPort) {
+    public ChurnDetector(DetectorSettings settings, String endpoint, int endpointPort) {
         this(settings, endpoint, endpointPort, false, ChurnDetector::isLoopbackName);
     }
 
     /**
+     * @param settings        thresholds, and the pool's shape ({@code null} pool: a watcher without a pool, for
+     *                        which every connection is outside)
      * @param endpointLocal   whether the server listens on this host (its clients' opens are then PassiveOpens here)
      * @param localClientHost whether a client host as the server names it is this host
      */
-    public ChurnDetector(TwPoolConfig config, String endpoint, int endpointPort, boolean endpointLocal,
+    public ChurnDetector(DetectorSettings settings, String endpoint, int endpointPort, boolean endpointLocal,
                          Predicate<String> localClientHost) {
-        this(EffectiveSettings.configured(config), endpoint, endpointPort, endpointLocal, localClientHost);
-    }
-
-    /** The pool's detector: recycle as the pool really has it (see {@link EffectiveSettings}). */
-    public ChurnDetector(EffectiveSettings settings, String endpoint, int endpointPort, boolean endpointLocal,
-                         Predicate<String> localClientHost) {
-        this.config = settings.config();
         this.settings = settings;
         this.endpoint = endpoint;
         this.endpointPort = endpointPort;
@@ -113,40 +90,20 @@ public final class ChurnDetector {
         this.localClientHost = localClientHost;
     }
 
-    /**
-     * For a watcher without a pool (the sidecar): every connection is outside, and the warnings speak of the clients
-     * that connect rather than of a pool to send them through.
-     */
-    public static ChurnDetector withoutPool(TwPoolConfig config, String endpoint, int endpointPort, boolean endpointLocal,
-                                            Predicate<String> localClientHost) {
-        ChurnDetector d = new ChurnDetector(config, endpoint, endpointPort, endpointLocal, localClientHost);
-        d.pooled = false;
-        return d;
-    }
-
     static boolean isLoopbackName(String host) {
         return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("::1"));
     }
 
-    /** The result of one tick. */
-    public record Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage,
-                             List<ChurnReport.CallSite> callSites) {
-        public Evaluation(ChurnRates rates, List<ChurnVerdict> verdicts, double portUsage) {
-            this(rates, verdicts, portUsage, List.of());
+    /** The result of one tick: its rates and the findings active now. */
+    public record Evaluation(ChurnRates rates, List<Finding> findings, double portUsage) {
+        public Evaluation {
+            findings = List.copyOf(findings);
         }
     }
 
     /**
-     * Connections/s this host opened (or a local server accepted) on the last tick that neither this pool nor the
-     * JVM's counted connects explain, NaN when unknown: worth a fresh look at the server's count.
-     */
-    public double unexplainedHostOpens() {
-        return lastUnexplainedHostOpens;
-    }
-
-    /**
-     * The outside-pool verdict is decided every tick; pool and port verdicts on ticks with a fresh census (between
-     * scans the last ones stand); server verdicts when a new server sample arrived.
+     * The outside-pool finding is decided every tick; pool and port findings on ticks with a fresh census (between
+     * scans the last ones stand); server findings when a new server sample arrived.
      */
     public Evaluation evaluate(Observation o) {
         history.addLast(o);
@@ -156,45 +113,41 @@ public final class ChurnDetector {
         }
         if (o.server() != null && (lastServer == null || !o.server().at().equals(lastServer.server().at()))) {
             if (lastServer != null) {
-                serverVerdicts = serverVerdicts(lastServer, o);
+                serverFindings = serverFindings(lastServer, o);
             }
             lastServer = o;
         }
         if (o.census() != null && o.censusFresh()) {
             if (lastEvaluated != null && o.nanos() > lastEvaluated.nanos()) {
-                censusVerdicts = censusVerdicts(lastEvaluated, o);
+                censusFindings = censusFindings(lastEvaluated, o);
             } else {
-                censusVerdicts = portVerdicts(o, Double.NaN);
+                censusFindings = portFindings(o, Double.NaN);
             }
             lastEvaluated = o;
         }
         Observation prev = lastTick;
         lastTick = o;
         if (prev != null && o.nanos() > prev.nanos()) {
-            outsideVerdict = outside(prev, o);
+            outsideFinding = outside(prev, o);
         }
-        List<ChurnVerdict> all = new ArrayList<>();
-        if (outsideVerdict != null) {
-            all.add(outsideVerdict);
+        List<Finding> all = new ArrayList<>();
+        if (outsideFinding != null) {
+            all.add(outsideFinding);
         }
-        all.addAll(censusVerdicts);
-        all.addAll(serverVerdicts);
-        return new Evaluation(rates, List.copyOf(all), portUsage(o), sites);
+        all.addAll(censusFindings);
+        all.addAll(serverFindings);
+        return new Evaluation(rates, all, portUsage(o));
     }
 
-    private ChurnVerdict outside(Observation prev, Observation o) {
+    private Finding outside(Observation prev, Observation o) {
         Duration elapsed = Duration.ofNanos(o.nanos() - prev.nanos());
         double seconds = elapsed.toNanos() / 1e9;
-        long opened = o.poolOpened() - prev.poolOpened();
-        long closed = Math.max(0, opened - (o.poolTotal() - prev.poolTotal()));
+        long opened = o.pool().opened() - prev.pool().opened();
+        long closed = Math.max(0, opened - (o.pool().total() - prev.pool().total()));
         double poolOpenRate = opened / seconds;
         double poolCloseRate = closed / seconds;
 
-        double jvmRate = Double.NaN;
-        if (o.jvm() != null && prev.jvm() != null) {
-            jvmRate = Math.max(0, o.jvm().otherOpened() - prev.jvm().otherOpened()) / seconds;
-            sites = topSites(o.jvm());
-        }
+        double jvmRate = o.local().thisJvmRate();
         HostTcpCounters h = o.host();
         HostTcpCounters hp = prev.host();
         double hostOpenRate = Double.NaN;
@@ -205,9 +158,6 @@ public final class ChurnDetector {
             endpointSideOpens = endpointSideOpens(hp, h) / seconds;
             hostResetRate = h.outRsts() >= 0 && hp.outRsts() >= 0 ? Math.max(0, h.outRsts() - hp.outRsts()) / seconds : Double.NaN;
         }
-        lastUnexplainedHostOpens = Double.isNaN(endpointSideOpens) ? Double.NaN
-                : endpointSideOpens - poolOpenRate - (Double.isNaN(jvmRate) ? 0 : jvmRate);
-
         // The server's count of this host's connects stands between its samples only while this host's own
         // counters still show connects at that rate: when the churn stops, so does the estimate.
         double serverLocal = serverLocalOutside;
@@ -219,18 +169,18 @@ public final class ChurnDetector {
         double endpointRate = Math.max(poolCloseRate, outside + poolCloseRate);
         rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed, jvmRate,
                 timeWaitRate, hostOpenRate, hostResetRate);
-        if (outside < config.churnMinRate() || outside <= 0 || endpointRate <= config.churnOutsideFactor() * poolCloseRate) {
+        if (outside < settings.minRate() || outside <= 0 || endpointRate <= settings.outsideFactor() * poolCloseRate) {
             return null;
         }
         SocketCensus c = o.census() != null ? o.census() : lastEvaluated == null ? null : lastEvaluated.census();
         double twNow = Double.isNaN(timeWaitRate) ? 0 : timeWaitRate;
         Finding.Ending ending = Double.isNaN(hostResetRate) ? (Double.isNaN(timeWaitRate) ? Finding.Ending.UNKNOWN : Finding.Ending.TIME_WAIT)
                 : twNow < 0.3 * outside && hostResetRate >= 0.5 * outside ? Finding.Ending.RESET : Finding.Ending.TIME_WAIT;
-        List<ChurnReport.CallSite> named = jvmRate > 0 ? sites.subList(0, Math.min(TOP_SITES, sites.size())) : List.of();
-        return ChurnWarnings.render(new Finding.OutsidePool(config.name(), endpoint, endpointPort, pooled ? config.poolSize() : 0, outside,
-                poolOpenRate, Duration.ofSeconds(Math.max(1, Math.round(seconds))),
+        return new Finding.OutsidePool(settings.name(), endpoint, endpointPort, settings.pooled(),
+                settings.pooled() ? settings.pool().poolSize() : 0, outside, poolOpenRate,
+                Duration.ofSeconds(Math.max(1, Math.round(seconds))),
                 c == null ? -1 : c.timeWait(), c == null ? -1 : c.timeWaitClient(), c == null ? -1 : c.timeWaitServer(),
-                timeWaitRate, timeWaitWindow, jvmRate, named, serverLocal, ending, hostResetRate));
+                timeWaitRate, timeWaitWindow, o.local(), serverLocal, ending, hostResetRate);
     }
 
     /**
@@ -255,52 +205,25 @@ public final class ChurnDetector {
         return m;
     }
 
-    /** Call sites over the pool horizon (the oldest observation kept), most frequent first. */
-    private List<ChurnReport.CallSite> topSites(JvmConnects.Totals now) {
-        JvmConnects.Totals then = null;
-        for (Observation h : history) {
-            if (h.jvm() != null) {
-                then = h.jvm();
-                break;
-            }
-        }
-        Map<String, Long> counts = new HashMap<>(now.sites());
-        if (then != null && then != now) {
-            for (var e : then.sites().entrySet()) {
-                counts.merge(e.getKey(), -e.getValue(), Long::sum);
-            }
-        }
-        long total = counts.values().stream().mapToLong(v -> Math.max(0, v)).sum();
-        if (total == 0) {
-            return List.of();
-        }
-        List<ChurnReport.CallSite> out = new ArrayList<>();
-        counts.entrySet().stream().filter(e -> e.getValue() > 0)
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                .limit(10)
-                .forEach(e -> out.add(new ChurnReport.CallSite(e.getKey(), e.getValue() / (double) total)));
-        return List.copyOf(out);
-    }
-
-    private List<ChurnVerdict> censusVerdicts(Observation prev, Observation o) {
+    private List<Finding> censusFindings(Observation prev, Observation o) {
         Duration elapsed = Duration.ofNanos(o.nanos() - prev.nanos());
         Duration window = elapsed.compareTo(TIME_WAIT_LENGTH) > 0 ? TIME_WAIT_LENGTH : elapsed;
         SocketCensus c = o.census();
         // The census knows TIME_WAIT ages to the second: count whole seconds and divide by the same.
         long windowSeconds = Math.max(1, Math.min(TIME_WAIT_LENGTH.toSeconds(), (window.toMillis() + 999) / 1000));
         Duration counted = Duration.ofSeconds(windowSeconds);
-        enteredClient = c.clientTimeWaitNewerThan(counted);
+        int enteredClient = c.clientTimeWaitNewerThan(counted);
         int enteredServer = c.serverTimeWaitNewerThan(counted);
         timeWaitRate = (enteredClient + enteredServer) / (double) windowSeconds;
         timeWaitWindow = counted;
 
-        List<ChurnVerdict> verdicts = new ArrayList<>();
-        Finding.PoolChurn pool = poolFinding(o);
+        List<Finding> findings = new ArrayList<>();
+        Finding.PoolChurn pool = settings.pooled() ? poolFinding(o, settings.pool()) : null;
         if (pool != null) {
-            verdicts.add(ChurnWarnings.render(pool));
+            findings.add(pool);
         }
-        verdicts.addAll(portVerdicts(o, enteredClient / (double) windowSeconds));
-        return verdicts;
+        findings.addAll(portFindings(o, enteredClient / (double) windowSeconds));
+        return findings;
     }
 
     private Observation secondOldest() {
@@ -309,75 +232,74 @@ public final class ChurnDetector {
         return it.next();
     }
 
-    private Finding.PoolChurn poolFinding(Observation o) {
+    private Finding.PoolChurn poolFinding(Observation o, DetectorSettings.Pool shape) {
         Observation then = history.peekFirst();
         Duration elapsed = Duration.ofNanos(o.nanos() - then.nanos());
         if (elapsed.isZero() || elapsed.isNegative()) {
             return null;
         }
-        long opened = o.poolOpened() - then.poolOpened();
-        long closed = opened - (o.poolTotal() - then.poolTotal());
+        long opened = o.pool().opened() - then.pool().opened();
+        long closed = opened - (o.pool().total() - then.pool().total());
         // Opening without closing is a pool filling up, not churn.
         double openRate = Math.min(opened, closed) / (elapsed.toNanos() / 1e9);
-        double healthy = config.maxPoolSize() / (double) HEALTHY_LIFETIME.toSeconds();
-        if (openRate < config.churnMinRate() || openRate <= config.churnOutsideFactor() * healthy) {
+        double healthy = shape.maxPoolSize() / (double) HEALTHY_LIFETIME.toSeconds();
+        if (openRate < settings.minRate() || openRate <= settings.outsideFactor() * healthy) {
             return null;
         }
-        Duration recycle = settings.recycle();
-        double recycleRate = recycle.isZero() ? 0 : o.poolTotal() / (double) recycle.toSeconds();
+        Duration recycle = o.pool().recycle();
+        double recycleRate = recycle.isZero() ? 0 : o.pool().total() / (double) recycle.toSeconds();
         boolean shortRecycle = !recycle.isZero() && recycle.compareTo(HEALTHY_LIFETIME) < 0;
         int peak = 0;
         for (Observation h : history) {
-            peak = Math.max(peak, Math.max(h.poolPeakTotal(), h.poolTotal()));
+            peak = Math.max(peak, Math.max(h.pool().peakTotal(), h.pool().total()));
         }
         String reason;
-        if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, config.poolSize() / (double) recycle.toSeconds())) {
+        if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, shape.poolSize() / (double) recycle.toSeconds())) {
             reason = "recycle";
-        } else if (config.maxOverflow() > 0 && peak > config.poolSize()) {
+        } else if (shape.maxOverflow() > 0 && peak > shape.poolSize()) {
             reason = "overflow";
         } else {
             reason = "failures";
         }
-        return new Finding.PoolChurn(config.name(), reason, opened, Duration.ofSeconds(Math.max(1, elapsed.toSeconds())),
-                openRate, config.maxPoolSize(), healthy, recycle, settings.recycleShortened(), settings.describeRecycle(),
-                o.poolTotal(), recycleRate,
-                config.overflowIdleTimeout(), peak, config.poolSize(), config.maxOverflow(), o.poolFailed(), config.keepalive());
+        return new Finding.PoolChurn(settings.name(), reason, opened, Duration.ofSeconds(Math.max(1, elapsed.toSeconds())),
+                openRate, shape.maxPoolSize(), healthy, recycle, shape.configuredRecycle(), o.pool().total(), recycleRate,
+                shape.overflowIdleTimeout(), peak, shape.poolSize(), shape.maxOverflow(), o.pool().failed(), shape.keepalive());
     }
 
-    private List<ChurnVerdict> portVerdicts(Observation o, double clientRate) {
+    private List<Finding> portFindings(Observation o, double clientRate) {
         KernelSettings k = o.kernel();
         SocketCensus c = o.census();
         double usage = portUsage(o);
-        if (k == null || c == null || Double.isNaN(usage) || usage < config.churnPortWarnRatio()) {
+        if (k == null || c == null || Double.isNaN(usage) || usage < settings.portWarnRatio()) {
             return List.of();
         }
-        return List.of(ChurnWarnings.render(new Finding.PortExhaustion(config.name(), endpoint,
+        return List.of(new Finding.PortExhaustion(settings.name(), endpoint,
                 c.timeWaitClient() + c.establishedClient(), k.ephemeralPorts(), usage, c.timeWaitClient(),
-                c.establishedClient(), clientRate, k.tcpTwReuse(), k.portRangeLow(), k.portRangeHigh())));
+                c.establishedClient(), clientRate, k.tcpTwReuse(), k.portRangeLow(), k.portRangeHigh(), o.local()));
     }
 
-    private List<ChurnVerdict> serverVerdicts(Observation prev, Observation o) {
+    private List<Finding> serverFindings(Observation prev, Observation o) {
         ServerStatus a = prev.server();
         ServerStatus b = o.server();
         double seconds = Duration.between(a.at(), b.at()).toNanos() / 1e9;
         if (seconds <= 0) {
-            return serverVerdicts;
+            return serverFindings;
         }
-        List<ChurnVerdict> verdicts = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
         long accepted = b.connectionsTotal() - a.connectionsTotal();
-        long poolOpened = o.poolOpenedAtServerSample() - prev.poolOpenedAtServerSample();
+        long poolOpened = o.ownOpenedAtServerSample() - prev.ownOpenedAtServerSample();
         serverLocalOutside = Double.NaN;
         if (a.connectionsTotal() >= 0 && accepted >= 0) {
             serverRate = accepted / seconds;
             double poolRate = poolOpened / seconds;
             // The status query's own connection is pooled; everything else the server accepted came from elsewhere.
             double others = Math.max(0, (accepted - poolOpened) / seconds);
-            Finding.Attribution attribution;
+            Finding.HostAttribution attribution;
             double thisHost;
             double otherHosts;
             Map<String, Double> named = new LinkedHashMap<>();
             if (a.connectionsByClientHost() != null && b.connectionsByClientHost() != null) {
-                attribution = Finding.Attribution.PER_HOST;
+                attribution = Finding.HostAttribution.PER_HOST;
                 double local = 0;
                 double remote = 0;
                 Map<String, Double> remoteByHost = new HashMap<>();
@@ -400,34 +322,34 @@ public final class ChurnDetector {
                         .limit(5).forEach(e -> named.put(e.getKey(), e.getValue()));
             } else if (!Double.isNaN(endpointSideOpens(prev.host(), o.host()))) {
                 // Host-wide counters only bound this host's share: whatever exceeds them cannot come from here.
-                attribution = Finding.Attribution.HOST_COUNTERS;
+                attribution = Finding.HostAttribution.HOST_COUNTERS;
                 double hostRate = endpointSideOpens(prev.host(), o.host()) / seconds;
                 thisHost = Math.min(others, Math.max(0, hostRate - poolRate));
                 otherHosts = Math.max(0, others - thisHost);
             } else {
-                attribution = Finding.Attribution.UNKNOWN;
+                attribution = Finding.HostAttribution.UNKNOWN;
                 thisHost = Double.NaN;
                 otherHosts = Double.NaN;
             }
-            serverLocalOutside = attribution == Finding.Attribution.UNKNOWN ? Double.NaN : thisHost;
-            double unexplained = attribution == Finding.Attribution.UNKNOWN ? others : otherHosts;
-            if (unexplained >= config.churnMinRate() && serverRate > config.churnOutsideFactor() * poolRate) {
-                verdicts.add(ChurnWarnings.render(new Finding.ServerChurn(config.name(), endpoint, serverRate, accepted,
+            serverLocalOutside = attribution == Finding.HostAttribution.UNKNOWN ? Double.NaN : thisHost;
+            double unexplained = attribution == Finding.HostAttribution.UNKNOWN ? others : otherHosts;
+            if (unexplained >= settings.minRate() && serverRate > settings.outsideFactor() * poolRate) {
+                findings.add(new Finding.ServerChurn(settings.name(), endpoint, settings.pooled(), serverRate, accepted,
                         Math.round(seconds), poolRate, thisHost, otherHosts, named, attribution,
-                        b.connectionsByClientHost() == null ? b.byClientHostMissing() : null)));
+                        b.connectionsByClientHost() == null ? b.byClientHostMissing() : null));
             }
         }
         if (b.maxConnections() > 0 && b.threadsConnected() >= 0
                 && b.threadsConnected() >= CAPACITY_WARN_RATIO * b.maxConnections()) {
-            verdicts.add(ChurnWarnings.render(new Finding.ServerCapacity(config.name(), endpoint, b.threadsConnected(),
-                    b.maxConnections(), config.maxPoolSize())));
+            findings.add(new Finding.ServerCapacity(settings.name(), endpoint, b.threadsConnected(),
+                    b.maxConnections(), settings.pooled() ? settings.pool().maxPoolSize() : 0));
         }
         long aborted = b.abortedClients() - a.abortedClients();
         if (a.abortedClients() >= 0 && aborted > 0 && aborted / seconds * 60 >= 1) {
-            verdicts.add(ChurnWarnings.render(new Finding.AbortedClients(config.name(), endpoint, aborted,
-                    Math.round(seconds), b.waitTimeoutSeconds())));
+            findings.add(new Finding.AbortedClients(settings.name(), endpoint, aborted,
+                    Math.round(seconds), b.waitTimeoutSeconds()));
         }
-        return verdicts;
+        return findings;
     }
 
     private static double portUsage(Observation o) {

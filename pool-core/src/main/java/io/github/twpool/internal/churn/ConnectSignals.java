@@ -1,6 +1,5 @@
 package io.github.twpool.internal.churn;
 
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
@@ -23,7 +22,7 @@ public final class ConnectSignals {
     private long prevNanos;
     private HostTcpCounters prevHost;
     private long prevPoolOpened;
-    private long prevJvmOther;
+    private long prevJvmOutside;
 
     /** Whether {@code url} (never logged: it may hold credentials) points at the pool's endpoint. */
     boolean sameEndpoint(String url, String poolUrl, Endpoint endpoint) {
@@ -79,18 +78,20 @@ public final class ConnectSignals {
      * Connects/s on the endpoint's side of this host's counters since the last call (PassiveOpens for a local
      * server, ActiveOpens otherwise) beyond the pool's and the JVM's counted ones; NaN on the first call or
      * without counters.
+     *
+     * @param jvmOutside connects this JVM made outside twpool's pools so far, -1 when not counted
      */
-    double unexplainedOpens(long nanos, HostTcpCounters host, boolean endpointLocal, long poolOpened, JvmConnects.Totals jvm) {
+    double unexplainedOpens(long nanos, HostTcpCounters host, boolean endpointLocal, long poolOpened, long jvmOutside) {
         double rate = Double.NaN;
-        long jvmOther = jvm == null ? 0 : jvm.otherOpened();
+        long jvmOther = Math.max(0, jvmOutside);
         if (prevHost != null && nanos > prevNanos && host.activeOpens() >= 0 && prevHost.activeOpens() >= 0) {
             long opens = endpointLocal ? host.passiveOpens() - prevHost.passiveOpens() : host.activeOpens() - prevHost.activeOpens();
-            rate = (opens - (poolOpened - prevPoolOpened) - (jvmOther - prevJvmOther)) / ((nanos - prevNanos) / 1e9);
+            rate = (opens - (poolOpened - prevPoolOpened) - (jvmOther - prevJvmOutside)) / ((nanos - prevNanos) / 1e9);
         }
         prevNanos = nanos;
         prevHost = host;
         prevPoolOpened = poolOpened;
-        prevJvmOther = jvmOther;
+        prevJvmOutside = jvmOther;
         return rate;
     }
 }

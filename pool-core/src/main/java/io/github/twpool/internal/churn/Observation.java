@@ -3,49 +3,42 @@ package io.github.twpool.internal.churn;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
+import java.time.Duration;
+
 /**
- * What the monitor saw on one tick, the input of {@link ChurnDetector}.
+ * What one tick saw, the input of {@link ChurnDetector}.
  *
  * @param nanos            {@link System#nanoTime()} of the tick
  * @param census           the latest socket census for the endpoint, or {@code null} when the probe is unavailable
  * @param censusFresh      whether {@code census} was scanned on this tick
  * @param hostTimeWait     host-wide TIME_WAIT from sockstat, -1 when unknown
  * @param kernel           kernel settings, or {@code null} when unknown
- * @param poolOpened       physical connections the pool opened so far
- * @param poolFailed       failed attempts to open one
- * @param poolTotal        connections the pool holds now
- * @param poolPeakTotal    the most it held since the previous tick
+ * @param pool             the pool's own counts, or {@link PoolCounts#NONE} for a watcher without a pool
  * @param server           the latest server sample, or {@code null}
- * @param poolOpenedAtServerSample {@code poolOpened} when {@code server} was read
- * @param jvm              connections this JVM opened to the endpoint, counted at the JDBC driver, or {@code null}
- *                         when they are not counted
+ * @param ownOpenedAtServerSample connections the watcher itself had opened to the server when {@code server} was
+ *                         read: the pool's opens, or a pool-less watcher's status connection; the server verdict
+ *                         subtracts them
+ * @param local            who on this host opened connections outside the pool, as far as the caller can tell
  * @param host             the host's TCP counters, {@link HostTcpCounters#UNKNOWN} when unreadable
  */
 public record Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
-                          long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
-                          ServerStatus server, long poolOpenedAtServerSample, JvmConnects.Totals jvm,
+                          PoolCounts pool, ServerStatus server, long ownOpenedAtServerSample, Attribution local,
                           HostTcpCounters host) {
 
-    /** Without the JVM's connect count and the host's TCP counters. */
-    public Observation(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait, KernelSettings kernel,
-                       long poolOpened, long poolFailed, int poolTotal, int poolPeakTotal,
-                       ServerStatus server, long poolOpenedAtServerSample) {
-        this(nanos, census, censusFresh, hostTimeWait, kernel, poolOpened, poolFailed, poolTotal, poolPeakTotal, server,
-                poolOpenedAtServerSample, null, HostTcpCounters.UNKNOWN);
-    }
-
     /**
-     * What a watcher without a pool (the sidecar) saw: every pool count 0, so every connection the census, the host's
-     * TCP counters and the server count is outside. {@code ownOpenedAtServerSample} counts the watcher's own
-     * connections to the server (its status query), which the server verdict subtracts.
+     * A pool's counters at one tick.
+     *
+     * @param opened    physical connections the pool opened so far
+     * @param failed    failed attempts to open one
+     * @param total     connections the pool holds now
+     * @param peakTotal the most it held since the previous tick
+     * @param recycle   the lifetime after which the pool replaces connections now (zero: never); shorter than the
+     *                  configured one where the pool shortened it under the server's {@code wait_timeout}
      */
-    public static Observation withoutPool(long nanos, SocketCensus census, boolean censusFresh, long hostTimeWait,
-                                          KernelSettings kernel, ServerStatus server, long ownOpenedAtServerSample,
-                                          HostTcpCounters host) {
-        return new Observation(nanos, census, censusFresh, hostTimeWait, kernel, 0, 0, 0, 0, server,
-                ownOpenedAtServerSample, null, host);
+    public record PoolCounts(long opened, long failed, int total, int peakTotal, Duration recycle) {
+        /** A watcher without a pool: every connection is outside. */
+        public static final PoolCounts NONE = new PoolCounts(0, 0, 0, 0, Duration.ZERO);
     }
 }

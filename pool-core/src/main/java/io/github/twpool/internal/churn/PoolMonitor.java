@@ -2,37 +2,29 @@ package io.github.twpool.internal.churn;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.github.twpool.ChurnRates;
 import io.github.twpool.ChurnReport;
-import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.CountingDataSource;
-import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.Endpoint;
-import io.github.twpool.internal.probe.HostTcpCounters;
-import io.github.twpool.internal.probe.HostTcpCountersReader;
-import io.github.twpool.internal.probe.KernelSettingsReader;
-import io.github.twpool.internal.probe.ProbeSample;
-import io.github.twpool.internal.probe.TimeWaitProbe;
 import io.github.twpool.spi.ServerStatusSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.time.Instant;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pool's one background thread for twpool: every {@code probe.interval} it reads the probe, the pool's counters
- * and (when due) the server's, runs the detector and publishes a {@link ChurnReport}. Nothing here runs on a caller's
- * thread, and nothing here can break the pool: every failure is caught and reported in one log line.
+ * The pool's one background thread for twpool: every {@code probe.interval} it ticks the {@link ChurnPipeline} with
+ * what a pool has (its counters, the server's status read on one of its connections, this JVM's connects) and keeps
+ * the {@link ChurnReport} it publishes. Nothing here runs on a caller's thread, and nothing here can break the pool:
+ * every failure is caught and reported in one log line.
  */
 public final class PoolMonitor implements AutoCloseable {
 
@@ -48,14 +40,11 @@ public final class PoolMonitor implements AutoCloseable {
     private final ScheduledExecutorService thread;
     /** The executor's one thread, to join on close: the executor reports itself terminated before its thread ends. */
     private volatile Thread probeThread;
-    private final ChurnWarnings warnings;
     private volatile ServerStatusSource serverSource;
 
     // Touched by the monitor thread only.
     private Endpoint endpoint;
-    private TimeWaitProbe probe;
-    private KernelSettings kernel;
-    private ChurnDetector detector;
+    private ChurnPipeline pipeline;
     private int peakTotal;
     private long nextServerSampleNanos;
     private ServerStatus server;
@@ -64,8 +53,8 @@ public final class PoolMonitor implements AutoCloseable {
     private boolean failing;
     private boolean recoveryLogged;
     private boolean byHostMissingLogged;
-    private HostTcpCountersReader hostCounters;
     private final ConnectSignals signals = new ConnectSignals();
+    private final DriverCountAttribution jvmConnects = new DriverCountAttribution();
 
     private volatile ChurnReport report;
 
@@ -76,8 +65,8 @@ public final class PoolMonitor implements AutoCloseable {
         this.connections = connections;
         this.serverSource = serverSource;
         this.procRoot = procRoot;
-        this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
-        this.report = emptyReport("starting", null);
+        this.report = ChurnPipeline.idle("starting", config.name(), Endpoint.displayOf(config.url()), connections.opened(),
+                connections.closed(), null, Map.of());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "twpool-" + config.name() + "-probe");
             t.setDaemon(true);
@@ -131,75 +120,81 @@ public final class PoolMonitor implements AutoCloseable {
     }
 
     private void tick() {
-        long now = System.nanoTime();
-        if (probe == null) {
+        if (pipeline == null) {
             endpoint = Endpoint.fromJdbcUrl(config.url());
-            probe = new TimeWaitProbe(procRoot, endpoint, config.probeScanEvery(), config.probeScanThreshold());
-            kernel = KernelSettingsReader.read(procRoot);
-            detector = new ChurnDetector(EffectiveSettings.of(config, hikari.getHikariConfigMXBean()), endpoint.toString(),
-                    endpoint.port(), endpoint.local(), signals::isThisHost);
-            hostCounters = new HostTcpCountersReader(procRoot);
+            pipeline = new ChurnPipeline(endpoint, DetectorSettings.of(config), config.churnWarnInterval(), procRoot,
+                    config.probeScanEvery(), config.probeScanThreshold(), signals, new Pool(), new Server(),
+                    this::jvmConnects);
         }
-        HostTcpCounters host = hostCounters.read();
+        report = pipeline.tick(System.nanoTime());
+    }
+
+    /** This JVM's connects to the endpoint outside twpool's pools, where they are counted at the driver. */
+    private Attribution jvmConnects(long nanos) {
         JvmConnects.Totals jvm = config.probeCountConnects() && JvmConnects.installed()
                 ? JvmConnects.totals(url -> signals.sameEndpoint(url, config.url(), endpoint)) : null;
-        HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-        if (pool == null) {
-            return; // closed
-        }
-        int total = pool.getTotalConnections();
-        // Host counters showing connects nobody in this JVM made: look at the server's count now, not in a minute.
-        boolean unexplained = signals.unexplainedOpens(now, host, endpoint.local(), connections.opened(), jvm) >= config.churnMinRate();
-        sampleServer(now, pool, unexplained);
-        ProbeSample sample = probe.tick();
-        if (!probe.available()) {
-            report = emptyReport("unavailable: " + probe.unavailableReason(), endpoint);
-            return;
-        }
-        if (sample.scanned()) {
-            kernel = KernelSettingsReader.read(procRoot);
-        }
-        Observation o = new Observation(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel,
-                connections.opened(), connections.failed(), total, Math.max(peakTotal, total), server, poolOpenedAtServerSample,
-                jvm, host);
-        peakTotal = total;
-        ChurnDetector.Evaluation e = detector.evaluate(o);
-        warnings.publish(e.verdicts(), now);
-        long opened = connections.opened();
-        report = new ChurnReport(Instant.now(), config.name(), endpoint.toString(), "running", sample.census(),
-                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened, connections.closed(), server,
-                e.verdicts(), warnings.written(), jvm == null ? -1 : jvm.otherOpened(), e.callSites());
+        return jvmConnects.next(nanos, jvm);
     }
 
-    private void sampleServer(long now, HikariPoolMXBean pool, boolean hostChurn) {
-        ServerStatusSource source = serverSource;
-        if (source == null || (now < nextServerSampleNanos && !hostChurn) || pool.getIdleConnections() == 0) {
-            return;
-        }
-        nextServerSampleNanos = now + source.interval().toNanos();
-        try (Connection c = hikari.getConnection()) {
-            server = source.sample(c);
-            poolOpenedAtServerSample = connections.opened();
-            if (server.connectionsByClientHost() == null && server.byClientHostMissing() != null && !byHostMissingLogged) {
-                byHostMissingLogged = true;
-                LOG.info("twpool '{}': the server cannot tell connections per client host ({}); churn from other hosts is "
-                        + "bounded with this host's TCP counters instead.", config.name(), server.byClientHostMissing());
+    private final class Pool implements ChurnPipeline.PoolSide {
+        @Override
+        public Observation.PoolCounts counts() {
+            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+            if (pool == null) {
+                return null; // closed
             }
-        } catch (Exception e) {
-            serverSource = null;
-            LOG.info("twpool '{}': server-side churn signals are off: {}", config.name(), e.getMessage());
+            int total = pool.getTotalConnections();
+            Observation.PoolCounts c = new Observation.PoolCounts(connections.opened(), connections.failed(), total,
+                    Math.max(peakTotal, total), Duration.ofMillis(hikari.getHikariConfigMXBean().getMaxLifetime()));
+            peakTotal = total;
+            return c;
+        }
+
+        @Override
+        public long opened() {
+            return connections.opened();
+        }
+
+        @Override
+        public long closed() {
+            return connections.closed();
         }
     }
 
-    private ChurnReport emptyReport(String status, Endpoint ep) {
-        return new ChurnReport(Instant.now(), config.name(), ep == null ? Endpoint.displayOf(config.url()) : ep.toString(), status, null, -1, null,
-                Double.NaN, ChurnRates.UNKNOWN, connections.opened(), connections.closed(), server, List.of(), warnings.written(), -1, List.of());
+    /** The server's status, read on one of the pool's idle connections when due. */
+    private final class Server implements ChurnPipeline.ServerSide {
+        @Override
+        public ServerStatus sample(long now, boolean hostChurn) {
+            ServerStatusSource source = serverSource;
+            HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+            if (source == null || (now < nextServerSampleNanos && !hostChurn) || pool == null || pool.getIdleConnections() == 0) {
+                return server;
+            }
+            nextServerSampleNanos = now + source.interval().toNanos();
+            try (Connection c = hikari.getConnection()) {
+                server = source.sample(c);
+                poolOpenedAtServerSample = connections.opened();
+                if (server.connectionsByClientHost() == null && server.byClientHostMissing() != null && !byHostMissingLogged) {
+                    byHostMissingLogged = true;
+                    LOG.info("twpool '{}': the server cannot tell connections per client host ({}); churn from other hosts is "
+                            + "bounded with this host's TCP counters instead.", config.name(), server.byClientHostMissing());
+                }
+            } catch (Exception e) {
+                serverSource = null;
+                LOG.info("twpool '{}': server-side churn signals are off: {}", config.name(), e.getMessage());
+            }
+            return server;
+        }
+
+        @Override
+        public long ownOpenedAtSample() {
+            return poolOpenedAtServerSample;
+        }
     }
 
     /** A report for a pool whose probe is switched off. */
     public static ChurnReport disabledReport(TwPoolConfig config, long opened, long closed) {
-        return new ChurnReport(Instant.now(), config.name(), Endpoint.displayOf(config.url()), "disabled", null, -1, null, Double.NaN,
-                ChurnRates.UNKNOWN, opened, closed, null, List.of(), Map.of(), -1, List.of());
+        return ChurnPipeline.idle("disabled", config.name(), Endpoint.displayOf(config.url()), opened, closed, null, Map.of());
     }
 
     /** Interrupts the probe thread and waits for it to end, at most {@link #CLOSE_WAIT_MILLIS}. */

@@ -38,54 +38,84 @@ class ChurnDetectorTest {
         return new SocketCensus(Instant.now(), client, server, establishedClient, 0, 0, 0, c, s);
     }
 
-    private static Observation tick(long seconds, SocketCensus census, long opened, int total, int peak, ServerStatus server,
-                                    long openedAtServer) {
-        return new Observation(seconds * S, census, true, 1000, KERNEL, opened, 0, total, peak, server, openedAtServer);
+    /** The recycle the pool runs with, as each observation carries it; the configured default unless a test sets it. */
+    private Duration recycle = config().build().recycle();
+
+    private static ChurnDetector detector(TwPoolConfig config, String endpoint, int port) {
+        return new ChurnDetector(DetectorSettings.of(config), endpoint, port);
     }
 
-    private static Observation tick(long seconds, SocketCensus census, long opened, int total) {
+    private static ChurnDetector detector(TwPoolConfig config, String endpoint, int port, boolean local,
+                                          java.util.function.Predicate<String> localClientHost) {
+        return new ChurnDetector(DetectorSettings.of(config), endpoint, port, local, localClientHost);
+    }
+
+    /** The findings as the log words them. */
+    private static List<ChurnVerdict> verdicts(ChurnDetector.Evaluation e) {
+        return e.findings().stream().map(ChurnMessages::render).toList();
+    }
+
+    private Observation observation(long nanos, SocketCensus census, boolean fresh, long hostTimeWait, KernelSettings kernel,
+                                    long opened, long failed, int total, int peak, ServerStatus server, long openedAtServer,
+                                    Attribution local, HostTcpCounters host) {
+        return new Observation(nanos, census, fresh, hostTimeWait, kernel,
+                new Observation.PoolCounts(opened, failed, total, peak, recycle), server, openedAtServer, local, host);
+    }
+
+    private Observation observation(long nanos, SocketCensus census, boolean fresh, long hostTimeWait, KernelSettings kernel,
+                                    long opened, long failed, int total, int peak, ServerStatus server, long openedAtServer) {
+        return observation(nanos, census, fresh, hostTimeWait, kernel, opened, failed, total, peak, server, openedAtServer,
+                Attribution.NONE, HostTcpCounters.UNKNOWN);
+    }
+
+    private Observation tick(long seconds, SocketCensus census, long opened, int total, int peak, ServerStatus server,
+                             long openedAtServer) {
+        return observation(seconds * S, census, true, 1000, KERNEL, opened, 0, total, peak, server, openedAtServer);
+    }
+
+    private Observation tick(long seconds, SocketCensus census, long opened, int total) {
         return tick(seconds, census, opened, total, total, null, 0);
     }
 
     @Test
     void timeWaitFarAboveThePoolsOwnClosesIsChurnOutsideThePool() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 5, 5));
         // 400 sockets entered TIME_WAIT 5 s ago, 10 s after the previous scan; the pool opened nothing.
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(40, 360, 5, 0), 5, 5));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
         assertThat(e.rates().endpoint()).isEqualTo(40.0);
         assertThat(e.rates().outside()).isEqualTo(40.0);
         assertThat(e.rates().poolOpened()).isZero();
-        assertThat(e.verdicts().get(0).message())
+        assertThat(verdicts(e).get(0).message())
                 .contains("churn outside this pool towards 127.0.0.1:3306", "400 sockets in TIME_WAIT (client side 40, server side 360)",
                         "~40.0 new connections/s over the last 10s", "this pool opened 0.0/s", "DriverManager.getConnection");
     }
 
     @Test
     void timeWaitOlderThanTheWindowIsNotNewChurn() {
-        ChurnDetector d = new ChurnDetector(config().build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 400, 1, 0), 10, 10));
         // The same 400 sockets, now 40 s into TIME_WAIT: nothing new in the last 10 s.
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(0, 400, 40, 0), 10, 10));
-        assertThat(e.verdicts()).isEmpty();
+        assertThat(verdicts(e)).isEmpty();
         assertThat(e.rates().endpoint()).isZero();
     }
 
     @Test
     void thePoolsOwnClosesAreNotOutsideChurn() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 10, 10));
         // The pool opened and closed 300 in 10 s and that is all the TIME_WAIT there is.
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(0, 300, 5, 0), 310, 10));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.POOL);
-        assertThat(e.verdicts().get(0).reason()).isEqualTo("failures");
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.POOL);
+        assertThat(verdicts(e).get(0).reason()).isEqualTo("failures");
         assertThat(e.rates().outside()).isZero();
     }
 
     @Test
     void portReuseHidingTimeWaitStillCountsThePoolsCloses() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(10).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 10, 10));
         ChurnDetector.Evaluation e = d.evaluate(tick(10, census(0, 50, 5, 0), 310, 10));
         assertThat(e.rates().endpoint()).isEqualTo(30.0);
@@ -93,7 +123,7 @@ class ChurnDetectorTest {
 
     @Test
     void overflowRetiringAndReopeningIsNamed() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(2).maxOverflow(20).overflowIdleTimeout(Duration.ofSeconds(10))
+        ChurnDetector d = detector(config().poolSize(2).maxOverflow(20).overflowIdleTimeout(Duration.ofSeconds(10))
                 .build(), "127.0.0.1:3306", 3306);
         long opened = 2;
         d.evaluate(tick(0, census(0, 0, 1, 0), opened, 2));
@@ -102,54 +132,55 @@ class ChurnDetectorTest {
             opened += 20; // each burst opens 20 overflow connections, retired again before the next
             e = d.evaluate(tick(t, census(0, 20, 5, 0), opened, 2, 22, null, 0));
         }
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.POOL);
-        ChurnVerdict pool = e.verdicts().stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.POOL);
+        ChurnVerdict pool = verdicts(e).stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
         assertThat(pool.reason()).isEqualTo("overflow");
         assertThat(pool.message()).contains("overflow-idle-timeout=10s", "peaked at 22 connections, pool-size=2", "raise pool-size");
     }
 
     @Test
     void aShortRecycleIsNamed() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(100).recycle(Duration.ofSeconds(30)).keepalive(Duration.ZERO)
+        ChurnDetector d = detector(config().poolSize(100).recycle(Duration.ofSeconds(30)).keepalive(Duration.ZERO)
                 .build(), "127.0.0.1:3306", 3306);
+        recycle = Duration.ofSeconds(30);
         d.evaluate(tick(0, census(0, 0, 1, 0), 100, 100));
         ChurnDetector.Evaluation e = d.evaluate(tick(30, census(0, 100, 5, 0), 200, 100));
-        ChurnVerdict pool = e.verdicts().stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
+        ChurnVerdict pool = verdicts(e).stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
         assertThat(pool.reason()).isEqualTo("recycle");
         assertThat(pool.message()).contains("recycle=30s", "100 connections every 30s");
     }
 
     @Test
     void aPoolFillingUpIsNotChurn() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(2).maxOverflow(50).build(), "127.0.0.1:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(2).maxOverflow(50).build(), "127.0.0.1:3306", 3306);
         d.evaluate(tick(0, census(0, 0, 1, 0), 2, 2));
         ChurnDetector.Evaluation e = d.evaluate(tick(5, census(0, 0, 1, 0), 52, 52));
-        assertThat(e.verdicts()).isEmpty();
+        assertThat(verdicts(e)).isEmpty();
     }
 
     @Test
     void portsRunningOutAreWarnedWithTheTimeLeft() {
         KernelSettings small = new KernelSettings(40000, 40999, 0, 60, 131072, 1, false, "6.1");
-        ChurnDetector d = new ChurnDetector(config().build(), "10.0.0.2:5000", 5000);
-        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 0, small, 10, 0, 10, 10, null, 0));
-        ChurnDetector.Evaluation e = d.evaluate(new Observation(2 * S, census(300, 0, 1, 20), true, 300, small, 10, 0, 10, 10, null, 0));
+        ChurnDetector d = detector(config().build(), "10.0.0.2:5000", 5000);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 0, small, 10, 0, 10, 10, null, 0));
+        ChurnDetector.Evaluation e = d.evaluate(observation(2 * S, census(300, 0, 1, 20), true, 300, small, 10, 0, 10, 10, null, 0));
         assertThat(e.portUsage()).isEqualTo(0.32);
-        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.PORT_EXHAUSTION).findFirst().orElseThrow();
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.PORT_EXHAUSTION).findFirst().orElseThrow();
         assertThat(v.message()).contains("320 of 1000 ports (32%)", "~150/s", "used up in ~5s", "tcp_tw_reuse=0",
                 "Cannot assign requested address", "40000-40999");
     }
 
     @Test
     void serverSideChurnCapacityAndAbortedClients() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(10).maxOverflow(20).build(), "db:3306", 3306);
+        ChurnDetector d = detector(config().poolSize(10).maxOverflow(20).build(), "db:3306", 3306);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         ServerStatus a = new ServerStatus(t0, 10_000, 150, 50, 0, 10, 200, 0, 28800);
         ServerStatus b = new ServerStatus(t0.plusSeconds(60), 16_000, 170, 60, 0, 40, 200, 0, 28800);
         d.evaluate(tick(0, census(0, 0, 1, 0), 10, 10, 10, a, 10));
         ChurnDetector.Evaluation e = d.evaluate(tick(60, census(0, 0, 1, 0), 10, 10, 10, b, 10));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause)
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause)
                 .containsExactlyInAnyOrder(ChurnCause.SERVER_CHURN, ChurnCause.SERVER_CAPACITY, ChurnCause.ABORTED_CLIENTS);
-        assertThat(String.join("\n", e.verdicts().stream().map(ChurnVerdict::message).toList()))
+        assertThat(String.join("\n", verdicts(e).stream().map(ChurnVerdict::message).toList()))
                 .contains("accepts ~100.0 new connections/s", "cannot be told here", "170 connections of max_connections=200 (85%)",
                         "Instances x 30 must stay below 200", "30 aborted clients in 60s");
     }
@@ -182,49 +213,54 @@ class ChurnDetectorTest {
         return new JvmConnects.Totals(0, other, sites.values().stream().mapToLong(Long::longValue).sum(), sites);
     }
 
+    /** This JVM's connects as counted at the driver, turned into the attribution the detector reads. */
+    private final DriverCountAttribution driverCounts = new DriverCountAttribution();
+
     /** A tick without a fresh census: what the probe sees between scans. */
-    private static Observation between(long seconds, long opened, ServerStatus server, long openedAtServer,
-                                       JvmConnects.Totals jvm, HostTcpCounters host) {
-        return new Observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer, jvm, host);
+    private Observation between(long seconds, long opened, ServerStatus server, long openedAtServer,
+                                JvmConnects.Totals jvm, HostTcpCounters host) {
+        return observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer,
+                driverCounts.next(seconds * S, jvm), host);
     }
 
     @Test
     void theJvmsOwnConnectsAreOutsideChurnOnEveryTickWithTheirCallSites() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
         d.evaluate(between(0, 5, null, 0, jvm(0, Map.of()), host(100, 100, 0)));
         // 20 connects in 1 s, no TIME_WAIT census at all (TLS ends them in resets: 20 resets).
         ChurnDetector.Evaluation e = d.evaluate(between(1, 5, null, 0,
                 jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L, "com.acme.Audit.log(Audit.java:7)", 1L)),
                 host(120, 120, 20)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
         assertThat(e.rates().jvmOutside()).isEqualTo(20.0);
         assertThat(e.rates().outside()).isEqualTo(20.0);
-        assertThat(e.callSites().get(0).frame()).isEqualTo("com.acme.ReportJob.run(ReportJob.java:42)");
-        assertThat(e.callSites().get(0).share()).isEqualTo(0.95);
-        String m = e.verdicts().get(0).message();
+        Attribution.Origin top = ((Finding.OutsidePool) e.findings().get(0)).local().origins().get(0);
+        assertThat(top.name()).isEqualTo("com.acme.ReportJob.run(ReportJob.java:42)");
+        assertThat(top.share()).isEqualTo(0.95);
+        String m = verdicts(e).get(0).message();
         assertThat(m).contains("This JVM opened 20.0/s of them outside twpool's pools: 95 % from com.acme.ReportJob.run(ReportJob.java:42), 5 % from com.acme.Audit.log(Audit.java:7)",
                 "end in a reset", "TLS handshake", "CPU on both", "latency", "ports are not the risk")
                 .doesNotContain("running out", "TIME_WAIT (client");
         // It stops: the next tick clears it.
         e = d.evaluate(between(2, 5, null, 0, jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L,
                 "com.acme.Audit.log(Audit.java:7)", 1L)), host(121, 121, 20)));
-        assertThat(e.verdicts()).isEmpty();
+        assertThat(verdicts(e)).isEmpty();
     }
 
     @Test
     void timeWaitChurnStillSpeaksOfPortsAndTimeWait() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        d.evaluate(new Observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, null, host(100, 100, 0)));
-        ChurnDetector.Evaluation e = d.evaluate(new Observation(10 * S, census(40, 360, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
-                null, 0, null, host(500, 500, 0)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
-        assertThat(e.verdicts().get(0).message()).contains("400 sockets in TIME_WAIT").doesNotContain("reset");
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, Attribution.NONE, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(observation(10 * S, census(40, 360, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, Attribution.NONE, host(500, 500, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(verdicts(e).get(0).message()).contains("400 sockets in TIME_WAIT").doesNotContain("reset");
     }
 
     @Test
     void theServersRateExplainedByThisHostsCountersIsNeverOtherHosts() {
         // Another process on this host churns ~10/s over TLS against a local server: no TIME_WAIT, no JVM count.
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800);
         ServerStatus b = new ServerStatus(t0.plusSeconds(1), 1010, 10, 10, 0, 0, 500, 0, 28800);
@@ -232,28 +268,28 @@ class ChurnDetectorTest {
         d.evaluate(between(0, 5, a, 5, jvm(0, Map.of()), host(100, 100, 0)));
         d.evaluate(between(1, 5, b, 5, jvm(0, Map.of()), host(111, 111, 10)));
         ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, jvm(0, Map.of()), host(121, 121, 20)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
         assertThat(e.rates().outside()).isEqualTo(10.0);
-        assertThat(e.verdicts().get(0).message()).contains("another process on this host", "reset").doesNotContain("other hosts");
+        assertThat(verdicts(e).get(0).message()).contains("another process on this host", "reset").doesNotContain("other hosts");
     }
 
     @Test
     void whatThisHostsCountersCannotExplainComesFromOtherHosts() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
+        ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 100, 0)));
         // The server accepted 50 in 10 s; this host opened 12 connections in that time.
         ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1050, 10, 10, 0, 0, 500, 0, 28800),
                 5, null, host(112, 100, 0)));
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
-        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
         assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s of it to come from here",
                 "at least ~3.8/s come from other hosts");
     }
 
     @Test
     void perClientHostCountsNameTheHosts() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> h.equals("10.0.0.5"));
+        ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> h.equals("10.0.0.5"));
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800,
                 Map.of("10.0.0.5", 100L, "10.0.0.7", 500L, "batch-7.internal", 10L), null);
@@ -261,19 +297,19 @@ class ChurnDetectorTest {
                 Map.of("10.0.0.5", 100L, "10.0.0.7", 750L, "batch-7.internal", 60L), null);
         d.evaluate(between(0, 5, a, 5, null, host(100, 0, 0)));
         ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, null, host(400, 0, 0)));
-        ChurnVerdict v = e.verdicts().stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
         assertThat(v.message()).contains("~0.0/s from this host beyond this pool", "~25.0/s from 10.0.0.7", "~5.0/s from batch-7.internal");
         // This host's own connects are not outside churn: none came from here.
-        assertThat(e.verdicts()).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.OUTSIDE_POOL);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.OUTSIDE_POOL);
     }
 
     @Test
     void withoutPerHostCountsTheServerSaysOnceWhatIsMissing() {
-        ChurnDetector d = new ChurnDetector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
+        ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 0, 0)));
         ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1500, 10, 10, 0, 0, 500, 0,
                 28800, null, "userstat=OFF"), 5, null, host(100, 0, 0)));
-        assertThat(e.verdicts().get(0).message()).contains("cannot name its client hosts: userstat=OFF");
+        assertThat(verdicts(e).get(0).message()).contains("cannot name its client hosts: userstat=OFF");
     }
 }

@@ -6,6 +6,7 @@ import io.github.twpool.KernelSettings;
 import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.EffectiveSettings;
+import io.github.twpool.internal.probe.HostTcpCounters;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,13 +31,15 @@ class EffectiveRecycleVerdictTest {
         return new SocketCensus(Instant.now(), 0, server, 0, 0, 0, 0, c, s);
     }
 
-    private static Observation tick(long seconds, SocketCensus census, long opened, int total) {
-        return new Observation(seconds * S, census, true, 1000, KERNEL, opened, 0, total, total, null, 0);
+    /** A tick of a pool that runs with {@code recycle} (the effective value, which each observation carries). */
+    private static Observation tick(long seconds, SocketCensus census, long opened, int total, Duration recycle) {
+        return new Observation(seconds * S, census, true, 1000, KERNEL,
+                new Observation.PoolCounts(opened, 0, total, total, recycle), null, 0, Attribution.NONE, HostTcpCounters.UNKNOWN);
     }
 
-    private static ChurnVerdict poolVerdict(ChurnDetector d) {
-        d.evaluate(tick(0, census(0), 100, 100));
-        return d.evaluate(tick(36, census(100), 200, 100)).verdicts().stream()
+    private static ChurnVerdict poolVerdict(ChurnDetector d, EffectiveSettings pool) {
+        d.evaluate(tick(0, census(0), 100, 100, pool.recycle()));
+        return d.evaluate(tick(36, census(100), 200, 100, pool.recycle())).findings().stream().map(ChurnMessages::render)
                 .filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
     }
 
@@ -45,13 +48,14 @@ class EffectiveRecycleVerdictTest {
         TwPoolConfig config = TwPoolConfig.builder().url("jdbc:mysql://127.0.0.1:3306/test").name("orders").churnMinRate(1.0)
                 .poolSize(100).recycle(Duration.ofMinutes(30)).keepalive(Duration.ZERO).build();
         EffectiveSettings clamped = new EffectiveSettings(config, () -> 36_000);
-        ChurnVerdict v = poolVerdict(new ChurnDetector(clamped, "127.0.0.1:3306", 3306));
+        ChurnVerdict v = poolVerdict(new ChurnDetector(DetectorSettings.of(config), "127.0.0.1:3306", 3306), clamped);
         assertThat(v.reason()).isEqualTo("recycle");
         assertThat(v.message()).contains("recycle=36s (shortened from 30m to stay under the server's wait_timeout)",
                 "100 connections every 36s", "raise the server's wait_timeout above the configured recycle")
                 .doesNotContain("fail validation");
         // What the configured value alone led to: the same churn blamed on failing connections.
-        assertThat(poolVerdict(new ChurnDetector(EffectiveSettings.configured(config), "127.0.0.1:3306", 3306)).reason())
+        assertThat(poolVerdict(new ChurnDetector(DetectorSettings.of(config), "127.0.0.1:3306", 3306),
+                EffectiveSettings.configured(config)).reason())
                 .isEqualTo("failures");
     }
 

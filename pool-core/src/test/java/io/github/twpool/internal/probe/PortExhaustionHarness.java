@@ -4,9 +4,9 @@ import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.TwPoolConfig;
-import io.github.twpool.internal.churn.ChurnDetector;
-import io.github.twpool.internal.churn.ChurnWarnings;
-import io.github.twpool.internal.churn.Observation;
+import io.github.twpool.internal.churn.ChurnPipeline;
+import io.github.twpool.internal.churn.ConnectSignals;
+import io.github.twpool.internal.churn.DetectorSettings;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -73,9 +73,10 @@ public final class PortExhaustionHarness {
                 .probeInterval(java.time.Duration.ofSeconds(1)).probeScanEvery(1).probeScanThreshold(0).build();
         Endpoint endpoint = Endpoint.fromJdbcUrl(config.url());
         Path proc = Path.of("/proc");
-        TimeWaitProbe probe = new TimeWaitProbe(proc, endpoint, config.probeScanEvery(), config.probeScanThreshold());
-        ChurnDetector detector = new ChurnDetector(config, endpoint.toString(), port);
-        ChurnWarnings warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
+        // The raw sockets of this harness belong to no pool: the pipeline watches the endpoint as the sidecar does.
+        ChurnPipeline pipeline = new ChurnPipeline(endpoint, DetectorSettings.withoutPool(config.name(), config.churnMinRate(),
+                config.churnPortWarnRatio()), config.churnWarnInterval(), proc, config.probeScanEvery(),
+                config.probeScanThreshold(), new ConnectSignals(), null, null, null);
         KernelSettings kernel = KernelSettingsReader.read(proc);
         System.out.println("KERNEL ports=" + kernel.ephemeralPorts() + " tw_reuse=" + kernel.tcpTwReuse());
         long start = System.nanoTime();
@@ -85,11 +86,7 @@ public final class PortExhaustionHarness {
         for (int n = 0; n < 20_000 && System.nanoTime() - start < 60_000_000_000L; n++) {
             long now = System.nanoTime();
             if (now >= nextTick) {
-                ProbeSample sample = probe.tick();
-                ChurnDetector.Evaluation e = detector.evaluate(new Observation(now, sample.census(), sample.scanned(),
-                        sample.hostTimeWait(), kernel, 0, 0, 0, 0, null, 0));
-                warnings.publish(e.verdicts(), now);
-                for (ChurnVerdict v : e.verdicts()) {
+                for (ChurnVerdict v : pipeline.tick(now).verdicts()) {
                     if (v.cause() == ChurnCause.PORT_EXHAUSTION && !warned) {
                         warned = true;
                         System.out.println("WARNED " + (now - start) / 1_000_000 + " " + v.message());

@@ -5,6 +5,7 @@ import com.mysql.cj.Session;
 import com.mysql.cj.conf.PropertyKey;
 import com.mysql.cj.jdbc.JdbcConnection;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.UtilityElf;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.spi.PoolContext;
@@ -14,72 +15,76 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * reset-session for one pool: what a returned connection goes through before Hikari takes it back, and the session
- * settings the pool itself configured ({@code twpool.hikari.*}), which COM_RESET_CONNECTION throws away and which
- * HikariCP, unaware of the reset, would never set again.
+ * settings the pool itself configured (read from HikariCP's data source, which set them on each new connection),
+ * which COM_RESET_CONNECTION throws away and which HikariCP, unaware of the reset, would never set again.
  *
  * <p>The order matters: an open transaction is rolled back first, explicitly, so nothing the reset or the restore
  * does can commit it; then COM_RESET_CONNECTION; then the pool's settings in HikariCP's own order (read-only,
  * autocommit, isolation, catalog, schema, init SQL). The database goes back to the pool's catalog, or the URL's
- * database, because COM_RESET_CONNECTION leaves a borrower's {@code USE} in place. Settings go to the server as SQL and then through Connector/J's
- * setters, so that the driver's local state ({@code useLocalSessionState}) agrees with the server.
+ * database, because COM_RESET_CONNECTION leaves a borrower's {@code USE} in place. Settings go to the server as SQL
+ * and then through Connector/J's setters, so that the driver's local state ({@code useLocalSessionState}) agrees with the server.
  */
 public final class SessionReset implements ConnectionDecorator {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionReset.class);
 
-    private final boolean autoCommit;
-    private final boolean readOnly;
-    private final int isolation;
-    private final String isolationSql;
-    private final String catalog;
-    private final String database;
-    private final String schema;
-    private final String initSql;
-    private final int timeoutMillis;
-    /** The statement that puts the login role back, "" when the account has no role to switch to; null until read. */
-    private volatile String loginRoleSql;
+    /** The URL's database, where the session goes back to when the pool sets no catalog. */
+    private final String urlDatabase;
+    private final boolean catalogConfigured;
+    /** What the pool sets on its sessions, read from HikariCP once the pool runs; null until the first borrow. */
+    private volatile PoolSession session;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-    private SessionReset(Map<String, String> hikari, String urlDatabase, Duration timeout) {
-        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        this.autoCommit = Boolean.parseBoolean(setting(hikari, "autoCommit", "true").trim());
-        this.readOnly = Boolean.parseBoolean(setting(hikari, "readOnly", "false").trim());
-        String level = setting(hikari, "transactionIsolation", null);
-        this.isolation = level == null ? -1 : isolationLevel(level.trim());
-        this.isolationSql = isolationSql(isolation);
-        this.catalog = setting(hikari, "catalog", null);
-        this.database = catalog != null ? catalog : urlDatabase;
-        this.schema = setting(hikari, "schema", null);
-        this.initSql = setting(hikari, "connectionInitSql", null);
+    private SessionReset(String urlDatabase, boolean catalogConfigured) {
+        this.urlDatabase = urlDatabase;
+        this.catalogConfigured = catalogConfigured;
     }
 
     /** The reset for a pool with this configuration; each pool has its own (and its own failure log). */
     public static SessionReset forConfig(TwPoolConfig config) {
-        return new SessionReset(config.hikariProperties(), ConnectorJDefaults.database(config), config.validationTimeout());
+        boolean catalog = config.hikariProperties().keySet().stream().anyMatch(k -> k.equalsIgnoreCase("catalog"));
+        return new SessionReset(ConnectorJDefaults.database(config), catalog);
     }
 
     /** Whether there is a database to go back to after the reset: the pool's catalog or the URL's database. */
     public boolean hasDatabase() {
-        return database != null;
+        return catalogConfigured || urlDatabase != null;
     }
 
     @Override
     public Connection decorate(Connection pooled, PoolContext pool) throws SQLException {
-        if (loginRoleSql == null) {
+        if (session == null) {
             // The pool's first borrow, before any reset: the session still has the role its login gave it. If the
             // connection cannot answer, the pool evicts it (TwPoolDataSource does for every failed decoration).
-            loginRoleSql = loginRoleSql(pooled.unwrap(JdbcConnection.class));
+            session = PoolSession.of(pool, urlDatabase, loginRoleSql(pooled.unwrap(JdbcConnection.class)));
         }
         return new SessionResetConnection(pooled, this, pool);
+    }
+
+    /**
+     * The session settings the pool configured, as HikariCP itself holds them (its getters, its reading of the
+     * isolation name), and the statement that puts the login role back ("" when the account has no role to switch
+     * to).
+     */
+    private record PoolSession(boolean autoCommit, boolean readOnly, int isolation, String isolationSql,
+                               String database, String schema, String initSql, String loginRoleSql, int timeoutMillis) {
+
+        static PoolSession of(PoolContext pool, String urlDatabase, String loginRoleSql) throws SQLException {
+            if (!(pool.pool() instanceof HikariDataSource hikari)) {
+                throw new SQLException("reset-session needs HikariCP's data source, not " + pool.pool().getClass().getName());
+            }
+            String catalog = hikari.getCatalog();
+            int isolation = UtilityElf.getTransactionIsolation(hikari.getTransactionIsolation());
+            return new PoolSession(hikari.isAutoCommit(), hikari.isReadOnly(), isolation, SessionReset.isolationSql(isolation),
+                    catalog != null ? catalog : urlDatabase, hikari.getSchema(), hikari.getConnectionInitSql(),
+                    loginRoleSql, (int) Math.min(Integer.MAX_VALUE, Math.max(1, hikari.getValidationTimeout())));
+        }
     }
 
     /**
@@ -121,6 +126,7 @@ public final class SessionReset implements ConnectionDecorator {
      * still open: the rollback goes through it so that Hikari does not roll back again (and fail) on close.
      */
     void reset(Connection pooled, LeftOpen leftOpen) throws SQLException {
+        PoolSession session = this.session;
         JdbcConnection physical = pooled.unwrap(JdbcConnection.class);
         // Every reply is awaited validation-timeout at most, as Hikari's validation is: a server or network that
         // stopped answering would otherwise hang the borrower's close() (forever, with the driver's default
@@ -128,12 +134,12 @@ public final class SessionReset implements ConnectionDecorator {
         // result the borrower left open comes under it too. Set back only on success: a connection whose reset
         // failed is evicted.
         int borrowersTimeout = physical.getNetworkTimeout();
-        physical.setNetworkTimeout(Runnable::run, timeoutMillis);
+        physical.setNetworkTimeout(Runnable::run, session.timeoutMillis());
         leftOpen.close();
         if (!pooled.getAutoCommit()) {
             // Through Hikari's proxy, which then has nothing left to roll back on close. Skipped only where nothing
             // is open and autocommit stays off (the pool's own setting), so that Hikari's rollback cannot fail.
-            if (autoCommit || inTransaction(physical)) {
+            if (session.autoCommit() || inTransaction(physical)) {
                 pooled.rollback();
             }
         } else if (inTransaction(physical)) {
@@ -143,7 +149,7 @@ public final class SessionReset implements ConnectionDecorator {
         // COM_RESET_CONNECTION; Connector/J then re-applies its sessionVariables and autocommit=1.
         physical.resetServerState();
         restoreDriverSession(physical);
-        restore(physical);
+        restore(physical, session);
         physical.setNetworkTimeout(Runnable::run, borrowersTimeout);
     }
 
@@ -159,7 +165,10 @@ public final class SessionReset implements ConnectionDecorator {
         }
     }
 
-    private void restore(JdbcConnection physical) throws SQLException {
+    private static void restore(JdbcConnection physical, PoolSession session) throws SQLException {
+        boolean readOnly = session.readOnly();
+        String isolationSql = session.isolationSql();
+        String database = session.database();
         List<String> server = new ArrayList<>(3);
         // Connector/J's own rule in setReadOnly(): elsewhere read-only is a flag kept in the driver only.
         boolean readOnlyToServer = readOnly
@@ -170,8 +179,8 @@ public final class SessionReset implements ConnectionDecorator {
                     + (isolationSql == null ? "" : "ISOLATION LEVEL " + isolationSql + (readOnlyToServer ? ", " : ""))
                     + (readOnlyToServer ? "READ ONLY" : ""));
         }
-        String roleSql = loginRoleSql;
-        if (roleSql != null && !roleSql.isEmpty()) {
+        String roleSql = session.loginRoleSql();
+        if (!roleSql.isEmpty()) {
             server.add(roleSql);
         }
         // COM_RESET_CONNECTION keeps the current database: a borrower's USE would reach the next borrower.
@@ -189,20 +198,20 @@ public final class SessionReset implements ConnectionDecorator {
         if (readOnly) {
             physical.setReadOnly(true);
         }
-        if (!autoCommit) {
+        if (!session.autoCommit()) {
             physical.setAutoCommit(false);
         }
-        if (isolation >= 0) {
-            physical.setTransactionIsolation(isolation);
+        if (session.isolation() >= 0) {
+            physical.setTransactionIsolation(session.isolation());
         }
         if (database != null) {
             physical.setCatalog(database);
         }
-        if (schema != null) {
-            physical.setSchema(schema);
+        if (session.schema() != null) {
+            physical.setSchema(session.schema());
         }
-        if (initSql != null && !initSql.isBlank()) {
-            execute(physical, initSql);
+        if (session.initSql() != null && !session.initSql().isBlank()) {
+            execute(physical, session.initSql());
         }
     }
 
@@ -236,26 +245,6 @@ public final class SessionReset implements ConnectionDecorator {
     private static void execute(JdbcConnection physical, String sql) throws SQLException {
         try (Statement s = physical.createStatement()) {
             s.execute(sql);
-        }
-    }
-
-    private static String setting(Map<String, String> hikari, String name, String dflt) {
-        for (var e : hikari.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return dflt;
-    }
-
-    /** HikariCP's reading of {@code transactionIsolation}: a {@code TRANSACTION_*} name or its number. */
-    private static int isolationLevel(String value) {
-        switch (value.toUpperCase(Locale.ROOT)) {
-            case "TRANSACTION_READ_UNCOMMITTED", "1": return Connection.TRANSACTION_READ_UNCOMMITTED;
-            case "TRANSACTION_READ_COMMITTED", "2": return Connection.TRANSACTION_READ_COMMITTED;
-            case "TRANSACTION_REPEATABLE_READ", "4": return Connection.TRANSACTION_REPEATABLE_READ;
-            case "TRANSACTION_SERIALIZABLE", "8": return Connection.TRANSACTION_SERIALIZABLE;
-            default: return -1; // not a level MySQL has; HikariCP refuses it when the pool starts
         }
     }
 

@@ -30,25 +30,22 @@ final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSi
     private static final String BOOT_TYPE = "spring.datasource.type";
     private static final ConfigurationPropertyName BOOT_HIKARI = ConfigurationPropertyName.of("spring.datasource.hikari");
 
-    private final TwPoolProperties properties;
-    private final Environment environment;
+    private final TwPoolBinder binder;
     private final ObjectProvider<DataSource> ownDataSources;
 
-    private TwPoolSettingsCheck(TwPoolProperties properties, Environment environment, ObjectProvider<DataSource> ownDataSources) {
-        this.properties = properties;
-        this.environment = environment;
+    private TwPoolSettingsCheck(Environment environment, ObjectProvider<DataSource> ownDataSources) {
+        this.binder = new TwPoolBinder(environment);
         this.ownDataSources = ownDataSources;
     }
 
     /** No database named anywhere and no DataSource bean: fails as soon as it is created if twpool.* is set. */
-    static TwPoolSettingsCheck requireDatabase(TwPoolProperties properties, Environment environment) {
-        return new TwPoolSettingsCheck(properties, environment, null);
+    static TwPoolSettingsCheck requireDatabase(Environment environment) {
+        return new TwPoolSettingsCheck(environment, null);
     }
 
     /** The application defines its own DataSource: warns once, after start-up, if twpool.* is set. */
-    static TwPoolSettingsCheck warnUnused(TwPoolProperties properties, Environment environment,
-                                          ObjectProvider<DataSource> ownDataSources) {
-        return new TwPoolSettingsCheck(properties, environment, ownDataSources);
+    static TwPoolSettingsCheck warnUnused(Environment environment, ObjectProvider<DataSource> ownDataSources) {
+        return new TwPoolSettingsCheck(environment, ownDataSources);
     }
 
     /**
@@ -81,13 +78,10 @@ final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSi
         }
     }
 
-    private Set<String> keys() {
-        return new TreeSet<>(properties.toTwPoolProperties(environment).stringPropertyNames());
-    }
-
     @Override
     public void afterPropertiesSet() {
-        Set<String> keys = keys();
+        binder.bind(); // an unknown key or an unreadable value fails the start whether or not twpool makes the pool
+        Set<String> keys = binder.keysSet();
         if (ownDataSources == null && !keys.isEmpty()) {
             String first = keys.iterator().next();
             throw new TwPoolConfigException(first, first + " is set, but twpool has no database, so no twpool setting"
@@ -98,7 +92,7 @@ final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSi
 
     @Override
     public void afterSingletonsInstantiated() {
-        Set<String> keys = keys();
+        Set<String> keys = binder.keysSet();
         if (ownDataSources == null || keys.isEmpty()) {
             return;
         }

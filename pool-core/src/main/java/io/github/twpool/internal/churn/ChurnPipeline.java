@@ -1,0 +1,193 @@
+package io.github.twpool.internal.churn;
+
+import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnRates;
+import io.github.twpool.ChurnReport;
+import io.github.twpool.ChurnVerdict;
+import io.github.twpool.KernelSettings;
+import io.github.twpool.ServerStatus;
+import io.github.twpool.SocketCensus;
+import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.internal.probe.HostTcpCounters;
+import io.github.twpool.internal.probe.HostTcpCountersReader;
+import io.github.twpool.internal.probe.KernelSettingsReader;
+import io.github.twpool.internal.probe.ProbeSample;
+import io.github.twpool.internal.probe.TimeWaitProbe;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tick of churn watching, the same for a pool and for a watcher without one (the sidecar): read the signals,
+ * let the {@link ChurnDetector} decide, word the findings ({@link ChurnMessages}), log what changed
+ * ({@link ChurnWarnings}) and publish a {@link ChurnReport}. What differs between callers is only what they have,
+ * handed in as parts: a pool's own counts ({@link PoolSide}), a way to read the server's status ({@link ServerSide}),
+ * and a source that says who on this host opens the connections ({@link AttributionSource}); each may be absent.
+ *
+ * <p>Not thread-safe: the caller's one probe thread ticks it; {@link #report()} may be read from any thread.
+ */
+public final class ChurnPipeline {
+
+    /** What a pool adds to a tick. */
+    public interface PoolSide {
+        /**
+         * The pool's counts for this tick (its peak since the previous one), or {@code null} once it is closed (the
+         * tick then publishes nothing new).
+         */
+        Observation.PoolCounts counts();
+
+        /** Physical connections the pool opened so far. */
+        long opened();
+
+        /** Physical connections the pool closed so far. */
+        long closed();
+    }
+
+    /** The server's own view, where the caller can read it. */
+    public interface ServerSide {
+        /**
+         * The latest server sample, read now when due, or {@code null}.
+         *
+         * @param hostChurn this host's counters show connects nobody here explains: worth a fresh look now
+         */
+        ServerStatus sample(long nanos, boolean hostChurn);
+
+        /** Connections the caller itself had opened to the server when the latest sample was read. */
+        long ownOpenedAtSample();
+    }
+
+    /**
+     * Says who on this host opens the endpoint's connections. {@link #measure} runs before the detector, so its rates
+     * count as a signal; {@link #name} runs after it, told whether the tick found churn, for a source that samples
+     * only while churn lasts (a result there replaces the measured one in the findings).
+     */
+    public interface AttributionSource {
+        Attribution measure(long nanos);
+
+        default Attribution name(boolean churning) {
+            return null;
+        }
+    }
+
+    private final Endpoint endpoint;
+    private final DetectorSettings settings;
+    private final Path proc;
+    private final TimeWaitProbe probe;
+    private final HostTcpCountersReader hostCounters;
+    private final ChurnDetector detector;
+    private final ChurnWarnings warnings;
+    private final ConnectSignals signals;
+    private final PoolSide pool;
+    private final ServerSide server;
+    private final AttributionSource attribution;
+    private KernelSettings kernel;
+    private volatile ChurnReport report;
+
+    /**
+     * @param scanEvery     census scans every this many ticks (1: every tick)
+     * @param scanThreshold host-wide TIME_WAIT above which a scan is due between them
+     * @param pool          the pool's counts, or {@code null} for a watcher without a pool
+     * @param server        the server's status, or {@code null}
+     * @param attribution   who opens the connections, or {@code null}
+     */
+    public ChurnPipeline(Endpoint endpoint, DetectorSettings settings, Duration warnInterval, Path proc, int scanEvery,
+                         int scanThreshold, ConnectSignals signals, PoolSide pool, ServerSide server,
+                         AttributionSource attribution) {
+        this.endpoint = endpoint;
+        this.settings = settings;
+        this.proc = proc;
+        this.probe = new TimeWaitProbe(proc, endpoint, scanEvery, scanThreshold);
+        this.hostCounters = new HostTcpCountersReader(proc);
+        this.detector = new ChurnDetector(settings, endpoint.toString(), endpoint.port(), endpoint.local(), signals::isThisHost);
+        this.warnings = new ChurnWarnings(settings.name(), warnInterval);
+        this.signals = signals;
+        this.pool = pool;
+        this.server = server;
+        this.attribution = attribution;
+        this.report = idle("starting", settings.name(), endpoint.toString(), opened(), closed(), null, Map.of());
+    }
+
+    /** The report of the last tick. */
+    public ChurnReport report() {
+        return report;
+    }
+
+    /** Warnings written so far, by cause. */
+    public Map<ChurnCause, Long> warningsWritten() {
+        return warnings.written();
+    }
+
+    /** Reads the signals, evaluates, logs what changed and publishes the report; returns it. */
+    public ChurnReport tick(long now) {
+        HostTcpCounters host = hostCounters.read();
+        Attribution local = attribution == null ? Attribution.NONE : attribution.measure(now);
+        Observation.PoolCounts counts = pool == null ? Observation.PoolCounts.NONE : pool.counts();
+        if (counts == null) {
+            return report; // the pool closed
+        }
+        // Host counters showing connects nobody here made: look at the server's count now, not in a minute.
+        boolean unexplained = signals.unexplainedOpens(now, host, endpoint.local(), counts.opened(), local.total())
+                >= settings.minRate();
+        ServerStatus status = server == null ? null : server.sample(now, unexplained);
+        ProbeSample sample = probe.tick();
+        if (!probe.available()) {
+            return report = idle("unavailable: " + probe.unavailableReason(), settings.name(), endpoint.toString(),
+                    opened(), closed(), status, warnings.written());
+        }
+        if (sample.scanned() || kernel == null) {
+            kernel = KernelSettingsReader.read(proc);
+        }
+        Observation o = new Observation(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel, counts,
+                status, server == null ? 0 : server.ownOpenedAtSample(), local, host);
+        ChurnDetector.Evaluation e = detector.evaluate(o);
+        boolean churning = e.findings().stream().anyMatch(f -> f instanceof Finding.Attributed)
+                || (!Double.isNaN(e.rates().endpoint()) && e.rates().endpoint() >= settings.minRate());
+        Attribution named = attribution == null ? null : attribution.name(churning);
+        List<ChurnVerdict> active = new ArrayList<>();
+        List<ChurnVerdict> toLog = new ArrayList<>();
+        for (Finding f : e.findings()) {
+            boolean settled = true;
+            if (f instanceof Finding.Attributed a) {
+                if (named != null) {
+                    f = a.withLocal(named);
+                }
+                settled = ((Finding.Attributed) f).local().settled();
+            }
+            ChurnVerdict v = ChurnMessages.render(f);
+            active.add(v);
+            if (settled) {
+                toLog.add(v); // a warning that names who churns waits until enough was seen to name them
+            }
+        }
+        warnings.publish(toLog, now);
+        Attribution who = named != null ? named : local;
+        return report = new ChurnReport(Instant.now(), settings.name(), endpoint.toString(), "running", sample.census(),
+                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened(), closed(), status, active, warnings.written(), who.total(), callSites(who));
+    }
+
+    private long opened() {
+        return pool == null ? -1 : pool.opened();
+    }
+
+    private long closed() {
+        return pool == null ? -1 : pool.closed();
+    }
+
+    private static List<ChurnReport.CallSite> callSites(Attribution a) {
+        if (a.names() != Attribution.Kind.CALL_SITE) {
+            return List.of();
+        }
+        return a.origins().stream().map(o -> new ChurnReport.CallSite(o.name(), o.share())).toList();
+    }
+
+    /** A report without a census: before the first tick, or while the probe cannot read what it needs. */
+    public static ChurnReport idle(String status, String name, String endpoint, long opened, long closed, ServerStatus server,
+                                   Map<ChurnCause, Long> warnings) {
+        return new ChurnReport(Instant.now(), name, endpoint, status, (SocketCensus) null, -1, null, Double.NaN,
+                ChurnRates.UNKNOWN, opened, closed, server, List.of(), warnings, -1, List.of());
+    }
+}

@@ -1,0 +1,159 @@
+package io.github.twpool.internal.churn;
+
+import ch.qos.logback.classic.Level;
+import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnReport;
+import io.github.twpool.ChurnVerdict;
+import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.testsupport.LogCapture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The one tick a pool and the sidecar share, over a procfs of this test's own: what each kind of caller hands in
+ * decides the words and the report, not a second copy of the tick.
+ */
+class ChurnPipelineTest {
+
+    private static final long S = 1_000_000_000L;
+
+    @TempDir
+    Path proc;
+
+    private final Endpoint endpoint = endpoint();
+
+    private static Endpoint endpoint() {
+        return new Endpoint("127.0.0.1:3306", List.of(InetAddress.getLoopbackAddress()), 3306);
+    }
+
+    /** {@code count} client sockets to 127.0.0.1:3306 that entered TIME_WAIT {@code age} seconds ago. */
+    private void timeWait(int count, int age) throws IOException {
+        Files.createDirectories(proc.resolve("net"));
+        StringBuilder tcp = new StringBuilder("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+        for (int i = 0; i < count; i++) {
+            tcp.append(String.format("%4d: 0100007F:%04X 0100007F:0CEA 06 00000000:00000000 03:%08X 00000000     0        0 0 3 0%n",
+                    i, 40000 + i, (60 - age) * 100));
+        }
+        Files.writeString(proc.resolve("net/tcp"), tcp);
+        Files.writeString(proc.resolve("net/tcp6"), "  sl  local_address\n");
+        Files.writeString(proc.resolve("net/sockstat"), "TCP: inuse 1 orphan 0 tw " + count + " alloc 1 mem 1\n");
+    }
+
+    /** A pool of 5 that opens nothing while the test runs. */
+    private static final class QuietPool implements ChurnPipeline.PoolSide {
+        boolean closed;
+
+        @Override
+        public Observation.PoolCounts counts() {
+            return closed ? null : new Observation.PoolCounts(5, 0, 5, 5, Duration.ofMinutes(30));
+        }
+
+        @Override
+        public long opened() {
+            return 5;
+        }
+
+        @Override
+        public long closed() {
+            return 0;
+        }
+    }
+
+    private ChurnPipeline pipeline(DetectorSettings settings, ChurnPipeline.PoolSide pool, ChurnPipeline.AttributionSource who) {
+        return new ChurnPipeline(endpoint, settings, Duration.ofMinutes(5), proc, 1, 0, new ConnectSignals(), pool, null, who);
+    }
+
+    private static DetectorSettings poolSettings() {
+        return new DetectorSettings("orders", 1.0, 3.0, 0.25, new DetectorSettings.Pool(5, 0, Duration.ofSeconds(10),
+                Duration.ZERO, Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void aPoolAndAWatcherWithoutOneRunTheSameTickAndDifferOnlyInWhatTheyHandIn() throws Exception {
+        timeWait(0, 1);
+        ChurnPipeline pooled = pipeline(poolSettings(), new QuietPool(), null);
+        ChurnPipeline bare = pipeline(DetectorSettings.withoutPool("sidecar-127.0.0.1-3306", 1.0, 0.25), null, null);
+        assertThat(pooled.report().probeStatus()).isEqualTo("starting");
+        pooled.tick(0);
+        bare.tick(0);
+        timeWait(100, 1); // 100 connections closed since the last tick, 10 s ago, none by the pool
+        ChurnReport p = pooled.tick(10 * S);
+        ChurnReport b = bare.tick(10 * S);
+
+        assertThat(p.probeRunning()).isTrue();
+        assertThat(b.probeRunning()).isTrue();
+        assertThat(p.rates().outside()).isEqualTo(b.rates().outside()).isEqualTo(10.0);
+        assertThat(p.has(ChurnCause.OUTSIDE_POOL)).isTrue();
+        assertThat(b.has(ChurnCause.OUTSIDE_POOL)).isTrue();
+        assertThat(p.verdicts().get(0).message()).contains("twpool 'orders': churn outside this pool towards 127.0.0.1:3306");
+        assertThat(b.verdicts().get(0).message()).contains("churn towards 127.0.0.1:3306").doesNotContain("this pool");
+        // Only a pool has counts of its own to publish.
+        assertThat(p.connectionsOpened()).isEqualTo(5);
+        assertThat(b.connectionsOpened()).isEqualTo(-1);
+        assertThat(p.warnings()).containsEntry(ChurnCause.OUTSIDE_POOL, 1L);
+        assertThat(b.warnings()).containsEntry(ChurnCause.OUTSIDE_POOL, 1L);
+    }
+
+    @Test
+    void aWarningThatNamesWhoChurnsWaitsUntilTheSamplesSettle() throws Exception {
+        List<Boolean> told = new ArrayList<>();
+        ChurnPipeline.AttributionSource processes = new ChurnPipeline.AttributionSource() {
+            @Override
+            public Attribution measure(long nanos) {
+                return Attribution.NONE;
+            }
+
+            @Override
+            public Attribution name(boolean churning) {
+                told.add(churning);
+                boolean settled = told.size() >= 3;
+                return new Attribution("owners of the endpoint's sockets", Attribution.Kind.PROCESS, Double.NaN, Double.NaN,
+                        null, List.of(new Attribution.Origin("pid 4711 (python3 worker.py)", 1.0)), 30, 30, -1, settled, null);
+            }
+        };
+        timeWait(0, 1);
+        ChurnPipeline bare = pipeline(DetectorSettings.withoutPool("sidecar-127.0.0.1-3306", 1.0, 0.25), null, processes);
+        try (LogCapture log = LogCapture.of(ChurnWarnings.LOGGER)) {
+            bare.tick(0);
+            timeWait(100, 1);
+            ChurnReport first = bare.tick(10 * S);
+            // The report shows the churn at once, with whom it has seen so far; the log waits.
+            assertThat(first.verdicts()).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+            assertThat(first.verdicts().get(0).message()).contains("100 % of the connections seen open belong to pid 4711");
+            assertThat(log.messages(Level.WARN)).isEmpty();
+            timeWait(200, 1);
+            bare.tick(11 * S);
+            assertThat(log.messages(Level.WARN)).singleElement().asString()
+                    .contains("churn towards 127.0.0.1:3306", "belong to pid 4711 (python3 worker.py)");
+        }
+        assertThat(told).as("the source is told whether the tick found churn").containsExactly(false, true, true);
+    }
+
+    @Test
+    void aClosedPoolPublishesNothingNew() throws Exception {
+        timeWait(0, 1);
+        QuietPool pool = new QuietPool();
+        ChurnPipeline pooled = pipeline(poolSettings(), pool, null);
+        ChurnReport running = pooled.tick(0);
+        pool.closed = true;
+        timeWait(100, 1);
+        assertThat(pooled.tick(10 * S)).isSameAs(running);
+    }
+
+    @Test
+    void anUnreadableProcIsReportedAsTheProbesStatus() {
+        ChurnReport r = pipeline(poolSettings(), new QuietPool(), null).tick(0);
+        assertThat(r.probeStatus()).startsWith("unavailable: ");
+        assertThat(r.verdicts()).isEmpty();
+    }
+}
