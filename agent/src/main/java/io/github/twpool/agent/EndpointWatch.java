@@ -1,73 +1,45 @@
 package io.github.twpool.agent;
 
 import io.github.twpool.ChurnCause;
-import io.github.twpool.ChurnRates;
-import io.github.twpool.ChurnVerdict;
-import io.github.twpool.KernelSettings;
+import io.github.twpool.ChurnReport;
 import io.github.twpool.TwPoolConfig;
-import io.github.twpool.internal.churn.ChurnDetector;
-import io.github.twpool.internal.churn.ChurnWarnings;
+import io.github.twpool.internal.churn.ChurnPipeline;
 import io.github.twpool.internal.churn.ConnectSignals;
+import io.github.twpool.internal.churn.DetectorSettings;
 import io.github.twpool.internal.churn.Observation;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.Endpoint;
-import io.github.twpool.internal.probe.HostTcpCounters;
-import io.github.twpool.internal.probe.HostTcpCountersReader;
-import io.github.twpool.internal.probe.KernelSettingsReader;
-import io.github.twpool.internal.probe.ProbeSample;
-import io.github.twpool.internal.probe.TimeWaitProbe;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * One database endpoint the JVM connected to: every tick the probe (the endpoint's sockets, the host's TCP counters)
- * and the detector, fed with the connects the agent counted at the drivers. A recognised pool's opens are the
- * detector's pool opens (never blamed as churn outside a pool); the application's opens, with their call sites, are
- * the JVM's opens outside a pool. The warnings are the pool's, in the same words. Touched by the agent's thread only.
+ * One database endpoint the JVM connected to, watched by twpool's churn pipeline (the probe of the endpoint's
+ * sockets and this host's TCP counters, the detector, the warnings, in the library's words) with what the agent
+ * counted at the drivers: the recognised pools' opens as the pool side (never churn outside a pool; each stands for
+ * a close, since a pool that keeps its connections opens none and one that renews them opens as many as it closes),
+ * and the application's opens with their call sites as the attribution ({@link CountedAttribution}). There is no
+ * twpool pool here, so no pool verdict: the pools are the application's own. Ticked by the agent's thread only.
  */
 final class EndpointWatch {
 
     private final Endpoint endpoint;
-    private final TwPoolConfig config;
-    private final TimeWaitProbe probe;
-    private final HostTcpCountersReader hostCounters;
-    private final ChurnDetector detector;
-    private final ChurnWarnings warnings;
-    private final Path proc;
     /** The counts of every spelling of this endpoint the application used ({@code localhost:3306}, {@code 127.0.0.1:3306}). */
     private final List<EndpointCounts> counts = new CopyOnWriteArrayList<>();
-    private KernelSettings kernel;
-    private volatile State state;
-
-    /**
-     * What the last tick saw, for /metrics.
-     *
-     * @param probeStatus {@code running}, or why the probe is unavailable
-     * @param rates       the detector's rates
-     * @param verdicts    the verdicts active now
-     */
-    record State(String probeStatus, ChurnRates rates, List<ChurnVerdict> verdicts) {
-    }
+    private final ChurnPipeline pipeline;
 
     EndpointWatch(Endpoint endpoint, AgentOptions options, Path proc) {
         this.endpoint = endpoint;
-        this.proc = proc;
-        this.config = TwPoolConfig.builder().url("jdbc:mysql://" + endpoint + "/").name(name(endpoint))
-                .probeInterval(options.interval()).churnWarnInterval(options.warnInterval())
-                .probeProcRoot(proc.toString()).build();
-        // Scans as a pool's probe does (on a move of the host's TIME_WAIT total, else every few ticks): a scan of
-        // /proc/net/tcp costs with every socket on the host, and the agent's own count is its first signal.
-        this.probe = new TimeWaitProbe(proc, endpoint, config.probeScanEvery(), config.probeScanThreshold());
-        this.hostCounters = new HostTcpCountersReader(proc);
-        this.detector = ChurnDetector.withoutPool(config, endpoint.toString(), endpoint.port(), endpoint.local(),
-                new ConnectSignals()::isThisHost);
-        this.warnings = new ChurnWarnings(config.name(), config.churnWarnInterval());
-        this.state = new State("starting", ChurnRates.UNKNOWN, List.of());
+        // The library's defaults for the thresholds and the census (a scan when the host's TIME_WAIT total moves,
+        // else every few ticks: a scan of /proc/net/tcp costs with every socket on the host).
+        TwPoolConfig defaults = TwPoolConfig.builder().url("jdbc:mysql://" + endpoint + "/").build();
+        this.pipeline = new ChurnPipeline(endpoint,
+                DetectorSettings.withoutPool(name(endpoint), defaults.churnMinRate(), defaults.churnPortWarnRatio()),
+                options.warnInterval(), proc, defaults.probeScanEvery(), defaults.probeScanThreshold(),
+                new ConnectSignals(), new Pools(), null, new CountedAttribution(this::sum));
     }
 
     /** The name the warnings carry: {@code agent-<host>-<port>}, within the pool-name rules. */
@@ -85,38 +57,17 @@ final class EndpointWatch {
         counts.add(c);
     }
 
-    State state() {
-        return state;
+    /** The report of the last tick, for /metrics. */
+    ChurnReport report() {
+        return pipeline.report();
+    }
+
+    Map<ChurnCause, Long> warningsWritten() {
+        return pipeline.warningsWritten();
     }
 
     void tick(long now) {
-        EndpointCounts.Snapshot seen = sum();
-        HostTcpCounters host = hostCounters.read();
-        ProbeSample sample = probe.tick();
-        if (!probe.available()) {
-            state = new State("unavailable: " + probe.unavailableReason(), ChurnRates.UNKNOWN, List.of());
-            return;
-        }
-        if (sample.scanned() || kernel == null) {
-            kernel = KernelSettingsReader.read(proc);
-        }
-        long pools = seen.pools();
-        long sampled = seen.bySite().values().stream().mapToLong(Long::longValue).sum();
-        JvmConnects.Totals jvm = new JvmConnects.Totals(pools, seen.application(), sampled, seen.bySite());
-        // A pool's opens are pool opens; its closes are not seen, so each open stands for a close (a pool that keeps
-        // its connections opens none, one that recycles them opens as many as it closes).
-        Observation o = new Observation(now, sample.census(), sample.scanned(), sample.hostTimeWait(), kernel,
-                pools, 0, 0, 0, null, 0, jvm, host);
-        ChurnDetector.Evaluation e = detector.evaluate(o);
-        List<ChurnVerdict> verdicts = new ArrayList<>();
-        for (ChurnVerdict v : e.verdicts()) {
-            // The pool verdict speaks of a twpool pool's settings; the pools here are the application's own.
-            if (v.cause() != ChurnCause.POOL) {
-                verdicts.add(v);
-            }
-        }
-        warnings.publish(verdicts, now);
-        state = new State("running", e.rates(), List.copyOf(verdicts));
+        pipeline.tick(now);
     }
 
     /** The counts of all spellings added up, now. */
@@ -135,7 +86,21 @@ final class EndpointWatch {
         return new EndpointCounts.Snapshot(application, failed, Map.copyOf(pools), Map.copyOf(sites));
     }
 
-    Map<ChurnCause, Long> warningsWritten() {
-        return warnings.written();
+    /** The recognised pools' opens, as the pipeline's pool side. */
+    private final class Pools implements ChurnPipeline.PoolSide {
+        @Override
+        public Observation.PoolCounts counts() {
+            return new Observation.PoolCounts(opened(), 0, 0, 0, Duration.ZERO);
+        }
+
+        @Override
+        public long opened() {
+            return sum().pools();
+        }
+
+        @Override
+        public long closed() {
+            return -1; // not seen
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnRates;
+import io.github.twpool.ChurnReport;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -74,7 +75,7 @@ final class MetricsServer implements AutoCloseable {
         StringBuilder active = new StringBuilder();
         StringBuilder written = new StringBuilder();
         for (EndpointWatch w : runtime.watches()) {
-            EndpointWatch.State s = w.state();
+            ChurnReport report = w.report();
             EndpointCounts.Snapshot counted = w.sum();
             String ep = "endpoint=\"" + escape(w.endpoint().toString()) + "\"";
             for (Map.Entry<String, Long> e : new TreeMap<>(counted.byPool()).entrySet()) {
@@ -82,7 +83,7 @@ final class MetricsServer implements AutoCloseable {
             }
             line(opened, "twpool_agent_connections_opened_total", ep + ",opener=\"application\"", counted.application());
             line(failed, "twpool_agent_connection_failures_total", ep, counted.failed());
-            ChurnRates r = s.rates();
+            ChurnRates r = report.rates();
             if (!Double.isNaN(r.endpoint())) {
                 line(rates, "twpool_agent_churn_connections_per_second", ep + ",source=\"endpoint\"", r.endpoint());
             }
@@ -94,7 +95,7 @@ final class MetricsServer implements AutoCloseable {
                 if (c == ChurnCause.POOL) {
                     continue;
                 }
-                boolean on = s.verdicts().stream().anyMatch(v -> v.cause() == c);
+                boolean on = report.verdicts().stream().anyMatch(v -> v.cause() == c);
                 line(active, "twpool_agent_verdict_active", ep + ",cause=\"" + c.tag() + "\"", on ? 1 : 0);
                 line(written, "twpool_agent_warnings_total", ep + ",cause=\"" + c.tag() + "\"", warned.getOrDefault(c, 0L));
             }

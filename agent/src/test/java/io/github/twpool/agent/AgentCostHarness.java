@@ -105,12 +105,11 @@ public final class AgentCostHarness {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (agent) {
-            cmd.add("-javaagent:" + AgentApplicationsTest.agentJar() + "=interval=1s,metrics-port=" + port);
+            cmd.add("-javaagent:" + AgentApplicationsIntegrationTest.agentJar() + "=interval=1s,metrics-port=" + port);
         }
         cmd.add("-cp");
         cmd.add(Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !Path.of(e).endsWith(Path.of("target", "classes")))
-                .filter(e -> !e.contains("byte-buddy") && !e.contains("pool-core"))
+                .filter(AgentApplicationsIntegrationTest::applicationHasIt)
                 .collect(Collectors.joining(File.pathSeparator)));
         cmd.addAll(List.of("example.agentapp.ConnectLoop", db.jdbcUrl(), db.username(), db.password(),
                 String.valueOf(connects / 4), String.valueOf(connects), String.valueOf(port)));

@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * named method at a fixed rate. The applications reach the test database through a proxy on a port of their own, so
  * that the sockets the probe sees are theirs only (other clients of the shared server churn on its port).
  */
-class AgentApplicationsTest {
+class AgentApplicationsIntegrationTest {
 
     static final String LOOP = "example.agentapp.ChurnApp.churnThroughDriverManager";
     static final double RATE = 20;
@@ -203,13 +203,18 @@ class AgentApplicationsTest {
         cmd.add("-Xmx256m");
         cmd.add("-XX:TieredStopAtLevel=1");
         String cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> !Path.of(e).endsWith(Path.of("target", "classes")))
-                .filter(e -> !e.contains("byte-buddy") && !e.contains("pool-core"))
+                .filter(AgentApplicationsIntegrationTest::applicationHasIt)
                 .filter(e -> slf4j || !e.contains("logback"))
                 .collect(Collectors.joining(File.pathSeparator));
         cmd.add("-cp");
         cmd.add(cp);
         return cmd;
+    }
+
+    /** Whether a class path entry of this test is one the applications have: not the agent, nor what it carries. */
+    static boolean applicationHasIt(String entry) {
+        return !Path.of(entry).endsWith(Path.of("target", "classes")) && !entry.contains("twpool-agent")
+                && !entry.contains("byte-buddy") && !entry.contains("pool-core");
     }
 
     static String agentJar() {

@@ -14,11 +14,11 @@ import java.util.jar.JarFile;
  * The jar users put after {@code -javaagent:}: an agent manifest, and every class it carries under the agent's own
  * package, so that nothing in it meets the application's ByteBuddy, SLF4J or twpool.
  */
-class AgentJarTest {
+class AgentJarIntegrationTest {
 
     @Test
     void theManifestMakesItAnAgent() throws IOException {
-        try (JarFile jar = new JarFile(AgentApplicationsTest.agentJar())) {
+        try (JarFile jar = new JarFile(AgentApplicationsIntegrationTest.agentJar())) {
             Attributes a = jar.getManifest().getMainAttributes();
             assertThat(a.getValue("Premain-Class")).isEqualTo(TwPoolAgent.class.getName());
             assertThat(a.getValue("Agent-Class")).isEqualTo(TwPoolAgent.class.getName());
@@ -30,7 +30,7 @@ class AgentJarTest {
 
     @Test
     void everyClassIsUnderTheAgentsPackage() throws IOException {
-        try (JarFile jar = new JarFile(AgentApplicationsTest.agentJar())) {
+        try (JarFile jar = new JarFile(AgentApplicationsIntegrationTest.agentJar())) {
             List<String> outside = jar.stream().map(JarEntry::getName)
                     .filter(n -> n.endsWith(".class") && !n.startsWith("io/github/twpool/agent/")).toList();
             assertThat(outside).isEmpty();
@@ -44,7 +44,7 @@ class AgentJarTest {
 
     @Test
     void itsLoggingProviderLicencesAndNotices() throws IOException {
-        try (JarFile jar = new JarFile(AgentApplicationsTest.agentJar())) {
+        try (JarFile jar = new JarFile(AgentApplicationsIntegrationTest.agentJar())) {
             JarEntry provider = jar.getJarEntry("META-INF/services/io.github.twpool.agent.shaded.slf4j.spi.SLF4JServiceProvider");
             assertThat(provider).isNotNull();
             assertThat(new String(jar.getInputStream(provider).readAllBytes()).strip())
