@@ -159,6 +159,7 @@ public final class ChurnApp {
             drivers.add(d.getClass().getName());
         }
         System.out.println("DRIVERS " + drivers);
+        System.out.println("PROPERTIES " + new TreeSet<>(System.getProperties().stringPropertyNames()));
         if (metricsPort > 0) {
             try (InputStream in = URI.create("http://127.0.0.1:" + metricsPort + "/metrics").toURL().openStream()) {
                 for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {

@@ -6,6 +6,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.utility.JavaModule;
 
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.dynamic.NexusAccessor;
 import net.bytebuddy.matcher.ElementMatcher;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -142,14 +143,15 @@ final class Instrumenter {
     }
 
     /**
-     * The builder, made with ByteBuddy's nexus switched off: the switch is a system property read once, when the
-     * builder's class is initialised; it is set for that moment only and put back as it was.
+     * Switches ByteBuddy's nexus off. The switch is a system property its accessor reads once, when its class is
+     * initialised: this initialises it with the property set, and puts the property back as it was. Called from the
+     * agent's start, before the application's {@code main} runs, so that no application code can see the property.
      */
-    private static AgentBuilder builder() {
+    static void disableNexus() throws ClassNotFoundException {
         String before = System.getProperty(NEXUS_DISABLED);
         System.setProperty(NEXUS_DISABLED, "true");
         try {
-            return new AgentBuilder.Default();
+            Class.forName(NexusAccessor.class.getName(), true, Instrumenter.class.getClassLoader());
         } finally {
             if (before == null) {
                 System.clearProperty(NEXUS_DISABLED);
@@ -157,6 +159,10 @@ final class Instrumenter {
                 System.setProperty(NEXUS_DISABLED, before);
             }
         }
+    }
+
+    private static AgentBuilder builder() {
+        return new AgentBuilder.Default();
     }
 
     /** Counts and remembers the first few classes the instrumentation could not transform, for one message. */

@@ -28,6 +28,7 @@ final class Launcher {
                 }
             }
             ConnectHook.sink(recorder);
+            Instrumenter.disableNexus();
             // On the agent's thread: the application starts meanwhile instead of waiting for ByteBuddy to load. A
             // driver loaded before the transformer is in place is retransformed right after; only connects made
             // before that (the first fraction of a second) go uncounted.

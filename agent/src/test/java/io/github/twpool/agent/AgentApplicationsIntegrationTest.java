@@ -100,11 +100,12 @@ class AgentApplicationsIntegrationTest {
         Run with = app(true, "interval=1s", true, "hikari,dbcp2,agroal", RATE, 3, 0);
         Run without = app(true, null, true, "hikari,dbcp2,agroal", RATE, 3, 0);
 
-        for (String kind : List.of("RESULT ", "DRIVERS ", "BORROWED ")) {
+        // The same results, the same connection classes borrowed, the same drivers in DriverManager (none registered,
+        // deregistered or wrapped) and the same system properties (the agent leaves none behind).
+        for (String kind : List.of("RESULT ", "DRIVERS ", "BORROWED ", "PROPERTIES ")) {
             List<String> a = with.lines().filter(l -> l.startsWith(kind)).toList();
             assertThat(a).as(kind).isNotEmpty().isEqualTo(without.lines().filter(l -> l.startsWith(kind)).toList());
         }
-        // No driver deregistered or added: the DriverManager the application sees is the same.
         assertThat(with.lines().filter(l -> l.startsWith("DRIVERS ")).findFirst().orElseThrow()).contains("com.mysql.cj.jdbc.Driver");
         assertThat(with.out).doesNotContain("twpool-agent:");
     }
