@@ -108,9 +108,10 @@ public final class TwPoolSettings {
             .doc("Where the probe reads `net/tcp`, `net/tcp6`, `net/sockstat` and `sys/net/ipv4`. In a container, a host's"
                     + " `/proc` mounted elsewhere shows the host's sockets.");
     public static final Setting<Boolean> PROBE_COUNT_CONNECTS = Setting.bool("probe.count-connects", true)
-            .doc("Count every connection this JVM opens to the endpoint (`DriverManager`, other DataSources and pools), at"
-                    + " the JDBC driver, with the code that opens them; see below. Only the driver's `connect` is"
-                    + " intercepted; borrowing from the pool is untouched.");
+            .doc("While churn outside the pool lasts, sample who opens the connections: threads' stacks for frames inside a"
+                    + " JDBC driver's `connect` (the call sites, any driver and pool) and the endpoint's new sockets against"
+                    + " this process's own (this JVM or another process); see below. Nothing is intercepted and"
+                    + " `DriverManager` is left as it is; when quiet nothing runs.");
     public static final Setting<Duration> CHURN_WARN_INTERVAL = Setting.duration("churn.warn-interval", Duration.ofMinutes(5))
             .range(Duration.ofSeconds(1), Duration.ofDays(1)).allowedText("`probe.interval`–`1d`")
             .doc("At most one warning per cause in this time.");
