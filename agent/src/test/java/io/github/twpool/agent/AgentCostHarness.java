@@ -33,8 +33,10 @@ import java.util.stream.Collectors;
  */
 public final class AgentCostHarness {
 
-    private static final Pattern NS = Pattern.compile("NS_PER_CONNECT (\\d+)");
+    private static final Pattern NS = Pattern.compile("(?m)^NS_PER_CONNECT (\\d+)");
     private static final Pattern STARTUP = Pattern.compile("STARTUP_MS (\\d+)");
+    private static final Pattern CPU = Pattern.compile("CPU_NS_PER_CONNECT (\\d+)");
+    private static final Pattern STARTUP_CPU = Pattern.compile("STARTUP_CPU_MS (\\d+)");
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -46,7 +48,9 @@ public final class AgentCostHarness {
         recorderCost();
 
         double[] sum = new double[2];
+        double[] cpu = new double[2];
         double[] startup = new double[2];
+        double[] startupCpu = new double[2];
         double ticks = 0;
         double tickCpu = 0;
         double tickWall = 0;
@@ -56,22 +60,28 @@ public final class AgentCostHarness {
                 String out = run(db, agent, connects, port);
                 long ns = Long.parseLong(find(NS, out));
                 sum[agent ? 1 : 0] += ns;
+                long cpuNs = Long.parseLong(find(CPU, out));
+                cpu[agent ? 1 : 0] += cpuNs;
                 startup[agent ? 1 : 0] += Long.parseLong(find(STARTUP, out));
+                startupCpu[agent ? 1 : 0] += Long.parseLong(find(STARTUP_CPU, out));
                 if (agent) {
                     ticks += metric(out, "twpool_agent_ticks_total");
                     tickCpu += metric(out, "twpool_agent_tick_cpu_seconds_total");
                     tickWall += metric(out, "twpool_agent_tick_seconds_total");
                 }
-                System.out.printf(Locale.ROOT, "round %d %-13s %8.1f us/connect%n", r + 1, agent ? "with agent" : "without",
-                        ns / 1000.0);
+                System.out.printf(Locale.ROOT, "round %d %-13s %8.1f us/connect, %7.1f us CPU/connect%n", r + 1,
+                        agent ? "with agent" : "without", ns / 1000.0, cpuNs / 1000.0);
             }
         }
         double without = sum[0] / (2.0 * rounds);
         double with = sum[1] / (2.0 * rounds);
         System.out.printf(Locale.ROOT, "per connect: without %.1f us, with %.1f us, ratio %.3f (%+.1f us)%n",
                 without / 1000, with / 1000, with / without, (with - without) / 1000);
-        System.out.printf(Locale.ROOT, "to the first connection: without %.0f ms, with %.0f ms (%+.0f ms)%n",
-                startup[0] / (2.0 * rounds), startup[1] / (2.0 * rounds), (startup[1] - startup[0]) / (2.0 * rounds));
+        System.out.printf(Locale.ROOT, "CPU per connect (the process's, every thread): without %.1f us, with %.1f us, ratio %.3f (%+.1f us)%n",
+                cpu[0] / (2000.0 * rounds), cpu[1] / (2000.0 * rounds), cpu[1] / cpu[0], (cpu[1] - cpu[0]) / (2000.0 * rounds));
+        System.out.printf(Locale.ROOT, "to the first connection: without %.0f ms, with %.0f ms (%+.0f ms); CPU without %.0f ms, with %.0f ms (%+.0f ms)%n",
+                startup[0] / (2.0 * rounds), startup[1] / (2.0 * rounds), (startup[1] - startup[0]) / (2.0 * rounds),
+                startupCpu[0] / (2.0 * rounds), startupCpu[1] / (2.0 * rounds), (startupCpu[1] - startupCpu[0]) / (2.0 * rounds));
         System.out.printf(Locale.ROOT, "per tick (1 s interval, one endpoint, %.0f ticks): %.2f ms CPU, %.2f ms wall%n",
                 ticks, tickCpu * 1000 / ticks, tickWall * 1000 / ticks);
     }
