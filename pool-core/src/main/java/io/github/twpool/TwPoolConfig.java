@@ -60,6 +60,30 @@ public final class TwPoolConfig {
         return new Builder();
     }
 
+    /**
+     * The configuration an application's HikariCP settings describe: maximumPoolSize/minimumIdle as pool-size and
+     * max-overflow, maxLifetime as recycle, the timeouts, the pool name, the session settings as {@code twpool.hikari.*},
+     * dataSourceProperties as driver properties, and jdbcUrl/username/password. Where HikariCP would correct a value
+     * (a maxLifetime under 30 s, a minimumIdle above the maximum), twpool takes HikariCP's effective value and logs
+     * once at WARN what and why; one INFO line shows the mapping. {@code hikari} is not changed. A
+     * {@code hikari.properties} file works through HikariCP's own loader: {@code fromHikari(new HikariConfig("/hikari.properties"))}.
+     * To change twpool's own settings on top: {@code fromHikari(h).toBuilder()...build()}, or
+     * {@link #fromHikari(com.zaxxer.hikari.HikariConfig, Properties)}.
+     *
+     * @throws TwPoolConfigException naming the HikariCP setting (and the twpool key it became) when a value is refused
+     */
+    public static TwPoolConfig fromHikari(com.zaxxer.hikari.HikariConfig hikari) {
+        return HikariSettings.of(hikari).buildOver(builder());
+    }
+
+    /**
+     * As {@link #fromHikari(com.zaxxer.hikari.HikariConfig)}, with twpool's own {@code twpool.*} properties layered on top: a setting
+     * given both ways with different values (twpool.pool-size and minimumIdle) fails naming both.
+     */
+    public static TwPoolConfig fromHikari(com.zaxxer.hikari.HikariConfig hikari, Properties twpool) {
+        return HikariSettings.of(hikari).buildOver(PropertiesParser.parse(twpool));
+    }
+
     /** A builder holding this configuration's values, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -174,6 +198,31 @@ public final class TwPoolConfig {
             return this;
         }
 
+        /** Whether the key was set on this builder (rather than left to its default). */
+        public boolean isSet(Setting<?> setting) {
+            return explicitKeys.contains(setting.key());
+        }
+
+        /** The value set for the key, else its default. */
+        @SuppressWarnings("unchecked")
+        public <T> T get(Setting<T> setting) {
+            if (values.containsKey(setting.key())) {
+                return (T) values.get(setting.key());
+            }
+            String raw = extensionProperties.get(setting.key());
+            return raw != null ? setting.parse(raw) : setting.defaultValue();
+        }
+
+        /** The HikariCP properties set so far ({@code twpool.hikari.*}), read-only. */
+        public Map<String, String> hikariProperties() {
+            return Collections.unmodifiableMap(hikariProperties);
+        }
+
+        /** The driver properties set so far ({@code twpool.driver.*}), read-only. */
+        public Map<String, String> driverProperties() {
+            return Collections.unmodifiableMap(driverProperties);
+        }
+
         public Builder url(String url) { return set(TwPoolSettings.URL, url); }
         public Builder username(String username) { return set(TwPoolSettings.USERNAME, username); }
         public Builder password(String password) { return set(TwPoolSettings.PASSWORD, password); }
@@ -231,7 +280,8 @@ public final class TwPoolConfig {
                     && validation.compareTo(timeout) >= 0) {
                 // Only the default is adjusted to a short timeout; a validation-timeout given explicitly is checked.
                 Duration half = Durations.tooLargeForMillis(timeout) ? timeout : Duration.ofMillis(timeout.toMillis() / 2);
-                values.put(TwPoolSettings.VALIDATION_TIMEOUT.key(), half.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : half);
+                Duration floor = TwPoolSettings.VALIDATION_TIMEOUT.min();
+                values.put(TwPoolSettings.VALIDATION_TIMEOUT.key(), half.compareTo(floor) < 0 ? floor : half);
             }
             TwPoolConfig config = new TwPoolConfig(this);
             ConfigRules.validate(config);

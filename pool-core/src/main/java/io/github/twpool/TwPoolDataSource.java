@@ -10,7 +10,6 @@ import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
 import io.github.twpool.internal.PrePing;
 import io.github.twpool.internal.Redaction;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.Secrets;
 import io.github.twpool.internal.SettingKeys;
 import io.github.twpool.spi.ConnectionDecorator;
@@ -52,7 +51,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final PoolMonitor monitor;
     private final PoolContext context;
     private final EffectiveSettings settings;
-    private final boolean countsConnects;
 
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
@@ -60,19 +58,12 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         // Whatever fails from here on, what was opened is closed and no secret leaves in the exception.
         HikariDataSource startedPool = null;
         PoolMonitor startedMonitor = null;
-        boolean countingInstalled = false;
-        this.countsConnects = config.probeEnabled() && config.probeCountConnects();
         try {
             SettingKeys.checkExtensionProperties(config, applicable);
             for (TwPoolExtension e : applicable) {
                 e.validate(config);
             }
             this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
-            // Before the driver DataSource below looks its driver up, so that the pool's own opens are counted too.
-            if (countsConnects) {
-                JvmConnects.install(config.url()); // when it cannot, it says so once; the probe relies on the other signals
-                countingInstalled = true;
-            }
             this.connections = HikariConfigFactory.connections(config,
                     HikariConfigFactory.driverProperties(config, applicable));
             this.hikari = startedPool = new HikariDataSource(HikariConfigFactory.create(config, connections));
@@ -91,15 +82,9 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             }
         } catch (RuntimeException e) {
             closeAfterFailure(startedMonitor, startedPool, e);
-            if (countingInstalled) {
-                releaseConnectCounting();
-            }
             throw Redaction.forCaller(e, Secrets.known(config), config.name());
         } catch (Error e) {
             closeAfterFailure(startedMonitor, startedPool, e);
-            if (countingInstalled) {
-                releaseConnectCounting();
-            }
             throw e;
         }
         LOG.info("twpool '{}' started for {}: {}{}{}", config.name(), Secrets.maskUrl(config.url()), settings.describe(),
@@ -161,7 +146,8 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         }
         throw TwPoolConfigException.invalid("twpool.reset-session", true,
                 "needs a database extension that can reset sessions, and none on the classpath handles "
-                        + Secrets.maskUrl(config.url()) + "; for MySQL add io.github.twpool:pool-mysql, or set reset-session=false");
+                        + Secrets.maskUrl(config.url()) + "; for MySQL add io.github.twpool:pool-mysql, for PostgreSQL "
+                        + "io.github.twpool:pool-postgresql, or set reset-session=false");
     }
 
     private static ServerStatusSource serverStatusSource(PoolContext context, List<TwPoolExtension> extensions) {
@@ -192,6 +178,19 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     /** Physical connections this pool has closed since it started; never decreases. */
     public long connectionsClosed() {
         return connections.closed();
+    }
+
+    /**
+     * Returns whose server session reset-session reset (a session the borrower changed, or one the server cannot
+     * vouch for); 0 without reset-session. Never decreases.
+     */
+    public long sessionResets() {
+        return decorator == null ? 0 : decorator.resetsDone();
+    }
+
+    /** Returns that reset-session let through without a reset because the session was unchanged. Never decreases. */
+    public long sessionResetsSkipped() {
+        return decorator == null ? 0 : decorator.resetsSkipped();
     }
 
     /** Attempts to open a physical connection that failed. */
@@ -295,15 +294,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             monitor.close();
         }
         hikari.close();
-        releaseConnectCounting();
-    }
-
-    private final java.util.concurrent.atomic.AtomicBoolean countingReleased = new java.util.concurrent.atomic.AtomicBoolean();
-
-    private void releaseConnectCounting() {
-        if (countsConnects && countingReleased.compareAndSet(false, true)) {
-            JvmConnects.release();
-        }
     }
 
     @Override
@@ -336,6 +326,11 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         @Override
         public void evict(Connection connection) {
             hikari.evictConnection(connection);
+        }
+
+        @Override
+        public void recycleLimitedBy(String serverSetting) {
+            settings.recycleLimitedBy(serverSetting);
         }
     }
 }

@@ -60,7 +60,8 @@ public final class TwPoolSettings {
             .doc("`true`: validate every borrow (one round trip each), as SQLAlchemy's `pool_pre_ping`; `false`: HikariCP's"
                     + " own check, a connection idle for more than 500 ms (see the mapping below).");
     public static final Setting<Boolean> RESET_SESSION = Setting.bool("reset-session", false).described()
-            .doc("Reset the server session when a connection is returned (needs `pool-mysql`): roll back,"
+            .doc("Reset the server session when a connection is returned (needs `pool-mysql`) if the borrower changed it"
+                    + " (the server's session tracking tells; an unchanged session sends no command): roll back,"
                     + " COM_RESET_CONNECTION, then restore the pool's `twpool.hikari.*` session settings; with it on,"
                     + " pool-mysql defaults `useServerPrepStmts=false`, refuses `paranoid=true` and a URL naming no database"
                     + " (unless `twpool.hikari.catalog` names one), and bounds the reset by `validation-timeout`"
@@ -108,9 +109,10 @@ public final class TwPoolSettings {
             .doc("Where the probe reads `net/tcp`, `net/tcp6`, `net/sockstat` and `sys/net/ipv4`. In a container, a host's"
                     + " `/proc` mounted elsewhere shows the host's sockets.");
     public static final Setting<Boolean> PROBE_COUNT_CONNECTS = Setting.bool("probe.count-connects", true)
-            .doc("Count every connection this JVM opens to the endpoint (`DriverManager`, other DataSources and pools), at"
-                    + " the JDBC driver, with the code that opens them; see below. Only the driver's `connect` is"
-                    + " intercepted; borrowing from the pool is untouched.");
+            .doc("While churn outside the pool lasts, sample who opens the connections: threads' stacks for frames inside a"
+                    + " JDBC driver's `connect` (the call sites, any driver and pool) and the endpoint's new sockets against"
+                    + " this process's own (this JVM or another process); see below. Nothing is intercepted and"
+                    + " `DriverManager` is left as it is; when quiet nothing runs.");
     public static final Setting<Duration> CHURN_WARN_INTERVAL = Setting.duration("churn.warn-interval", Duration.ofMinutes(5))
             .range(Duration.ofSeconds(1), Duration.ofDays(1)).allowedText("`probe.interval`–`1d`")
             .doc("At most one warning per cause in this time.");

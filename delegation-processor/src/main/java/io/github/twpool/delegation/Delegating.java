@@ -34,4 +34,14 @@ public @interface Delegating {
      * (such as wrapping a {@code ResultSet} so that its way back leads to the wrapper); empty for none.
      */
     String wrap() default "";
+
+    /**
+     * A one-argument method called first with the first argument of every generated method named in
+     * {@link #observed()} whose first parameter has the observer's parameter type (such as the SQL a statement
+     * runs); empty for none.
+     */
+    String observer() default "";
+
+    /** The names of the generated methods whose first argument goes to the {@link #observer()}. */
+    String[] observed() default {};
 }

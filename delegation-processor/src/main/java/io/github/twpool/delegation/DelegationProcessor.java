@@ -68,9 +68,14 @@ public final class DelegationProcessor extends AbstractProcessor {
         VariableElement field = member(type, spec.field(), ElementFilter::fieldsIn);
         ExecutableElement check = spec.check().isEmpty() ? null : member(type, spec.check(), ElementFilter::methodsIn);
         ExecutableElement wrap = spec.wrap().isEmpty() ? null : member(type, spec.wrap(), ElementFilter::methodsIn);
+        ExecutableElement observer = spec.observer().isEmpty() ? null : member(type, spec.observer(), ElementFilter::methodsIn);
         if (wrap != null && wrap.getParameters().size() != 1) {
             throw new IllegalStateException(spec.wrap() + " must take one argument");
         }
+        if (observer != null && observer.getParameters().size() != 1) {
+            throw new IllegalStateException(spec.observer() + " must take one argument");
+        }
+        List<String> observed = List.of(spec.observed());
 
         StringBuilder s = new StringBuilder();
         s.append("package ").append(pkg).append(";\n\n");
@@ -96,6 +101,10 @@ public final class DelegationProcessor extends AbstractProcessor {
                     .append(m.getSimpleName()).append("(").append(parameters(m)).append(")").append(throwsClause(m)).append(" {\n");
             if (check != null && mayThrowAll(m, check)) {
                 s.append("        ").append(check.getSimpleName()).append("();\n");
+            }
+            if (observer != null && observed.contains(m.getSimpleName().toString()) && !m.getParameters().isEmpty()
+                    && types.isSameType(m.getParameters().get(0).asType(), observer.getParameters().get(0).asType())) {
+                s.append("        ").append(observer.getSimpleName()).append("(a0);\n");
             }
             if (m.getReturnType().getKind() == TypeKind.VOID) {
                 s.append("        ").append(call).append(";\n");

@@ -29,18 +29,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * The churn demo: the same small workload first with a connection per request ("naive"), then through
  * {@link TwPoolDataSource} ("pooled"), with twpool's probe watching both. Options: {@code --threads N}
  * ({@code 8}), {@code --duration 20s} per phase, {@code --url/--user/--password} (else TWPOOL_URL, else
- * 127.0.0.1:3306, else an embedded MariaDB).
+ * 127.0.0.1:3306, else an embedded MariaDB); a {@code jdbc:postgresql:} URL runs it against PostgreSQL.
  */
 public final class ChurnDemo {
 
     /**
      * One phase's figures. {@code newTimeWait}: sockets to the database that entered TIME_WAIT during the phase;
-     * {@code jvmConnects}: connections this JVM opened outside the pool, counted at the JDBC driver;
+     * {@code outsideConnects}: connections the server accepted that the pool did not open (its {@code Connections}
+     * counter less the pool's opens);
      * {@code resets}: resets this host sent (host-wide), how Connector/J ends TLS connections.
      */
     public record PhaseResult(String phase, long requests, double requestsPerSecond, long newConnections,
                               int timeWaitPeak, int newTimeWait, long warnings, long outsideWarnings,
-                              long jvmConnects, long resets) {
+                              long outsideConnects, long resets) {
     }
 
     /** {@code tlsCipher}: the cipher a new connection negotiates, or empty when the connections are plain TCP. */
@@ -65,7 +66,7 @@ public final class ChurnDemo {
                     case "--user" -> user = args[i + 1];
                     case "--password" -> password = args[i + 1];
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; options: --threads N --duration 20s --url jdbc:mysql://... --user U --password P");
+                            + "; options: --threads N --duration 20s --url jdbc:mysql://... (or jdbc:postgresql://...) --user U --password P");
                 }
             }
             if (threads < 1 || threads > 256) {
@@ -95,8 +96,8 @@ public final class ChurnDemo {
         out.println("Database: " + db.description + " (" + maskedUrl(db.url) + ")");
         String cipher = tlsCipher(db);
         out.println(cipher.isEmpty() ? "Connections: plain TCP (no TLS): each closed connection leaves a socket in TIME_WAIT."
-                : "Connections: TLS (" + cipher + "): each new connection pays a TLS handshake, and Connector/J ends it "
-                + "with a reset, so it leaves no TIME_WAIT; the counters below still see it.");
+                : "Connections: TLS (" + cipher + "): each new connection pays a TLS handshake, and " + (db.isPostgres()
+                ? "pgjdbc" : "Connector/J") + " ends it with a reset, so it leaves no TIME_WAIT; the counters below still see it.");
         String table = "twpool_demo_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         Workload workload = new Workload(db, table);
         TwPoolDataSource pool = null;
@@ -141,7 +142,6 @@ public final class ChurnDemo {
         long connectionsBefore = serverConnections(pool);
         long warningsBefore = warnings(pool.churnReport(), null);
         long outsideBefore = warnings(pool.churnReport(), ChurnCause.OUTSIDE_POOL);
-        long jvmBefore = Math.max(0, pool.churnReport().jvmConnectsOutsidePool());
         long openedBefore = pool.connectionsOpened();
         double resets = 0;
         long start = System.nanoTime();
@@ -184,8 +184,8 @@ public final class ChurnDemo {
                 peak = Math.max(peak, c.timeWait());
             }
             double seconds = (now - lastAt) / 1e9;
-            // Counters, not only the census: connects counted at the driver and the host's resets.
-            long connects = Math.max(0, r.jvmConnectsOutsidePool()) - jvmBefore + pool.connectionsOpened() - openedBefore;
+            // Counters, not only the census: the server's count of new connections and the host's resets.
+            long connects = serverConnections(pool) - connectionsBefore;
             double resetRate = r.rates().hostResets();
             out.printf(Locale.ROOT, "%-7s %s %3ds  req/s=%6.0f  new connections=%6d  resets/s=%6s  TIME_WAIT client=%5s server=%5s"
                             + " (census %s old)  ports=%5s%n", name,
@@ -218,7 +218,7 @@ public final class ChurnDemo {
         long total = requests.get();
         return new PhaseResult(name, total, total / seconds, serverConnections(pool) - connectionsBefore, peak, newTimeWait,
                 warnings(r, null) - warningsBefore, warnings(r, ChurnCause.OUTSIDE_POOL) - outsideBefore,
-                Math.max(0, r.jvmConnectsOutsidePool()) - jvmBefore, Math.round(resets));
+                serverConnections(pool) - connectionsBefore - (pool.connectionsOpened() - openedBefore), Math.round(resets));
     }
 
     interface Request {
@@ -228,10 +228,10 @@ public final class ChurnDemo {
     private static void printSummary(Summary s, PrintStream out) {
         out.println();
         out.println("Summary (" + s.database() + ")");
-        out.println("phase     requests   requests/s   new TCP connections   counted at driver   resets   TIME_WAIT peak   new TIME_WAIT   churn warnings");
+        out.println("phase     requests   requests/s   new TCP connections  outside the pool   resets   TIME_WAIT peak   new TIME_WAIT   churn warnings");
         for (PhaseResult p : s.phases()) {
-            out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %19d %8d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
-                    p.newConnections(), p.jvmConnects(), p.resets(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
+            out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %18d %8d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
+                    p.newConnections(), p.outsideConnects(), p.resets(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
         }
         PhaseResult naive = s.phase("naive");
         PhaseResult pooled = s.phase("pooled");
@@ -256,8 +256,10 @@ public final class ChurnDemo {
 
     /** The TLS cipher a new connection negotiates with the driver's defaults, or "" for plain TCP. */
     private static String tlsCipher(DemoDatabase db) throws SQLException {
+        String sql = db.isPostgres() ? "SELECT 'cipher', cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+                : "SHOW SESSION STATUS LIKE 'Ssl_cipher'";
         try (Connection c = DriverManager.getConnection(db.url, db.username, db.password); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+             ResultSet rs = s.executeQuery(sql)) {
             String v = rs.next() ? rs.getString(2) : null;
             return v == null ? "" : v.trim();
         }
@@ -288,10 +290,17 @@ public final class ChurnDemo {
         }
     }
 
+    /** Connections the server accepted so far: MySQL's Connections, PostgreSQL's sessions (14+; -1 before). */
     private static long serverConnections(TwPoolDataSource pool) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Connections'")) {
+        boolean pg = pool.config().url().startsWith("jdbc:postgresql:");
+        String sql = pg ? "SELECT 'sessions', sum(sessions)::bigint FROM pg_stat_database" : "SHOW GLOBAL STATUS LIKE 'Connections'";
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(2) : -1;
+        } catch (SQLException e) {
+            if (pg) {
+                return -1; // PostgreSQL 13 and older count no sessions
+            }
+            throw e;
         }
     }
 

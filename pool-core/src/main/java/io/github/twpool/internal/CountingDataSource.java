@@ -1,7 +1,5 @@
 package io.github.twpool.internal;
 
-import io.github.twpool.internal.connect.JvmConnects;
-
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -67,7 +65,6 @@ public final class CountingDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        JvmConnects.poolOpening(); // tells the driver-level count these are the pool's
         try {
             Connection c = driver.getConnection();
             opened.increment();
@@ -78,14 +75,11 @@ public final class CountingDataSource implements DataSource {
         } catch (RuntimeException e) {
             failed.increment();
             throw masked(e);
-        } finally {
-            JvmConnects.poolOpenDone();
         }
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        JvmConnects.poolOpening();
         try {
             Connection c = driver.getConnection(username, password);
             opened.increment();
@@ -96,8 +90,6 @@ public final class CountingDataSource implements DataSource {
         } catch (RuntimeException e) {
             failed.increment();
             throw masked(e);
-        } finally {
-            JvmConnects.poolOpenDone();
         }
     }
 

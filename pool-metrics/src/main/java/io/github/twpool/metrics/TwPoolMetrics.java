@@ -40,6 +40,7 @@ public final class TwPoolMetrics implements MeterBinder {
     public static final String CONNECTIONS_OPENED = "twpool.connections.opened";
     public static final String CONNECTIONS_CLOSED = "twpool.connections.closed";
     public static final String SERVER_CONNECTIONS_USAGE = "twpool.server.connections.usage";
+    public static final String SESSION_RESETS = "twpool.session.resets";
 
     private final TwPoolDataSource dataSource;
     private final Iterable<Tag> extraTags;
@@ -70,6 +71,12 @@ public final class TwPoolMetrics implements MeterBinder {
                 .tags(tags).description("Physical connections this pool opened").register(registry);
         FunctionCounter.builder(CONNECTIONS_CLOSED, dataSource, ds -> ds.connectionsClosed())
                 .tags(tags).description("Physical connections this pool closed").register(registry);
+        FunctionCounter.builder(SESSION_RESETS, dataSource, ds -> ds.sessionResets())
+                .tags(tags.and("result", "reset")).description("Returns whose session reset-session reset")
+                .register(registry);
+        FunctionCounter.builder(SESSION_RESETS, dataSource, ds -> ds.sessionResetsSkipped())
+                .tags(tags.and("result", "skipped")).description("Returns reset-session let through unreset: the session was unchanged")
+                .register(registry);
     }
 
     private static <T> void bindChurn(MeterRegistry registry, T owner, Function<T, ChurnReport> reports, Tags tags,

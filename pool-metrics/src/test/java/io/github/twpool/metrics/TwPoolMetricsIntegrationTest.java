@@ -34,7 +34,7 @@ class TwPoolMetricsIntegrationTest {
             "twpool_ephemeral_ports_usage_ratio", "twpool_host_time_wait_sockets", "twpool_churn_rate",
             "twpool_churn_active", "twpool_churn_warnings_total", "twpool_connections_opened_total",
             "twpool_connections_closed_total", "twpool_server_connections_usage_ratio",
-            "twpool_server_client_connections_total");
+            "twpool_server_client_connections_total", "twpool_session_resets_total");
 
     private static TwPoolDataSource pool(String name) {
         Properties p = TestDatabase.get().twpoolProperties();

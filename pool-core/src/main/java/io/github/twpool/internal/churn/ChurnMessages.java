@@ -1,5 +1,7 @@
 package io.github.twpool.internal.churn;
 
+import io.github.twpool.ChurnOrigins;
+import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.internal.Durations;
 
@@ -71,7 +73,11 @@ public final class ChurnMessages {
             }
             m.append('.');
         }
+        ChurnOrigins sampled = o.local().sampled();
         boolean jvm = !Double.isNaN(o.jvmRate()) && o.jvmRate() > 0;
+        if (sampled.origin() != ChurnOrigins.Origin.NOT_SAMPLED) {
+            m.append(origins(sampled.withRate(o.rate(), rateMethod(o)), o.port(), pooled));
+        } else {
         List<Attribution.Origin> sites = o.local().names() == Attribution.Kind.CALL_SITE ? o.local().origins() : List.of();
         if (jvm) {
             m.append(String.format(Locale.ROOT, " This JVM opened %.1f/s of them outside twpool's pools", o.jvmRate()));
@@ -87,18 +93,20 @@ public final class ChurnMessages {
         double elsewhere = o.rate() - (jvm ? o.jvmRate() : 0);
         // Where the processes are named below, no hint to find them: ss -p cannot name a connection that lives a
         // millisecond, nor the TIME_WAIT sockets it would list.
-        boolean named = o.local().names() == Attribution.Kind.PROCESS && o.local().measured();
+        String find = o.local().names() == Attribution.Kind.PROCESS && o.local().measured() ? ""
+                : " (find it: ss -tanp '( dport = :" + o.port() + " or sport = :" + o.port() + " )')";
         // Only with the JVM's own connects counted can the rest be said to come from another process.
         if (!Double.isNaN(o.jvmRate()) && elsewhere >= 0.5 && elsewhere > 0.2 * o.rate()) {
             m.append(String.format(Locale.ROOT, " ~%.1f/s come from another process on this host%s%s.", elsewhere,
                     !Double.isNaN(o.serverLocalRate()) && o.serverLocalRate() > 0
                             ? " (the server's count of this host's connections, bounded by this host's TCP counters)" : "",
-                    named ? "" : findIt(o.port())));
+                    find));
         } else if (!jvm && pooled) {
             m.append(" Something else opens and closes a connection per request: code calling DriverManager.getConnection, "
-                    + "a second unpooled DataSource, or another process on this host" + (named ? "" : findIt(o.port())) + ".");
+                    + "a second unpooled DataSource, or another process on this host" + find + ".");
         } else if (!jvm) {
-            m.append(" A client opens and closes a connection per request" + (named ? "" : findIt(o.port())) + ".");
+            m.append(" A client opens and closes a connection per request" + find + ".");
+        }
         }
         if (o.ending() == Finding.Ending.RESET) {
             m.append(String.format(Locale.ROOT, " These connections end in a reset, not in TIME_WAIT (this host sends ~%.1f "
@@ -116,8 +124,58 @@ public final class ChurnMessages {
         return m.toString();
     }
 
-    private static String findIt(int port) {
-        return " (find it: ss -tanp '( dport = :" + port + " or sport = :" + port + " )')";
+    static final String BY_TIME_WAIT = "TIME_WAIT sockets to the endpoint";
+    static final String BY_SERVER = "the server's count of this host's connections, bounded by this host's TCP counters";
+
+    /** Which estimate gave the outside rate: the largest of them (the detector's rule), or {@code null}. */
+    static String rateMethod(Finding.OutsidePool o) {
+        if (!Double.isNaN(o.serverLocalRate()) && o.serverLocalRate() > 0 && o.serverLocalRate() >= o.rate() - 1e-9) {
+            return BY_SERVER;
+        }
+        if (!Double.isNaN(o.timeWaitRate()) && o.timeWaitRate() > 0) {
+            return BY_TIME_WAIT;
+        }
+        return null;
+    }
+
+    /** Who opens the connections, as sampled, with the method behind each figure. */
+    static String origins(ChurnOrigins g, int port, boolean pooled) {
+        String find = " (find it: ss -tanp '( dport = :" + port + " or sport = :" + port + " )')";
+        String rateFrom = g.rateMethod() == null ? "" : "; rate from " + g.rateMethod();
+        String sampled = String.format(Locale.ROOT, "sampled: %d stack samples, %d threads caught in a JDBC connect",
+                g.stackSamples(), g.connectSamples());
+        return switch (g.origin()) {
+            case THIS_JVM -> String.format(Locale.ROOT, " ~%.1f/s from this JVM, outside twpool's pools%s (%s; this JVM's "
+                            + "by %d of %d new sockets to the endpoint caught open%s).", g.thisJvmRate(), sites(g),
+                    sampled, g.ownSockets(), g.ownSockets(), rateFrom);
+            case ANOTHER_PROCESS -> String.format(Locale.ROOT, " ~%.1f/s from another process on this host (%d new sockets "
+                            + "to the endpoint caught open, none this JVM's, and no thread here in a JDBC connect: %s%s)%s.",
+                    g.otherProcessRate(), g.otherSockets(), sampled, rateFrom, find);
+            case BOTH -> String.format(Locale.ROOT, " They come from this JVM%s and from another process on this host "
+                            + "(%d of its new sockets caught open, %d of this JVM's)%s; how they split is not measured "
+                            + "(a sampler catches connections in proportion to how long they stay open, not to how many "
+                            + "there are; %s).", sites(g), g.otherSockets(), g.ownSockets(), find, sampled);
+            case UNDECIDED -> " From this JVM or another process on this host: cannot tell (" + g.undecided() + ")."
+                    + (g.callSites().isEmpty() ? "" : " This JVM's threads were caught connecting" + sites(g) + ".")
+                    + " Look for it: ss -tanp '( dport = :" + port + " or sport = :" + port + " )'.";
+            case NOT_SAMPLED -> pooled
+                    ? " Something else opens and closes a connection per request: code calling DriverManager.getConnection, "
+                    + "a second unpooled DataSource, or another process on this host" + find + "."
+                    : " A client opens and closes a connection per request" + find + ".";
+        };
+    }
+
+    private static String sites(ChurnOrigins g) {
+        if (g.callSites().isEmpty()) {
+            return "";
+        }
+        StringBuilder m = new StringBuilder(": ");
+        int n = Math.min(TOP_SITES, g.callSites().size());
+        for (int i = 0; i < n; i++) {
+            ChurnReport.CallSite site = g.callSites().get(i);
+            m.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f %% from %s", 100 * site.share(), site.frame()));
+        }
+        return m.toString();
     }
 
     /**

@@ -40,7 +40,11 @@ abstract class SessionDatabaseMetaData implements DatabaseMetaData {
     @Override
     public final <T> T unwrap(Class<T> iface) throws SQLException {
         checkOpen();
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        connection.reachedDriver();
+        return delegate.unwrap(iface);
     }
 
     @Override

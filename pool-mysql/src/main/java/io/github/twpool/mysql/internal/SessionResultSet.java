@@ -15,10 +15,12 @@ abstract class SessionResultSet implements ResultSet {
 
     final ResultSet delegate;
     private final Statement statement;
+    private final SessionConnection connection;
 
-    SessionResultSet(ResultSet delegate, Statement statement) {
+    SessionResultSet(ResultSet delegate, Statement statement, SessionConnection connection) {
         this.delegate = delegate;
         this.statement = statement;
+        this.connection = connection;
     }
 
     @Override
@@ -28,7 +30,11 @@ abstract class SessionResultSet implements ResultSet {
 
     @Override
     public final <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        connection.reachedDriver(); // the driver's result set leads to the driver's statement
+        return delegate.unwrap(iface);
     }
 
     @Override

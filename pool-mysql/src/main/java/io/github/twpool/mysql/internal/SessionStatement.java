@@ -12,7 +12,7 @@ import java.sql.Statement;
  * result sets it returns) leads to the borrower's {@link SessionConnection}, and closing it takes it off the list of
  * what the reset closes. Everything else is delegation, generated at build time ({@code GeneratedSessionStatement}).
  */
-@Delegating(wrap = "wrap")
+@Delegating(wrap = "wrap", observer = "ran", observed = {"execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "addBatch"})
 abstract class SessionStatement implements Statement {
 
     final Statement delegate;
@@ -21,6 +21,11 @@ abstract class SessionStatement implements Statement {
     SessionStatement(Statement delegate, SessionConnection connection) {
         this.delegate = delegate;
         this.connection = connection;
+    }
+
+    /** The SQL a borrower runs here, for the reset to tell whether the server can vouch for the session after it. */
+    final void ran(String sql) {
+        connection.ran(sql);
     }
 
     /** A result set of this statement, whose {@code getStatement()} returns this wrapper. */
@@ -41,7 +46,11 @@ abstract class SessionStatement implements Statement {
 
     @Override
     public final <T> T unwrap(Class<T> iface) throws SQLException {
-        return iface.isInstance(this) ? iface.cast(this) : delegate.unwrap(iface);
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        connection.reachedDriver();
+        return delegate.unwrap(iface);
     }
 
     @Override

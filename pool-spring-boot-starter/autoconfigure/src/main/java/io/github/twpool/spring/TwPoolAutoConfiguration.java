@@ -1,5 +1,6 @@
 package io.github.twpool.spring;
 
+import io.github.twpool.HikariSettings;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolDataSource;
 import io.github.twpool.TwPoolSettings;
@@ -44,14 +45,15 @@ public class TwPoolAutoConfiguration {
     static class Pool {
         @Bean(destroyMethod = "close")
         TwPoolDataSource dataSource(Environment environment, ObjectProvider<ConnectionDetailsSource> connectionDetails) {
-            TwPoolSettingsCheck.refuseIgnoredBootPoolSettings(environment);
+            TwPoolSettingsCheck.refuseOtherPoolType(environment);
             ConnectionDetailsSource.Details details = connectionDetails.orderedStream().map(ConnectionDetailsSource::get)
                     .filter(Objects::nonNull).findFirst().orElse(null);
             TwPoolBinder binder = new TwPoolBinder(environment);
             TwPoolConfig.Builder builder = binder.bind();
             ConnectionSettings.resolve(binder.value(TwPoolSettings.URL), binder.value(TwPoolSettings.USERNAME),
                     binder.value(TwPoolSettings.PASSWORD), environment, details).applyTo(builder);
-            return TwPoolDataSource.create(builder.build());
+            HikariSettings hikari = BootHikariSettings.read(environment);
+            return TwPoolDataSource.create(hikari.isEmpty() ? builder.build() : hikari.buildOver(builder));
         }
     }
 

@@ -120,13 +120,48 @@ public abstract class TwPoolStarterContract {
                 });
     }
 
+    @Test
+    void springDatasourceUrlOnPostgresqlGetsThePostgresqlExtensionWithHealthAndMeters() {
+        TestDatabase pg = TestDatabase.postgres();
+        app().withPropertyValues("spring.datasource.url=" + pg.jdbcUrl(), "spring.datasource.username=" + pg.username(),
+                        "spring.datasource.password=" + pg.password(), "twpool.name=boot-pg", "twpool.pool-size=2",
+                        "twpool.reset-session=true", "twpool.probe.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DataSource.class);
+                    TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+                    assertThat(ds.config().url()).isEqualTo(pg.jdbcUrl());
+                    String pid;
+                    try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+                        // pool-postgresql's defaults and reset are in place: the server sees the pool's name.
+                        try (java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('application_name'), pg_backend_pid()")) {
+                            rs.next();
+                            assertThat(rs.getString(1)).isEqualTo("boot-pg");
+                            pid = rs.getString(2);
+                        }
+                        s.execute("SET work_mem = '7MB'");
+                    }
+                    try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('work_mem') <> '7MB', pg_backend_pid()")) {
+                        rs.next();
+                        assertThat(rs.getBoolean(1)).as("reset-session on PostgreSQL").isTrue();
+                        assertThat(rs.getString(2)).isEqualTo(pid);
+                    }
+                    HealthView twpool = health(context, "twpoolHealthIndicator");
+                    assertThat(twpool.status()).isEqualTo("UP");
+                    assertThat(health(context, "dbHealthIndicator").details()).containsEntry("pool", "boot-pg");
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find("twpool.connections.opened").functionCounter()).isNotNull();
+                    assertThat(registry.find("hikaricp.connections.active").tag("pool", "boot-pg").gauge()).isNotNull();
+                });
+    }
+
     private static String jarOf(Class<?> c) {
         return c.getProtectionDomain().getCodeSource().getLocation().toString();
     }
 
     @Test
     void anApplicationsOwnDataSourceIsKeptAndTwpoolStepsAside(CapturedOutput output) {
-        // Issue 13 #8: twpool's health indicator and meters required a TwPoolDataSource and failed the start.
+        // twpool's health indicator and meters required a TwPoolDataSource and failed the start.
         app().withUserConfiguration(OwnDataSource.class)
                 .withPropertyValues(connection("spring.datasource.url=" + db.jdbcUrl()))
                 .run(context -> {
@@ -159,7 +194,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void twoDifferentDatabaseUrlsAreRefusedAndCredentialsNeverMixed() {
-        // Issue 13 #10: twpool.url won silently and spring.datasource.password went to the other server.
+        // twpool.url won silently and spring.datasource.password went to the other server.
         app().withPropertyValues(connection("spring.datasource.url=jdbc:mysql://127.0.0.1:9/other",
                         "spring.datasource.password=" + SECRET))
                 .run(context -> {
@@ -183,19 +218,27 @@ public abstract class TwPoolStarterContract {
     void bootsOwnPoolSettingsAreNotSilentlyDroppedWhenTwpoolMakesThePool() {
         // Adversarial pass: an application moving to twpool with spring.datasource.hikari.auto-commit=false (the
         // usual pairing with Hibernate's provider_disables_autocommit) got autocommit=true and a pool of twpool's
-        // default size, without a word: every statement committed at once. Before: the start succeeded.
+        // default size, without a word: every statement committed at once. They were then refused; now they
+        // configure twpool's pool as they configured HikariCP's.
         String[] spring = {"spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
-                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false", "twpool.pool-size=1"};
+                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false"};
         app().withPropertyValues(spring).withPropertyValues("spring.datasource.hikari.auto-commit=false",
-                        "spring.datasource.hikari.maximum-pool-size=50", "spring.datasource.hikari.data-source-properties.cachePrepStmts=true")
+                        "spring.datasource.hikari.maximum-pool-size=50", "spring.datasource.hikari.minimum-idle=1",
+                        "spring.datasource.hikari.data-source-properties.cachePrepStmts=true")
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause()
-                            .hasMessageContaining("spring.datasource.hikari.auto-commit")
-                            .hasMessageContaining("spring.datasource.hikari.maximum-pool-size")
-                            .hasMessageContaining("spring.datasource.hikari.data-source-properties")
-                            .hasMessageContaining("twpool.hikari.");
+                    assertThat(context).hasNotFailed();
+                    TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+                    assertThat(ds.config().maxPoolSize()).isEqualTo(50);
+                    try (Connection c = ds.getConnection()) {
+                        assertThat(c.getAutoCommit()).isFalse();
+                    }
                 });
+        // What twpool cannot honour is still refused, named without values.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.hikari.data-source-class-name=" + SECRET)
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("spring.datasource.hikari.data-source-class-name")
+                        .hasMessageContaining("spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName())
+                        .hasMessageNotContaining(SECRET));
         // An explicit pool type other than twpool's is a choice twpool would overrule: refused too.
         app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=com.zaxxer.hikari.HikariDataSource")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
@@ -234,7 +277,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void twpoolSettingsWithoutAnyDatabaseFailTheStartNamingThem() {
-        // Issue 13 #10: twpool.* without twpool.url disabled the starter silently; bad values were never reported.
+        // twpool.* without twpool.url disabled the starter silently; bad values were never reported.
         app().withPropertyValues("twpool.pool-size=3", "twpool.recycle=10s").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("twpool.pool-size is set, but twpool has no database")
@@ -251,7 +294,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void aTypoKeyOrABadValueFailsTheStartNamingTheKeyWithoutItsValue(CapturedOutput output) {
-        // Issue 13 #14: Boot's failure report printed the value of an unknown key.
+        // Boot's failure report printed the value of an unknown key.
         SpringApplication application = new SpringApplication(App.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         assertThatThrownBy(() -> application.run(args(connection("twpool.pasword=" + SECRET,
@@ -279,7 +322,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void healthAnswersWithinValidationTimeoutWhenTheDatabaseIsGone() throws Exception {
-        // Issue 13 #9: /actuator/health blocked for twpool.timeout (here 10 s), twice with Boot's db check.
+        // /actuator/health blocked for twpool.timeout (here 10 s), twice with Boot's db check.
         try (FaultProxy proxy = FaultProxy.forTestDatabase()) {
             app().withPropertyValues(connection("twpool.url=" + proxy.jdbcUrl(), "twpool.timeout=10s",
                             "twpool.validation-timeout=500ms", "twpool.pool-size=1", "twpool.driver.connectTimeout=1000"))
@@ -307,6 +350,75 @@ public abstract class TwPoolStarterContract {
         }
     }
 
+    /** A Boot service that tunes HikariCP the usual way, as it was before the starter was added. */
+    private String[] tunedLikeHikari() {
+        return new String[] {"spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
+                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false",
+                "spring.datasource.hikari.maximum-pool-size=20", "spring.datasource.hikari.minimum-idle=5",
+                "spring.datasource.hikari.max-lifetime=25m", "spring.datasource.hikari.auto-commit=false",
+                "spring.datasource.hikari.data-source-properties.cachePrepStmts=true"};
+    }
+
+    @Test
+    void anApplicationTuningHikariCpTheUsualWayGetsThePoolItAskedFor(CapturedOutput output) {
+        // Adding the starter to such an application failed its start (spring.datasource.hikari.* was refused).
+        app().withPropertyValues(tunedLikeHikari()).run(context -> {
+            assertThat(context).hasNotFailed();
+            TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+            com.zaxxer.hikari.HikariDataSource pool = ds.unwrap(com.zaxxer.hikari.HikariDataSource.class);
+            assertThat(pool.getMaximumPoolSize()).isEqualTo(20);
+            assertThat(pool.getMinimumIdle()).isEqualTo(5);
+            assertThat(pool.getMaxLifetime()).isEqualTo(Duration.ofMinutes(25).toMillis());
+            assertThat(ds.config().poolSize()).isEqualTo(5);
+            assertThat(ds.config().maxOverflow()).isEqualTo(15);
+            try (Connection c = ds.getConnection()) {
+                assertThat(c.getAutoCommit()).as("autoCommit on a borrowed connection").isFalse();
+                com.mysql.cj.jdbc.JdbcConnection physical = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class);
+                assertThat(physical.getPropertySet().getBooleanProperty(com.mysql.cj.conf.PropertyKey.cachePrepStmts).getValue())
+                        .as("cachePrepStmts on the physical connection").isTrue();
+            }
+        });
+        assertThat(output.getAll()).containsOnlyOnce("spring.datasource.hikari.* mapped onto twpool")
+                .contains("spring.datasource.hikari.maximum-pool-size=20, spring.datasource.hikari.minimum-idle=5 → pool-size=5, max-overflow=15",
+                        "spring.datasource.hikari.max-lifetime=25m → recycle=25m",
+                        "spring.datasource.hikari.auto-commit=false → twpool.hikari.*",
+                        "cachePrepStmts → twpool.driver.*")
+                .doesNotContain(db.password().isEmpty() ? SECRET : db.password());
+    }
+
+    @Test
+    void theSameSettingAsTwpoolAndAsHikariWithDifferentValuesFailsNamingBothKeys() {
+        app().withPropertyValues(tunedLikeHikari()).withPropertyValues("twpool.pool-size=10")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("twpool.pool-size=10 and spring.datasource.hikari.minimum-idle=5 set the same"
+                                    + " setting with different values");
+                });
+        // The same value under both names is one setting given twice, not a conflict.
+        app().withPropertyValues(tunedLikeHikari()).withPropertyValues("twpool.pool-size=5", "twpool.recycle=25m")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void whereHikariCpWouldCorrectAValueTwpoolTakesHikariCpsValueAndWarnsOnce(CapturedOutput output) {
+        app().withPropertyValues(tunedLikeHikari()).withPropertyValues("spring.datasource.hikari.max-lifetime=20s",
+                        "spring.datasource.hikari.minimum-idle=30")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    com.zaxxer.hikari.HikariDataSource pool = context.getBean(TwPoolDataSource.class)
+                            .unwrap(com.zaxxer.hikari.HikariDataSource.class);
+                    // HikariCP itself: a lifetime under 30 s becomes its default 30 min; minimum-idle at most the maximum
+                    assertThat(pool.getMaxLifetime()).isEqualTo(Duration.ofMinutes(30).toMillis());
+                    assertThat(pool.getMinimumIdle()).isEqualTo(20);
+                    assertThat(pool.getMaximumPoolSize()).isEqualTo(20);
+                });
+        assertThat(output.getAll()).containsOnlyOnce("HikariCP settings corrected as HikariCP itself corrects them")
+                .contains("spring.datasource.hikari.max-lifetime=20s: HikariCP allows no max-lifetime under 30s",
+                        "twpool uses 30m", "spring.datasource.hikari.minimum-idle=30: HikariCP allows no minimum-idle above",
+                        "twpool uses 20");
+    }
+
     @Test
     void theConfigurationMetadataDocumentsEveryKeyWithTypeAndDefault() throws Exception {
         String json;
@@ -316,7 +428,8 @@ public abstract class TwPoolStarterContract {
         for (String key : TwPoolSettings.ALL.stream().map(io.github.twpool.spi.Setting::key).toList()) {
             assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
         }
-        for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled", "hikari", "driver"}) {
+        for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled",
+                "postgresql.clamp-recycle", "postgresql.status-interval", "postgresql.status-enabled", "hikari", "driver"}) {
             assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
         }
         String compact = json.replaceAll("\\s+", "");
@@ -324,7 +437,7 @@ public abstract class TwPoolStarterContract {
                 "\"name\":\"twpool.recycle\",\"type\":\"java.time.Duration\"", "\"defaultValue\":\"30m\"",
                 "\"name\":\"twpool.pool-size\",\"type\":\"java.lang.Integer\"", "\"defaultValue\":10");
         // The jar's metadata is exactly what the declarations of the keys on this class path say (twpool's and
-        // pool-mysql's): generated by the build, so it cannot drift from them; stale or hand-edited, this fails.
+        // pool-mysql's and pool-postgresql's): generated by the build, so it cannot drift from them; stale or hand-edited, this fails.
         assertThat(json).isEqualTo(ConfigurationMetadataGenerator.render(TwPoolSettings.withExtensions()));
         assertThat(json).doesNotContain("\"name\": \"twpool.password\",\n      \"type\": \"java.lang.String\",\n      \"description\": \"Database password; never printed.\",\n      \"defaultValue\"");
     }
