@@ -74,15 +74,19 @@ final class MetricsServer implements AutoCloseable {
         StringBuilder rates = new StringBuilder();
         StringBuilder active = new StringBuilder();
         StringBuilder written = new StringBuilder();
-        for (EndpointWatch w : runtime.watches()) {
-            ChurnReport report = w.report();
-            EndpointCounts.Snapshot counted = w.sum();
-            String ep = "endpoint=\"" + escape(w.endpoint().toString()) + "\"";
-            for (Map.Entry<String, Long> e : new TreeMap<>(counted.byPool()).entrySet()) {
-                line(opened, "twpool_agent_connections_opened_total", ep + ",opener=\"" + escape(e.getKey()) + "\"", e.getValue());
+        // Counts per endpoint as the URLs write it, resolved or not; the detector's figures per endpoint watched.
+        for (Map.Entry<String, EndpointCounts> e : new TreeMap<>(runtime.recorder().endpoints()).entrySet()) {
+            EndpointCounts.Snapshot counted = e.getValue().snapshot();
+            String ep = "endpoint=\"" + escape(e.getKey()) + "\"";
+            for (Map.Entry<String, Long> p : new TreeMap<>(counted.byPool()).entrySet()) {
+                line(opened, "twpool_agent_connections_opened_total", ep + ",opener=\"" + escape(p.getKey()) + "\"", p.getValue());
             }
             line(opened, "twpool_agent_connections_opened_total", ep + ",opener=\"application\"", counted.application());
             line(failed, "twpool_agent_connection_failures_total", ep, counted.failed());
+        }
+        for (EndpointWatch w : runtime.watches()) {
+            ChurnReport report = w.report();
+            String ep = "endpoint=\"" + escape(w.endpoint().toString()) + "\"";
             ChurnRates r = report.rates();
             if (!Double.isNaN(r.endpoint())) {
                 line(rates, "twpool_agent_churn_connections_per_second", ep + ",source=\"endpoint\"", r.endpoint());
