@@ -117,6 +117,9 @@ final class TrackerCoverage {
         int n = sql.length();
         boolean qualified = false; // a '.' since the last word: the next word may be a database's routine
         boolean tableNext = false; // after INTO, INSERT or REPLACE: a name and '(' there is a table's column list
+        // After anything that may open a comment, the words read may lie inside it (an INTO, a name between a '.' and
+        // a call), so that no '(' after a name is trusted any more.
+        boolean commentSeen = false;
         for (int i = from; i < n; i++) {
             char c = sql.charAt(i);
             if (isWordChar(c)) {
@@ -129,6 +132,9 @@ final class TrackerCoverage {
                 boolean call = next < n && sql.charAt(next) == '(';
                 if (word.equals("GET_LOCK") || word.equals("NEXTVAL") || word.equals("SETVAL")
                         || (word.equals("NEXT") && sql.regionMatches(true, next, "VALUE", 0, 5))) {
+                    return false;
+                }
+                if (call && commentSeen) {
                     return false;
                 }
                 if (call && !tableNext) {
@@ -150,10 +156,14 @@ final class TrackerCoverage {
                 i = end - 1;
                 continue;
             }
+            if (c == '#' || (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-')
+                    || (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*')) {
+                commentSeen = true;
+            }
             if (c == '.') {
                 qualified = true;
             } else if (!Character.isWhitespace(c)) {
-                if ((c == '`' || c == '"') && !tableNext) {
+                if ((c == '`' || c == '"') && (!tableNext || commentSeen)) {
                     // a quoted name called like a function: a routine, whatever it is named
                     int next = skipSpaceAndComments(sql, i + 1);
                     if (next < n && sql.charAt(next) == '(') {

@@ -42,6 +42,8 @@ class TrackerCoverageTest {
                 "SELECT `now`()", "SELECT \"f\"()", "SELECT f /* c */ ()", "SELECT REPLACE(f(), 'x', 'y')",
                 "INSERT INTO t VALUES (f())", "UPDATE t SET v = f() WHERE id = 1", "SELECT f\n()",
                 "SELECT 1 --\tx\n, f()", "SELECT '`', f(), '`'", "SELECT '/*', f(), '*/'",
+                "SELECT test . /* c */ NOW()", "SELECT test . -- c\n NOW()", "SELECT -- into\n f()", "SELECT # into\n f()",
+                "INSERT INTO t /* c */ (a) VALUES (f())",
                 // values the session keeps
                 "SELECT LAST_INSERT_ID(42)", "SELECT NEXTVAL(s)", "SELECT NEXT VALUE FOR s", "SELECT SETVAL(s, 5)"}) {
             assertThat(TrackerCoverage.covers(sql)).as(String.valueOf(sql)).isFalse();
