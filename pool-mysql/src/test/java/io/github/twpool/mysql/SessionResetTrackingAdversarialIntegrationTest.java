@@ -234,6 +234,20 @@ class SessionResetTrackingAdversarialIntegrationTest {
         }));
         cases.add(new Case("setTypeMap", c -> c.setTypeMap(Map.of("adv_type", String.class)),
                 (n, d) -> assertThat(n.getTypeMap()).isEmpty()));
+        cases.add(new Case("a statement with setMaxRows left open", c -> {
+            Statement s = c.createStatement();
+            s.setMaxRows(1);
+            s.executeQuery("SELECT id FROM " + TABLE).close();
+        }, (n, d) -> {
+            assertThat(scalar(n, "SELECT COUNT(*) FROM (SELECT id FROM " + TABLE + ") AS x")).isEqualTo("2");
+            try (Statement s = n.createStatement(); var rs = s.executeQuery("SELECT id FROM " + TABLE)) {
+                int rows = 0;
+                while (rs.next()) {
+                    rows++;
+                }
+                assertThat(rows).as("rows the next borrower reads").isEqualTo(2);
+            }
+        }));
         cases.add(new Case("setCatalog", c -> c.setCatalog("mysql"),
                 (n, d) -> assertThat(scalar(n, "SELECT DATABASE()")).isEqualTo("test")));
         cases.add(new Case("setSchema", c -> c.setSchema("mysql"),
