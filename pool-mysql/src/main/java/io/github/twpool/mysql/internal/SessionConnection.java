@@ -12,6 +12,7 @@ import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +41,9 @@ abstract class SessionConnection implements Connection {
     private boolean closed;
     /** The borrower ran SQL the server's session tracking cannot vouch for, or reached the driver's own objects. */
     private boolean untracked;
+    /** The borrower set client info or a type map: the driver keeps both for the connection, past any reset. */
+    private boolean clientInfoSet;
+    private boolean typeMapSet;
 
     SessionConnection(Connection delegate, SessionReset reset, PoolContext pool, SessionTracker tracker) {
         this.delegate = delegate;
@@ -73,11 +77,34 @@ abstract class SessionConnection implements Connection {
             return; // Hikari took it back already (aborted, evicted): nothing of it is ours any more
         }
         try {
+            restoreDriverState();
             reset.reset(delegate, this::closeStatements, tracker, untracked);
         } catch (SQLException | RuntimeException e) {
             reset.failed(pool, delegate, e);
         }
         delegate.close();
+    }
+
+    /**
+     * Client info and the type map live in Connector/J's connection, not in the server's session: neither
+     * COM_RESET_CONNECTION nor HikariCP puts them back, so the next borrower would read this borrower's (and, with
+     * Connector/J's default client-info provider, send its client info as a comment before every statement).
+     */
+    private void restoreDriverState() throws SQLException {
+        if (clientInfoSet) {
+            delegate.setClientInfo(new Properties());
+            delegate.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).setStatementComment(null);
+        }
+        if (typeMapSet) {
+            delegate.setTypeMap(new HashMap<>());
+        }
+    }
+
+    @Override
+    public final void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        checkOpen();
+        typeMapSet = true;
+        delegate.setTypeMap(map);
     }
 
     @Override
@@ -154,6 +181,10 @@ abstract class SessionConnection implements Connection {
         if (closed) {
             throw new SQLClientInfoException("connection is closed", "08003", 0, Map.of());
         }
+        // The driver's client-info provider may run SQL (stored procedures) or prefix every statement with the
+        // values as a comment, which the statement check never sees: the return resets.
+        clientInfoSet = true;
+        untracked = true;
         delegate.setClientInfo(name, value);
     }
 
@@ -162,6 +193,10 @@ abstract class SessionConnection implements Connection {
         if (closed) {
             throw new SQLClientInfoException("connection is closed", "08003", 0, Map.of());
         }
+        // The driver's client-info provider may run SQL (stored procedures) or prefix every statement with the
+        // values as a comment, which the statement check never sees: the return resets.
+        clientInfoSet = true;
+        untracked = true;
         delegate.setClientInfo(properties);
     }
 

@@ -125,6 +125,13 @@ public final class SessionReset implements ConnectionDecorator {
                     + ", so a connection the server closed could not be told from a live one without a round trip");
             return tracker;
         }
+        long hidden = routinesTheStatementCheckCannotSee(physical);
+        if (hidden > 0) {
+            untracked("the server has " + hidden + " stored functions or triggers whose bodies may take a named lock or"
+                    + " assign a user variable, which session tracking does not report and a statement that calls them"
+                    + " through a view or fires them does not show");
+            return tracker;
+        }
         physical.getSession().getServerSession().getServerSessionStateController().addSessionStateChangesListener(tracker);
         tracker.arm();
         try {
@@ -140,6 +147,33 @@ public final class SessionReset implements ConnectionDecorator {
             untracked("the server reports no session state to Connector/J");
         }
         return tracker;
+    }
+
+    /**
+     * Stored functions and triggers run inside a statement the borrower wrote (a view's column, a table's trigger)
+     * and may change the session unreported ({@code DO GET_LOCK}, {@code SELECT ... INTO @v}, a procedure they call).
+     * Their bodies are read once per connection, when it is opened: any that mentions a user variable, a named lock,
+     * a sequence, {@code LAST_INSERT_ID} or a {@code CALL}, or whose body this account may not read, makes every
+     * return of the connection reset. The sys schema's helpers only assign {@code @sys.*} with {@code SET}, which the
+     * trackers report. Triggers on tables the account has no TRIGGER privilege on are not listed to it.
+     */
+    private static long routinesTheStatementCheckCannotSee(JdbcConnection physical) throws SQLException {
+        String untracked = "'@|GET_LOCK|NEXTVAL|SETVAL|NEXT[[:space:]]+VALUE|LAST_INSERT_ID|CALL'";
+        String system = "('sys', 'mysql', 'information_schema', 'performance_schema')";
+        long count;
+        try (Statement s = physical.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT (SELECT COUNT(*) FROM information_schema.ROUTINES"
+                     + " WHERE ROUTINE_TYPE = 'FUNCTION' AND ROUTINE_SCHEMA NOT IN " + system
+                     + " AND (ROUTINE_DEFINITION IS NULL OR ROUTINE_DEFINITION REGEXP " + untracked + "))"
+                     + " + (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA NOT IN " + system
+                     + " AND (ACTION_STATEMENT IS NULL OR ACTION_STATEMENT REGEXP " + untracked + "))")) {
+            rs.next();
+            count = rs.getLong(1);
+        }
+        if (!physical.getAutoCommit()) {
+            physical.rollback(); // the query may have opened a transaction; the borrower must start its own
+        }
+        return count;
     }
 
     private void untracked(String why) {
