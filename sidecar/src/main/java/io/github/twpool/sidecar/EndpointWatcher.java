@@ -47,7 +47,7 @@ final class EndpointWatcher implements AutoCloseable {
     EndpointWatcher(Endpoint endpoint, SidecarOptions o) {
         this.endpoint = endpoint;
         this.interval = o.interval();
-        this.attributor = new ProcessAttributor(o.proc(), endpoint);
+        this.attributor = new ProcessAttributor(o.proc(), endpoint, true);
         this.status = o.user() == null ? null : new StatusSampler(endpoint.toString(), o.user(), o.password(), o.interval());
         this.pipeline = new ChurnPipeline(endpoint, DetectorSettings.withoutPool(name(endpoint), o.minRate(), PORT_WARN_RATIO),
                 o.warnInterval(), o.proc(), SCAN_EVERY, 0, new ConnectSignals(), null, status == null ? null : new Server(),
@@ -83,6 +83,11 @@ final class EndpointWatcher implements AutoCloseable {
     /** The processes behind the connections, while churn lasts. */
     ProcessAttributor.Result attribution() {
         return attribution;
+    }
+
+    /** Who opens the connections: its counters of connections seen and named, for the process meters. */
+    ProcessAttributor attributor() {
+        return attributor;
     }
 
     Endpoint endpoint() {
@@ -141,7 +146,7 @@ final class EndpointWatcher implements AutoCloseable {
         public Attribution name(boolean churning) {
             ProcessAttributor.Result who = attributor.tick(churning,
                     interval.dividedBy(ProcessAttributor.SAMPLES_PER_TICK * 2), interval.dividedBy(2));
-            if (who.limitation() != null && !attributionNoteLogged) {
+            if (who.limitation() != null && who.settled() && !attributionNoteLogged) {
                 attributionNoteLogged = true;
                 LOG.info("twpool sidecar: naming the processes that connect to {} is limited: {}.", endpoint, who.limitation());
             }
@@ -160,6 +165,7 @@ final class EndpointWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        attributor.close(); // its sampler thread, if churn was being sampled
         if (status != null) {
             status.close();
         }

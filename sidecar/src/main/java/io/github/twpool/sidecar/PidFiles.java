@@ -86,6 +86,78 @@ final class PidFiles {
         return i == start ? -1 : v;
     }
 
+    /** The start time (clock ticks after boot, field 22) from {@code stat}: with the pid, a process's identity; or -1. */
+    static long startTime(byte[] stat) {
+        if (stat == null) {
+            return -1;
+        }
+        int i = lastIndexOf(stat, (byte) ')');
+        if (i < 0) {
+            return -1;
+        }
+        // after "pid (comm)": state is field 3, starttime field 22
+        for (int field = 2; field < 22; field++) {
+            while (i < stat.length && stat[i] != ' ') i++;
+            while (i < stat.length && stat[i] == ' ') i++;
+        }
+        long v = 0;
+        int start = i;
+        while (i < stat.length && stat[i] >= '0' && stat[i] <= '9' && i - start < 19) {
+            v = v * 10 + (stat[i] - '0');
+            i++;
+        }
+        return i == start ? -1 : v;
+    }
+
+    /** utime + stime (fields 14 and 15, clock ticks) from {@code stat}: the CPU time the whole process used; or -1. */
+    static long cpuTicks(byte[] stat) {
+        if (stat == null) {
+            return -1;
+        }
+        int i = lastIndexOf(stat, (byte) ')');
+        if (i < 0) {
+            return -1;
+        }
+        long sum = 0;
+        for (int field = 3; field <= 15; field++) { // moving onto field 3 (state), ..., 15
+            while (i < stat.length && stat[i] != ' ') i++;
+            while (i < stat.length && stat[i] == ' ') i++;
+            if (field >= 14) {
+                long v = 0;
+                int start = i;
+                while (i < stat.length && stat[i] >= '0' && stat[i] <= '9' && i - start < 19) {
+                    v = v * 10 + (stat[i] - '0');
+                    i++;
+                }
+                if (i == start) {
+                    return -1;
+                }
+                sum += v;
+            }
+        }
+        return sum;
+    }
+
+    /** How many descriptors a process has open (the size Linux 6.2+ gives {@code /proc/<pid>/fd}), or -1. */
+    static long descriptors(Path procRoot, long pid) {
+        try {
+            return Files.readAttributes(procRoot.resolve(Long.toString(pid)).resolve("fd"), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).size();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The uid owning {@code /proc/<pid>} (the process's, or root's when it is not dumpable), or -1. */
+    static long owner(Path procRoot, long pid) {
+        try {
+            Object uid = Files.getAttribute(procRoot.resolve(Long.toString(pid)), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return uid instanceof Integer i ? i & 0xffffffffL : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static byte[] stat(Path procRoot, long pid) {
         return readBounded(procRoot.resolve(Long.toString(pid)).resolve("stat"), STAT_MAX_BYTES);
     }

@@ -151,7 +151,9 @@ public final class Sidecar implements AutoCloseable {
         for (EndpointWatcher w : watchers) {
             // The same churn meters a pool has, over the same report; the process meters are the sidecar's own.
             TwPoolMetrics.forReports(w, EndpointWatcher::report, Tags.of("endpoint", w.endpoint().toString())).bindTo(registry);
-            w.afterTick(new SidecarMetrics(registry, w)::refreshProcesses);
+            ProcessMetrics processes = new ProcessMetrics(registry, w);
+            processes.bind();
+            w.afterTick(processes::refresh);
             if (o.user() != null) {
                 // Beside the database, one sidecar with --user reports every client host the server names.
                 ClientHostMetrics clients = new ClientHostMetrics(() -> w.report().server(), () -> false,

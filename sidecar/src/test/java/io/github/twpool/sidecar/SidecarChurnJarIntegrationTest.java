@@ -34,7 +34,10 @@ class SidecarChurnJarIntegrationTest {
             Thread.sleep(4000); // the detector's first windows
             while (client.isAlive() && System.nanoTime() - start < 60_000_000_000L) {
                 String m = sidecar.metrics();
-                double r = SidecarProcess.sample(m, "twpool_churn_process_rate", "pid=\"" + pid + "\"");
+                // the rate by rank and program name (bounded labels); who rank 1 is, on the info gauge
+                double r = SidecarProcess.sample(m, "twpool_churn_process_info", "rank=\"1\"", "pid=\"" + pid + "\"") == 1
+                        ? SidecarProcess.sample(m, "twpool_churn_process_rate", "rank=\"1\"", "process=\"" + program() + "\"")
+                        : Double.NaN;
                 double e = SidecarProcess.sample(m, "twpool_churn_rate", "source=\"endpoint\"");
                 if (client.isAlive()) {
                     processRates.add(r);
@@ -94,8 +97,11 @@ class SidecarChurnJarIntegrationTest {
                 assertThat(p.exitValue()).as("the mariadb client succeeded").isZero();
                 spawned++;
                 if (System.nanoTime() > nextScrape) {
-                    rates.add(SidecarProcess.sample(sidecar.metrics(), "twpool_churn_process_rate",
-                            "pid=\"children of " + ProcessHandle.current().pid() + "\""));
+                    String m = sidecar.metrics();
+                    rates.add(SidecarProcess.sample(m, "twpool_churn_process_info", "rank=\"1\"",
+                            "pid=\"children of " + ProcessHandle.current().pid() + "\"") == 1
+                            ? SidecarProcess.sample(m, "twpool_churn_process_rate", "rank=\"1\"", "process=\"" + program() + "\"")
+                            : Double.NaN);
                     nextScrape += 1_000_000_000L;
                 }
             }
@@ -110,6 +116,11 @@ class SidecarChurnJarIntegrationTest {
                     + java.util.regex.Pattern.quote(MariadbClient.binary()) + " --protocol=tcp")
                     .contains("all started by pid " + ProcessHandle.current().pid() + " (");
         }
+    }
+
+    /** The client's program name, as the process meters label it. */
+    static String program() {
+        return ProcessAttributor.program(MariadbClient.binary());
     }
 
     static double mean(List<Double> values) {

@@ -74,8 +74,14 @@ final class SidecarProcess implements AutoCloseable {
 
     /** As {@link #start}, the command line after {@code prefix} (e.g. setpriv to run as another user). */
     static SidecarProcess startAs(List<String> prefix, Map<String, String> env, int metricsPort, String... args) throws IOException {
+        return startWith(java(), prefix, env, metricsPort, args);
+    }
+
+    /** As {@link #startAs}, on the {@code java} given (a JDK 22+ for the netlink paths). */
+    static SidecarProcess startWith(String java, List<String> prefix, Map<String, String> env, int metricsPort, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(java(), "-jar", jar().toString()));
+        cmd.addAll(List.of(java, "-jar", jar().toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TWPOOL_") && !k.equals("TWPOOL_LOG_LEVEL"));
@@ -89,6 +95,39 @@ final class SidecarProcess implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("watch", "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(port)));
         all.addAll(List.of(args));
         return start(Map.of(), port, all.toArray(new String[0]));
+    }
+
+    /** {@code watch} on 127.0.0.1 with a free metrics port, on the {@code java} given. */
+    static SidecarProcess watchWith(String java, String... args) throws IOException {
+        int port = freePort();
+        List<String> all = new ArrayList<>(List.of("watch", "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(port)));
+        all.addAll(List.of(args));
+        return startWith(java, List.of(), Map.of(), port, all.toArray(new String[0]));
+    }
+
+    /**
+     * The java of a JDK 22+ (netlink sampling, as the shipped container image runs it): this JVM's when it is one,
+     * else {@code -Dtwpool.jdk22.home}, else Temurin 25 at its Debian path; fails saying so when there is none.
+     */
+    static String java22() {
+        if (Runtime.version().feature() >= 22) {
+            return java();
+        }
+        String home = System.getProperty("twpool.jdk22.home", "");
+        for (String h : List.of(home, "/usr/lib/jvm/temurin-25-jdk-amd64")) {
+            if (!h.isBlank() && Files.isExecutable(Path.of(h, "bin", "java"))) {
+                return Path.of(h, "bin", "java").toString();
+            }
+        }
+        throw new IllegalStateException("no JDK 22+ found to run the sidecar with netlink: run the tests on one, or give "
+                + "-Dtwpool.jdk22.home=/path/to/jdk");
+    }
+
+    /** utime + stime of the sidecar process, in seconds, from /proc/<pid>/stat. */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15, USER_HZ = 100
     }
 
     List<String> lines() {

@@ -25,10 +25,12 @@ import java.util.List;
  * @param limitation      what keeps the method from naming more, or {@code null}
  * @param sampled         this JVM's sampled view (who, by stacks and own sockets), {@link ChurnOrigins#NOT_SAMPLED}
  *                        from a source that does not sample
+ * @param advice          what to change in the origin in its own terms (the fix in the library its language uses, for a
+ *                        process), a sentence; or {@code null}
  */
 public record Attribution(String method, Kind names, double thisJvmRate, double otherProcessRate, String undecided,
                           List<Origin> origins, long samples, long named, long total, boolean settled,
-                          String limitation, ChurnOrigins sampled) {
+                          String limitation, ChurnOrigins sampled, String advice) {
 
     /** Nothing measured: the detector relies on its other signals. */
     public static final Attribution NONE = new Attribution(null, Kind.CALL_SITE, Double.NaN, Double.NaN, null, List.of(), 0, 0, -1, true, null);
@@ -38,11 +40,19 @@ public record Attribution(String method, Kind names, double thisJvmRate, double 
         sampled = sampled == null ? ChurnOrigins.NOT_SAMPLED : sampled;
     }
 
-    /** Without a sampled view of this JVM. */
+    /** Without a sampled view of this JVM, without advice. */
     public Attribution(String method, Kind names, double thisJvmRate, double otherProcessRate, String undecided,
                        List<Origin> origins, long samples, long named, long total, boolean settled, String limitation) {
         this(method, names, thisJvmRate, otherProcessRate, undecided, origins, samples, named, total, settled, limitation,
-                ChurnOrigins.NOT_SAMPLED);
+                ChurnOrigins.NOT_SAMPLED, null);
+    }
+
+    /** Without advice. */
+    public Attribution(String method, Kind names, double thisJvmRate, double otherProcessRate, String undecided,
+                       List<Origin> origins, long samples, long named, long total, boolean settled, String limitation,
+                       ChurnOrigins sampled) {
+        this(method, names, thisJvmRate, otherProcessRate, undecided, origins, samples, named, total, settled, limitation,
+                sampled, null);
     }
 
     /** What kind of thing an origin names. */

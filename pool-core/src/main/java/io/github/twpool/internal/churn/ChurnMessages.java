@@ -91,20 +91,21 @@ public final class ChurnMessages {
             m.append('.');
         }
         double elsewhere = o.rate() - (jvm ? o.jvmRate() : 0);
+        // Where the processes are named below, no hint to find them: ss -p cannot name a connection that lives a
+        // millisecond, nor the TIME_WAIT sockets it would list.
+        String find = o.local().names() == Attribution.Kind.PROCESS && o.local().measured() ? ""
+                : " (find it: ss -tanp '( dport = :" + o.port() + " or sport = :" + o.port() + " )')";
         // Only with the JVM's own connects counted can the rest be said to come from another process.
         if (!Double.isNaN(o.jvmRate()) && elsewhere >= 0.5 && elsewhere > 0.2 * o.rate()) {
-            m.append(String.format(Locale.ROOT, " ~%.1f/s come from another process on this host%s (find it: ss -tanp "
-                            + "'( dport = :%d or sport = :%d )').", elsewhere,
+            m.append(String.format(Locale.ROOT, " ~%.1f/s come from another process on this host%s%s.", elsewhere,
                     !Double.isNaN(o.serverLocalRate()) && o.serverLocalRate() > 0
                             ? " (the server's count of this host's connections, bounded by this host's TCP counters)" : "",
-                    o.port(), o.port()));
+                    find));
         } else if (!jvm && pooled) {
             m.append(" Something else opens and closes a connection per request: code calling DriverManager.getConnection, "
-                    + "a second unpooled DataSource, or another process on this host (find it: ss -tanp '( dport = :"
-                    + o.port() + " or sport = :" + o.port() + " )').");
+                    + "a second unpooled DataSource, or another process on this host" + find + ".");
         } else if (!jvm) {
-            m.append(" A client opens and closes a connection per request (find it: ss -tanp '( dport = :"
-                    + o.port() + " or sport = :" + o.port() + " )').");
+            m.append(" A client opens and closes a connection per request" + find + ".");
         }
         }
         if (o.ending() == Finding.Ending.RESET) {
@@ -208,11 +209,16 @@ public final class ChurnMessages {
                 m.append(", ").append(Math.round(second.share() * 100)).append(" % to ").append(second.name());
             }
         }
-        m.append(String.format(Locale.ROOT, " (%d of %d new connections seen named)", a.named(), a.samples()));
+        m.append(String.format(Locale.ROOT, " (%d of %d new connections seen named%s)", a.named(), a.samples(),
+                a.named() > 0 && a.method() != null ? ": " + a.method() : ""));
         if (a.limitation() != null) {
             m.append("; ").append(a.limitation());
         }
-        return m.append('.').toString();
+        m.append('.');
+        if (a.advice() != null) {
+            m.append(' ').append(a.advice());
+        }
+        return m.toString();
     }
 
     private static String poolChurn(Finding.PoolChurn p) {

@@ -36,7 +36,12 @@ final class InetDiag {
     static final int INET_DIAG_BC_D_COND = 8;
 
     static final int TCP_ESTABLISHED = 1;
+    static final int TCP_SYN_SENT = 2;
     static final int TCP_TIME_WAIT = 6;
+    /** idiag_states of the client-socket sampler: sockets that still have an owner, connecting or connected. */
+    static final int CLIENT_STATES = (1 << TCP_ESTABLISHED) | (1 << TCP_SYN_SENT);
+    /** The rtattr after inet_diag_msg carrying the socket's cgroup v2 id (u64; Linux 5.7+, sent unasked). */
+    static final int INET_DIAG_CGROUP_ID = 21;
     /** idiag_states: the bit of each state asked for. */
     static final int STATES = (1 << TCP_ESTABLISHED) | (1 << TCP_TIME_WAIT);
 
@@ -47,6 +52,7 @@ final class InetDiag {
     static final int MSG_DPORT = 6;
     static final int MSG_DST = 24;
     static final int MSG_EXPIRES = 52;
+    static final int MSG_UID = 64;
     static final int MSG_INODE = 68;
 
     private static final ByteOrder HOST = ByteOrder.nativeOrder();
@@ -81,13 +87,24 @@ final class InetDiag {
      * {@link #setSequence} before each send.
      */
     byte[] request(int family) {
-        byte[] bytecode = filter(family);
+        return request(family, STATES, filter(family));
+    }
+
+    /**
+     * The client-socket sampler's request: SYN_SENT and ESTABLISHED sockets whose remote end is the endpoint (the
+     * {@link #clientFilter}), each reported with its uid, inode and, where the kernel has cgroup v2, its cgroup id.
+     */
+    byte[] clientRequest(int family) {
+        return request(family, CLIENT_STATES, clientFilter(family));
+    }
+
+    private static byte[] request(int family, int states, byte[] bytecode) {
         int attrLen = 4 + bytecode.length;
         int total = NLMSG_HDRLEN + REQ_V2_LEN + attrLen;
         ByteBuffer r = ByteBuffer.allocate(total).order(HOST);
         r.putInt(total).putShort((short) SOCK_DIAG_BY_FAMILY).putShort((short) (NLM_F_REQUEST | NLM_F_DUMP))
                 .putInt(0).putInt(0);
-        r.put((byte) family).put((byte) IPPROTO_TCP).put((byte) 0).put((byte) 0).putInt(STATES);
+        r.put((byte) family).put((byte) IPPROTO_TCP).put((byte) 0).put((byte) 0).putInt(states);
         r.position(NLMSG_HDRLEN + REQ_V2_LEN); // inet_diag_sockid: zeros, no socket named
         r.putShort((short) attrLen).putShort((short) INET_DIAG_REQ_BYTECODE).put(bytecode);
         return r.array();
@@ -105,11 +122,20 @@ final class InetDiag {
      * sends: {@link #parse} classifies exactly as the /proc parser does.
      */
     byte[] filter(int family) {
+        return or(family, local);
+    }
+
+    /** As {@link #filter}, without the server side: only remote address = an endpoint address and port = its port. */
+    byte[] clientFilter(int family) {
+        return or(family, false);
+    }
+
+    private byte[] or(int family, boolean serverSide) {
         List<byte[]> conditions = new ArrayList<>();
         for (byte[] a : family == AF_INET ? v4Addresses : v6Addresses) {
             conditions.add(hostCondition(INET_DIAG_BC_D_COND, family, a, port));
         }
-        if (local) {
+        if (serverSide) {
             conditions.add(hostCondition(INET_DIAG_BC_S_COND, 0, new byte[0], port));
         }
         if (conditions.isEmpty()) {
@@ -204,6 +230,102 @@ final class InetDiag {
             off = next;
         }
         return false;
+    }
+
+    /**
+     * Parses one datagram of replies to a {@link #clientRequest} dump, as {@link #parse} does, sending each client-side
+     * socket to the endpoint with an owner (inode not 0) to {@code sink}; true at its NLMSG_DONE.
+     */
+    boolean parseClients(byte[] b, int length, int family, int seq, ClientSocketSink sink)
+            throws NetlinkUnavailableException {
+        ByteBuffer buf = ByteBuffer.wrap(b, 0, length).order(HOST);
+        int off = 0;
+        while (off < length) {
+            if (length - off < NLMSG_HDRLEN) {
+                throw new NetlinkUnavailableException("malformed netlink reply (" + (length - off)
+                        + " bytes left, less than a header)");
+            }
+            int len = buf.getInt(off);
+            int type = buf.getShort(off + 4) & 0xffff;
+            int msgSeq = buf.getInt(off + 8);
+            if (len < NLMSG_HDRLEN || len > length - off) {
+                throw new NetlinkUnavailableException("malformed netlink reply (nlmsg_len " + len + " at " + off
+                        + " of " + length + ")");
+            }
+            if (msgSeq == seq) {
+                switch (type) {
+                    case NLMSG_DONE -> {
+                        int status = len >= NLMSG_HDRLEN + 4 ? buf.getInt(off + NLMSG_HDRLEN) : 0;
+                        if (status < 0) {
+                            throw new NetlinkUnavailableException("SOCK_DIAG_BY_FAMILY dump failed: "
+                                    + errnoName(-status), -status);
+                        }
+                        return true;
+                    }
+                    case NLMSG_ERROR -> {
+                        if (len < NLMSG_HDRLEN + 4) {
+                            throw new NetlinkUnavailableException("malformed NLMSG_ERROR (" + len + " bytes)");
+                        }
+                        int error = buf.getInt(off + NLMSG_HDRLEN);
+                        if (error != 0) {
+                            throw new NetlinkUnavailableException("SOCK_DIAG_BY_FAMILY request failed: "
+                                    + errnoName(-error), -error);
+                        }
+                    }
+                    case SOCK_DIAG_BY_FAMILY -> {
+                        if (len < NLMSG_HDRLEN + DIAG_MSG_LEN) {
+                            throw new NetlinkUnavailableException("short inet_diag_msg (" + len + " bytes)");
+                        }
+                        client(buf, b, off + NLMSG_HDRLEN, off + len, family, sink);
+                    }
+                    default -> {
+                        // not a socket
+                    }
+                }
+            }
+            int next = off + ((len + 3) & ~3);
+            if (next <= off) {
+                throw new NetlinkUnavailableException("malformed netlink reply (nlmsg_len " + len + ")");
+            }
+            off = next;
+        }
+        return false;
+    }
+
+    private void client(ByteBuffer buf, byte[] b, int m, int end, int family, ClientSocketSink sink)
+            throws NetlinkUnavailableException {
+        if ((b[m] & 0xff) != family) {
+            throw new NetlinkUnavailableException("inet_diag_msg of family " + (b[m] & 0xff) + " in the dump of " + family);
+        }
+        int state = b[m + 1] & 0xff;
+        if (state != TCP_ESTABLISHED && state != TCP_SYN_SENT) {
+            return;
+        }
+        int remotePort = ((b[m + MSG_DPORT] & 0xff) << 8) | (b[m + MSG_DPORT + 1] & 0xff);
+        if (remotePort != port
+                || !matches(b, m + MSG_DST, family == AF_INET ? v4Addresses : v6Addresses, family == AF_INET ? 4 : 16)) {
+            return;
+        }
+        long inode = inode(buf, m);
+        if (inode == 0) {
+            return; // closed by its process already: no owner left to name
+        }
+        long uid = buf.getInt(m + MSG_UID) & 0xffffffffL;
+        long cgroup = ClientSocketSink.NO_CGROUP;
+        // rtattrs: u16 len (header included), u16 type, payload, each aligned to 4 bytes
+        int a = m + DIAG_MSG_LEN;
+        while (a + 4 <= end) {
+            int alen = buf.getShort(a) & 0xffff;
+            int atype = buf.getShort(a + 2) & 0x3fff; // without NLA_F_NESTED / NLA_F_NET_BYTEORDER
+            if (alen < 4 || a + alen > end) {
+                throw new NetlinkUnavailableException("malformed rtattr (length " + alen + ") in inet_diag_msg");
+            }
+            if (atype == INET_DIAG_CGROUP_ID && alen >= 12) {
+                cgroup = buf.getLong(a + 4);
+            }
+            a += (alen + 3) & ~3;
+        }
+        sink.socket(inode, uid, cgroup, state == TCP_SYN_SENT);
     }
 
     /** The /proc parser's rules (ProcNetTcpParser.parseLine) on the inet_diag_msg at {@code m}. */

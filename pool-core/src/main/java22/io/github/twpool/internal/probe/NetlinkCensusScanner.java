@@ -218,8 +218,8 @@ final class NetlinkCensusScanner implements CensusSource {
         return "netlink census of " + endpoint;
     }
 
-    /** The libc functions, bound once per JVM; errno captured by the linker, not read after the fact. */
-    private static final class Native {
+    /** The libc functions, bound once per JVM; errno captured by the linker, not read after the fact (shared with the client-socket sampler). */
+    static final class Native {
 
         private static volatile Native instance;
 

@@ -187,6 +187,54 @@ class InetDiagTest {
         return b;
     }
 
+    @Test
+    void theClientRequestAsksForSynSentAndEstablishedToTheEndpointOnly() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        byte[] r = d.clientRequest(InetDiag.AF_INET);
+        ByteBuffer b = ByteBuffer.wrap(r).order(HOST);
+        assertThat(b.getInt(20)).isEqualTo((1 << 1) | (1 << 2));     // ESTABLISHED | SYN_SENT
+        byte[] filter = d.clientFilter(InetDiag.AF_INET);
+        // one condition: remote 127.0.0.1:3306; no local-port condition even though the endpoint is local
+        assertThat(filter).hasSize(4 + 8 + 4);
+        assertThat(filter[0]).isEqualTo((byte) InetDiag.INET_DIAG_BC_D_COND);
+        assertThat(ByteBuffer.wrap(filter).order(HOST).getInt(8)).isEqualTo(PORT);
+        assertThat(r).hasSize(72 + 4 + filter.length);
+    }
+
+    @Test
+    void parsesClientSocketsWithUidInodeAndCgroupId() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        byte[] established = diagMsg(SEQ, 2, 1, "127.0.0.1", 40000, "127.0.0.1", PORT, 0, 777);
+        ByteBuffer.wrap(established).order(HOST).putInt(16 + 64, 1000);              // idiag_uid
+        byte[] withCgroup = concat(established, new byte[0]);
+        // a second message: SYN_SENT, uid 0, with an INET_DIAG_CGROUP_ID attribute (u64) after the shutdown one
+        byte[] syn = diagMsg(SEQ, 2, 2, "127.0.0.1", 40001, "127.0.0.1", PORT, 0, 778);
+        byte[] synCg = new byte[syn.length + 12];
+        System.arraycopy(syn, 0, synCg, 0, syn.length);
+        ByteBuffer sb = ByteBuffer.wrap(synCg).order(HOST);
+        sb.putInt(0, synCg.length);
+        sb.putShort(syn.length, (short) 12).putShort(syn.length + 2, (short) InetDiag.INET_DIAG_CGROUP_ID)
+                .putLong(syn.length + 4, 4242L);
+        byte[] closed = diagMsg(SEQ, 2, 1, "127.0.0.1", 40002, "127.0.0.1", PORT, 0, 0);      // no owner any more
+        byte[] other = diagMsg(SEQ, 2, 1, "127.0.0.1", 40003, "127.0.0.1", PORT + 1, 0, 779); // another port
+        byte[] all = concat(withCgroup, synCg, closed, other, done(SEQ, 0));
+        java.util.List<long[]> got = new java.util.ArrayList<>();
+        assertThat(d.parseClients(all, all.length, InetDiag.AF_INET, SEQ,
+                (inode, uid, cgroup, connecting) -> got.add(new long[] {inode, uid, cgroup, connecting ? 1 : 0}))).isTrue();
+        assertThat(got).hasSize(2);
+        assertThat(got.get(0)).containsExactly(777, 1000, ClientSocketSink.NO_CGROUP, 0);
+        assertThat(got.get(1)).containsExactly(778, 0, 4242, 1);
+    }
+
+    @Test
+    void aMalformedAttributeInAClientReplyThrows() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        byte[] m = diagMsg(SEQ, 2, 1, "127.0.0.1", 40000, "127.0.0.1", PORT, 0, 777);
+        ByteBuffer.wrap(m).order(HOST).putShort(16 + 72, (short) 200); // rtattr longer than the message
+        assertThatThrownBy(() -> d.parseClients(m, m.length, InetDiag.AF_INET, SEQ, (i, u, c, s) -> { }))
+                .isInstanceOf(NetlinkUnavailableException.class).hasMessageContaining("rtattr");
+    }
+
     /** One SOCK_DIAG_BY_FAMILY message with an inet_diag_msg and a trailing attribute, as the kernel sends them. */
     private static byte[] diagMsg(int seq, int family, int state, String src, int sport, String dst, int dport,
                                   int expiresMs, int inode) throws Exception {
