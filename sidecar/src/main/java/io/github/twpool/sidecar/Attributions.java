@@ -32,7 +32,7 @@ final class Attributions {
         }
         return new Attribution(r.byMethod().isEmpty() ? METHOD : methods(r.byMethod()), Attribution.Kind.PROCESS,
                 Double.NaN, Double.NaN, null, origins, r.seen(), r.named(), -1, r.settled(), r.limitation(),
-                io.github.twpool.internal.churn.ChurnOrigins.NOT_SAMPLED, advice);
+                io.github.twpool.ChurnOrigins.NOT_SAMPLED, advice);
     }
 
     /** {@code 90 held by a process seen opening them before, 10 by uid and cgroup, ...}, most first. */
