@@ -146,7 +146,9 @@ public final class TwPoolSettings {
 
     /** twpool's keys and those of the extensions found on the class path, in the order of their tables. */
     public static List<Setting<?>> withExtensions() {
-        return SettingKeys.all(Extensions.discovered());
+        // by extension name: the class path's order differs between the build's metadata generator and a test
+        return SettingKeys.all(Extensions.discovered().stream()
+                .sorted(java.util.Comparator.comparing(io.github.twpool.spi.TwPoolExtension::name)).toList());
     }
 
     /**
