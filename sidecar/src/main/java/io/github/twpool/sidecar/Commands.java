@@ -1,6 +1,6 @@
 package io.github.twpool.sidecar;
 
-import io.github.twpool.internal.Secrets;
+import io.github.twpool.spi.Secrets;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
