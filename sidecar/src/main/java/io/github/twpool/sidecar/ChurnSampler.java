@@ -20,7 +20,7 @@ final class ChurnSampler extends Thread {
     static final long BURST = 20_000_000L;
     static final long MIN_PERIOD_NANOS = 250_000L;
     /** CPU time the searches after one sample may take at least, even when the sample itself was costly. */
-    static final long MIN_SEARCH_NANOS = 3_000_000L;
+    static final long MIN_SEARCH_NANOS = 8_000_000L;
     static final long MAX_PERIOD_NANOS = 100_000_000L;
     /**
      * No new connection for this long (the detector still reports churn: port exhaustion lasts while TIME_WAIT does):
