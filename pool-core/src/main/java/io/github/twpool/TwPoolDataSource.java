@@ -76,7 +76,10 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             }
             this.connections = HikariConfigFactory.connections(config,
                     HikariConfigFactory.driverProperties(config, applicable));
-            this.hikari = startedPool = new HikariDataSource(HikariConfigFactory.create(config, connections));
+            com.zaxxer.hikari.HikariConfig hikariConfig = HikariConfigFactory.create(config, connections);
+            connections.watch(hikariConfig); // the pool opens its first connection before its constructor returns
+            this.hikari = startedPool = new HikariDataSource(hikariConfig);
+            connections.watch(hikari.getHikariConfigMXBean()); // live: pool-mysql may shorten maxLifetime at run time
             this.prePing = config.prePing()
                     ? new PrePing(hikari, hikari.getValidationTimeout(), hikari.getConnectionTimeout()) : null;
             this.settings = EffectiveSettings.of(config, hikari.getHikariConfigMXBean());
@@ -213,6 +216,23 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         return connections.closed();
     }
 
+    /**
+     * Physical connections this pool has closed for one reason since it started; never decreases. The reasons add up
+     * to {@link #connectionsClosed()}; {@link CloseReason} says how each is told.
+     */
+    public long connectionsClosed(CloseReason reason) {
+        return connections.closed(reason);
+    }
+
+    /**
+     * Retires a connection this pool lent: it is closed now (or, if the borrower still holds it, when the pool can) and
+     * replaced, and counted as {@code evicted}. For a connection whose state cannot be trusted any more.
+     */
+    public void evictConnection(Connection connection) {
+        CountingDataSource.markEvicted(connection);
+        hikari.evictConnection(connection);
+    }
+
     /** Attempts to open a physical connection that failed. */
     public long connectionAttemptsFailed() {
         return connections.failed();
@@ -241,7 +261,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         } catch (SQLException | RuntimeException | Error e) {
             // Its session state is unknown now: evict it rather than keep the pool's place borrowed forever.
             try {
-                hikari.evictConnection(c);
+                evictConnection(c);
             } catch (RuntimeException evictFailure) {
                 e.addSuppressed(evictFailure);
             }
@@ -313,6 +333,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         if (monitor != null) {
             monitor.close();
         }
+        connections.poolClosing();
         hikari.close();
         releaseConnectCounting();
     }
@@ -354,7 +375,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
 
         @Override
         public void evict(Connection connection) {
-            hikari.evictConnection(connection);
+            evictConnection(connection);
         }
     }
 }

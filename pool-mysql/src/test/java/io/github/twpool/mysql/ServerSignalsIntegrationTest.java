@@ -51,7 +51,9 @@ class ServerSignalsIntegrationTest {
             assertThat(ds.connectionsOpened()).isEqualTo(openedBefore);
             // This JVM made that churn: it is outside this pool, named by the code that did it, and never "other hosts".
             assertThat(outside).as("an outside-pool verdict naming this JVM during the churn").isNotNull();
-            assertThat(outside.message()).contains("This JVM opened", "% from io.github.twpool.testsupport.TestDatabase.openDirect(");
+            assertThat(outside.message()).contains("This JVM opened", "% from ", "TestDatabase.openDirect(");
+            assertThat(outside.fields().get("twpool.call_site")).asString()
+                    .startsWith("io.github.twpool.testsupport.TestDatabase.openDirect(");
             assertThat(ds.churnReport().verdicts()).noneMatch(v -> v.message().contains("other hosts"));
         }
     }

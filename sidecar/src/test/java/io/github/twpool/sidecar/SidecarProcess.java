@@ -91,6 +91,14 @@ final class SidecarProcess implements AutoCloseable {
         return start(Map.of(), port, all.toArray(new String[0]));
     }
 
+    /** As {@link #watch}, with these environment variables. */
+    static SidecarProcess watchWith(Map<String, String> env, String... args) throws IOException {
+        int port = freePort();
+        List<String> all = new ArrayList<>(List.of("watch", "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(port)));
+        all.addAll(List.of(args));
+        return start(env, port, all.toArray(new String[0]));
+    }
+
     List<String> lines() {
         synchronized (lines) {
             return new ArrayList<>(lines);
