@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param outside    {@code endpoint - poolClosed}, never below zero: churn this pool did not cause
  * @param server     new connections the server accepted (MySQL {@code Connections}), from every client of it
  * @param window     the time the rates are measured over
- * @param jvmOutside connections this JVM opened to the endpoint outside this pool ({@code DriverManager}, other
- *                   DataSources and pools), counted at the JDBC driver; NaN when not counted
+ * @param jvmOutside connections/s this JVM opened to the endpoint outside this pool ({@code DriverManager}, other
+ *                   DataSources and pools): the outside rate when sampling names this JVM alone, NaN when it does not
  * @param timeWait   connections to the endpoint that entered TIME_WAIT on this host (census)
  * @param hostOpens  every TCP connection this host opened or accepted ({@code ActiveOpens}/{@code PassiveOpens},
  *                   host-wide, any endpoint)

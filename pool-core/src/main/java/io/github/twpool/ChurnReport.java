@@ -23,21 +23,20 @@ import java.util.Map;
  * @param server             the latest server-side sample (with pool-mysql), or {@code null}
  * @param verdicts           the churn causes active now, each with its message
  * @param warnings           warnings written to the log so far, by cause
- * @param jvmConnectsOutsidePool connections this JVM opened to the endpoint outside twpool's pools since counting
- *                           began, counted at the JDBC driver ({@code probe.count-connects}), or -1 when not counted
- * @param callSites          the code that opened them, most frequent first, from sampled stacks over the recent window
+ * @param origins            who opens connections outside the pool (this JVM with its call sites, another process),
+ *                           sampled while churn lasts, with the method behind each figure
  */
 public record ChurnReport(Instant at, String pool, String endpoint, String probeStatus, SocketCensus census,
                           long hostTimeWait, KernelSettings kernel, double portUsage, ChurnRates rates,
                           long connectionsOpened, long connectionsClosed, ServerStatus server,
                           List<ChurnVerdict> verdicts, Map<ChurnCause, Long> warnings,
-                          long jvmConnectsOutsidePool, List<CallSite> callSites) {
+                          ChurnOrigins origins) {
 
     /**
      * Code that opens connections outside the pool: the first stack frame outside JDBC, pool and framework code.
      *
      * @param frame {@code com.acme.ReportJob.run(ReportJob.java:42)}
-     * @param share its share of the sampled connects, 0 to 1
+     * @param share its share of the threads caught in a JDBC connect, 0 to 1
      */
     public record CallSite(String frame, double share) {
     }
@@ -45,7 +44,12 @@ public record ChurnReport(Instant at, String pool, String endpoint, String probe
     public ChurnReport {
         verdicts = List.copyOf(verdicts);
         warnings = Map.copyOf(warnings);
-        callSites = List.copyOf(callSites);
+        origins = origins == null ? ChurnOrigins.NOT_SAMPLED : origins;
+    }
+
+    /** The code in this JVM caught opening connections outside the pool, most frequent first. */
+    public List<CallSite> callSites() {
+        return origins.callSites();
     }
 
     /** True when a verdict of this cause is active. */

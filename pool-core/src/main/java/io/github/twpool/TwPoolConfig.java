@@ -1,12 +1,16 @@
 package io.github.twpool;
 
-import io.github.twpool.internal.ConfigKeys;
+import io.github.twpool.internal.ConfigRules;
 import io.github.twpool.internal.Durations;
 import io.github.twpool.internal.PropertiesParser;
 import io.github.twpool.internal.Secrets;
+import io.github.twpool.internal.SettingsLine;
+import io.github.twpool.spi.Setting;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -19,67 +23,21 @@ import java.util.Set;
  * <p>Built from properties with the prefix {@code twpool.} ({@link #fromProperties(Properties)}) or in code
  * ({@link #builder()}). Every value is checked when the configuration is built, so a bad value fails before any
  * connection is opened, with a {@link TwPoolConfigException} naming the property, the value and what is allowed.
- * The property table lives in the README.
+ * Each key is declared once in {@link TwPoolSettings}; the README's property table is generated from there.
  */
 public final class TwPoolConfig {
 
     /** The prefix of every property twpool reads. */
     public static final String PREFIX = "twpool.";
 
-    private final String url;
-    private final String username;
-    private final String password;
-    private final String name;
-    private final int poolSize;
-    private final int maxOverflow;
-    private final Duration overflowIdleTimeout;
-    private final Duration recycle;
-    private final boolean prePing;
-    private final boolean resetSession;
-    private final Duration keepalive;
-    private final Duration timeout;
-    private final Duration validationTimeout;
-    private final Duration leakDetectionThreshold;
-    private final boolean probeEnabled;
-    private final Duration probeInterval;
-    private final int probeScanEvery;
-    private final int probeScanThreshold;
-    private final String probeProcRoot;
-    private final boolean probeCountConnects;
-    private final Duration churnWarnInterval;
-    private final double churnMinRate;
-    private final double churnOutsideFactor;
-    private final double churnPortWarnRatio;
+    private final Map<String, Object> values;
     private final Map<String, String> hikariProperties;
     private final Map<String, String> driverProperties;
     private final Map<String, String> extensionProperties;
     private final Set<String> explicitKeys;
 
     private TwPoolConfig(Builder b) {
-        this.url = b.url;
-        this.username = b.username;
-        this.password = b.password;
-        this.name = b.name;
-        this.poolSize = b.poolSize;
-        this.maxOverflow = b.maxOverflow;
-        this.overflowIdleTimeout = b.overflowIdleTimeout;
-        this.recycle = b.recycle;
-        this.prePing = b.prePing;
-        this.resetSession = b.resetSession;
-        this.keepalive = b.keepalive;
-        this.timeout = b.timeout;
-        this.validationTimeout = b.validationTimeout;
-        this.leakDetectionThreshold = b.leakDetectionThreshold;
-        this.probeEnabled = b.probeEnabled;
-        this.probeInterval = b.probeInterval;
-        this.probeScanEvery = b.probeScanEvery;
-        this.probeScanThreshold = b.probeScanThreshold;
-        this.probeProcRoot = b.probeProcRoot;
-        this.probeCountConnects = b.probeCountConnects;
-        this.churnWarnInterval = b.churnWarnInterval;
-        this.churnMinRate = b.churnMinRate;
-        this.churnOutsideFactor = b.churnOutsideFactor;
-        this.churnPortWarnRatio = b.churnPortWarnRatio;
+        this.values = Collections.unmodifiableMap(new HashMap<>(b.values));
         this.hikariProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.hikariProperties));
         this.driverProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.driverProperties));
         this.extensionProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.extensionProperties));
@@ -102,33 +60,34 @@ public final class TwPoolConfig {
         return new Builder();
     }
 
+    /**
+     * The configuration an application's HikariCP settings describe: maximumPoolSize/minimumIdle as pool-size and
+     * max-overflow, maxLifetime as recycle, the timeouts, the pool name, the session settings as {@code twpool.hikari.*},
+     * dataSourceProperties as driver properties, and jdbcUrl/username/password. Where HikariCP would correct a value
+     * (a maxLifetime under 30 s, a minimumIdle above the maximum), twpool takes HikariCP's effective value and logs
+     * once at WARN what and why; one INFO line shows the mapping. {@code hikari} is not changed. A
+     * {@code hikari.properties} file works through HikariCP's own loader: {@code fromHikari(new HikariConfig("/hikari.properties"))}.
+     * To change twpool's own settings on top: {@code fromHikari(h).toBuilder()...build()}, or
+     * {@link #fromHikari(com.zaxxer.hikari.HikariConfig, Properties)}.
+     *
+     * @throws TwPoolConfigException naming the HikariCP setting (and the twpool key it became) when a value is refused
+     */
+    public static TwPoolConfig fromHikari(com.zaxxer.hikari.HikariConfig hikari) {
+        return HikariSettings.of(hikari).buildOver(builder());
+    }
+
+    /**
+     * As {@link #fromHikari(com.zaxxer.hikari.HikariConfig)}, with twpool's own {@code twpool.*} properties layered on top: a setting
+     * given both ways with different values (twpool.pool-size and minimumIdle) fails naming both.
+     */
+    public static TwPoolConfig fromHikari(com.zaxxer.hikari.HikariConfig hikari, Properties twpool) {
+        return HikariSettings.of(hikari).buildOver(PropertiesParser.parse(twpool));
+    }
+
     /** A builder holding this configuration's values, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.url = url;
-        b.username = username;
-        b.password = password;
-        b.name = name;
-        b.poolSize = poolSize;
-        b.maxOverflow = maxOverflow;
-        b.overflowIdleTimeout = overflowIdleTimeout;
-        b.recycle = recycle;
-        b.prePing = prePing;
-        b.resetSession = resetSession;
-        b.keepalive = keepalive;
-        b.timeout = timeout;
-        b.validationTimeout = validationTimeout;
-        b.leakDetectionThreshold = leakDetectionThreshold;
-        b.probeEnabled = probeEnabled;
-        b.probeInterval = probeInterval;
-        b.probeScanEvery = probeScanEvery;
-        b.probeScanThreshold = probeScanThreshold;
-        b.probeProcRoot = probeProcRoot;
-        b.probeCountConnects = probeCountConnects;
-        b.churnWarnInterval = churnWarnInterval;
-        b.churnMinRate = churnMinRate;
-        b.churnOutsideFactor = churnOutsideFactor;
-        b.churnPortWarnRatio = churnPortWarnRatio;
+        b.values.putAll(values);
         b.hikariProperties.putAll(hikariProperties);
         b.driverProperties.putAll(driverProperties);
         b.extensionProperties.putAll(extensionProperties);
@@ -136,41 +95,57 @@ public final class TwPoolConfig {
         return b;
     }
 
-    public String url() { return url; }
-    public String username() { return username; }
+    /**
+     * The value of any key, twpool's own ({@link TwPoolSettings}) or an extension's: as set, else its default. An
+     * extension's value is read from {@link #extensionProperties()} by its declaration.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        if (values.containsKey(setting.key())) {
+            return (T) values.get(setting.key());
+        }
+        String raw = extensionProperties.get(setting.key());
+        if (raw != null) {
+            return setting.read(raw);
+        }
+        return setting.defaultValue();
+    }
+
+    public String url() { return get(TwPoolSettings.URL); }
+    public String username() { return get(TwPoolSettings.USERNAME); }
     /** The password; never printed by twpool. */
-    public String password() { return password; }
-    public String name() { return name; }
+    public String password() { return get(TwPoolSettings.PASSWORD); }
+    public String name() { return get(TwPoolSettings.NAME); }
     /** Connections kept open at all times (Hikari minimumIdle). */
-    public int poolSize() { return poolSize; }
+    public int poolSize() { return get(TwPoolSettings.POOL_SIZE); }
     /** Connections allowed above {@link #poolSize()} under load. */
-    public int maxOverflow() { return maxOverflow; }
+    public int maxOverflow() { return get(TwPoolSettings.MAX_OVERFLOW); }
     /** {@code poolSize + maxOverflow}: Hikari maximumPoolSize. */
-    public int maxPoolSize() { return poolSize + maxOverflow; }
-    public Duration overflowIdleTimeout() { return overflowIdleTimeout; }
+    public int maxPoolSize() { return poolSize() + maxOverflow(); }
+    public Duration overflowIdleTimeout() { return get(TwPoolSettings.OVERFLOW_IDLE_TIMEOUT); }
     /** Maximum lifetime of a connection; {@link Duration#ZERO} means never recycled. */
-    public Duration recycle() { return recycle; }
-    public boolean prePing() { return prePing; }
-    public boolean resetSession() { return resetSession; }
+    public Duration recycle() { return get(TwPoolSettings.RECYCLE); }
+    public boolean prePing() { return get(TwPoolSettings.PRE_PING); }
+    public boolean resetSession() { return get(TwPoolSettings.RESET_SESSION); }
     /** Interval of Hikari's keepalive on idle connections; {@link Duration#ZERO} means off. */
-    public Duration keepalive() { return keepalive; }
+    public Duration keepalive() { return get(TwPoolSettings.KEEPALIVE); }
     /** How long {@code getConnection()} waits for a connection. */
-    public Duration timeout() { return timeout; }
-    public Duration validationTimeout() { return validationTimeout; }
+    public Duration timeout() { return get(TwPoolSettings.TIMEOUT); }
+    public Duration validationTimeout() { return get(TwPoolSettings.VALIDATION_TIMEOUT); }
     /** {@link Duration#ZERO} means off. */
-    public Duration leakDetectionThreshold() { return leakDetectionThreshold; }
-    public boolean probeEnabled() { return probeEnabled; }
-    public Duration probeInterval() { return probeInterval; }
-    public int probeScanEvery() { return probeScanEvery; }
-    public int probeScanThreshold() { return probeScanThreshold; }
+    public Duration leakDetectionThreshold() { return get(TwPoolSettings.LEAK_DETECTION_THRESHOLD); }
+    public boolean probeEnabled() { return get(TwPoolSettings.PROBE_ENABLED); }
+    public Duration probeInterval() { return get(TwPoolSettings.PROBE_INTERVAL); }
+    public int probeScanEvery() { return get(TwPoolSettings.PROBE_SCAN_EVERY); }
+    public int probeScanThreshold() { return get(TwPoolSettings.PROBE_SCAN_THRESHOLD); }
     /** Where the probe reads {@code net/tcp} etc.; {@code /proc} by default. */
-    public String probeProcRoot() { return probeProcRoot; }
+    public String probeProcRoot() { return get(TwPoolSettings.PROBE_PROC_ROOT); }
     /** Whether the probe counts every connection this JVM opens, at the JDBC driver. */
-    public boolean probeCountConnects() { return probeCountConnects; }
-    public Duration churnWarnInterval() { return churnWarnInterval; }
-    public double churnMinRate() { return churnMinRate; }
-    public double churnOutsideFactor() { return churnOutsideFactor; }
-    public double churnPortWarnRatio() { return churnPortWarnRatio; }
+    public boolean probeCountConnects() { return get(TwPoolSettings.PROBE_COUNT_CONNECTS); }
+    public Duration churnWarnInterval() { return get(TwPoolSettings.CHURN_WARN_INTERVAL); }
+    public double churnMinRate() { return get(TwPoolSettings.CHURN_MIN_RATE); }
+    public double churnOutsideFactor() { return get(TwPoolSettings.CHURN_OUTSIDE_FACTOR); }
+    public double churnPortWarnRatio() { return get(TwPoolSettings.CHURN_PORT_WARN_RATIO); }
     /** Extra Hikari properties ({@code twpool.hikari.*}), by Hikari's own names. */
     public Map<String, String> hikariProperties() { return hikariProperties; }
     /** Driver properties ({@code twpool.driver.*}) set by the user; they win over extension defaults. */
@@ -183,26 +158,16 @@ public final class TwPoolConfig {
         return explicitKeys.contains(key);
     }
 
-    /** The one-line effective policy, without secrets. */
+    /** The one-line effective policy, without secrets: each key the start line shows, as {@code key=value}. */
     public String describe() {
-        return "pool-size=" + poolSize
-                + " max-overflow=" + maxOverflow
-                + (maxOverflow > 0 ? " overflow-idle-timeout=" + Durations.format(overflowIdleTimeout) : "")
-                + " recycle=" + (recycle.isZero() ? "never" : Durations.format(recycle))
-                + " pre-ping=" + (prePing ? "true (validate every borrow)" : "false (validate after 500ms idle)")
-                + " reset-session=" + resetSession
-                + " keepalive=" + (keepalive.isZero() ? "off" : Durations.format(keepalive))
-                + " timeout=" + Durations.format(timeout)
-                + " validation-timeout=" + Durations.format(validationTimeout)
-                + " leak-detection-threshold=" + (leakDetectionThreshold.isZero() ? "off" : Durations.format(leakDetectionThreshold))
-                + " probe=" + (probeEnabled ? Durations.format(probeInterval) : "off");
+        return SettingsLine.render(this, Map.of());
     }
 
     @Override
     public String toString() {
-        return "TwPoolConfig[name=" + name + ", url=" + Secrets.maskUrl(url)
-                + ", username=" + (username == null ? "null" : ConfigKeys.printable(username)) + ", password=" + (password == null ? "null" : Secrets.MASK)
-                + ", " + describe() + "]";
+        return "TwPoolConfig[name=" + name() + ", url=" + Secrets.maskUrl(url())
+                + ", username=" + (username() == null ? "null" : ConfigRules.printable(username())) + ", password="
+                + (password() == null ? "null" : Secrets.MASK) + ", " + describe() + "]";
     }
 
     /**
@@ -210,67 +175,78 @@ public final class TwPoolConfig {
      * error it may raise later, so code and properties report problems the same way.
      */
     public static final class Builder {
-        private String url;
-        private String username;
-        private String password;
-        private String name = "twpool";
-        private int poolSize = 10;
-        private int maxOverflow = 0;
-        private Duration overflowIdleTimeout = Duration.ofMinutes(10);
-        private Duration recycle = Duration.ofMinutes(30);
-        private boolean prePing = false;
-        private boolean resetSession = false;
-        private Duration keepalive = Duration.ofMinutes(2);
-        private Duration timeout = Duration.ofSeconds(30);
-        private Duration validationTimeout = Duration.ofSeconds(5);
-        private Duration leakDetectionThreshold = Duration.ZERO;
-        private boolean probeEnabled = true;
-        private Duration probeInterval = Duration.ofSeconds(10);
-        private int probeScanEvery = 6;
-        private int probeScanThreshold = 50;
-        private String probeProcRoot = "/proc";
-        private boolean probeCountConnects = true;
-        private Duration churnWarnInterval = Duration.ofMinutes(5);
-        private double churnMinRate = 2.0;
-        private double churnOutsideFactor = 3.0;
-        private double churnPortWarnRatio = 0.25;
+        private final Map<String, Object> values = new HashMap<>();
         private final Map<String, String> hikariProperties = new LinkedHashMap<>();
         private final Map<String, String> driverProperties = new LinkedHashMap<>();
         private final Map<String, String> extensionProperties = new LinkedHashMap<>();
-        private final java.util.Set<String> explicitKeys = new java.util.HashSet<>();
+        private final Set<String> explicitKeys = new HashSet<>();
 
         private Builder() {
         }
 
-        private Builder mark(String key) {
-            explicitKeys.add(key);
+        /**
+         * Sets any key by its declaration: one of {@link TwPoolSettings} or an extension's (kept, as text, in
+         * {@link TwPoolConfig#extensionProperties()}). The value is checked by {@link #build()}.
+         */
+        public <T> Builder set(Setting<T> setting, T value) {
+            if (TwPoolSettings.ALL.stream().anyMatch(s -> s.key().equals(setting.key()))) {
+                values.put(setting.key(), value);
+            } else {
+                extensionProperties.put(setting.key(), setting.format(Objects.requireNonNull(value)));
+            }
+            explicitKeys.add(setting.key());
             return this;
         }
 
-        public Builder url(String url) { this.url = url; return mark(ConfigKeys.URL); }
-        public Builder username(String username) { this.username = username; return mark(ConfigKeys.USERNAME); }
-        public Builder password(String password) { this.password = password; return mark(ConfigKeys.PASSWORD); }
-        public Builder name(String name) { this.name = name; return mark(ConfigKeys.NAME); }
-        public Builder poolSize(int poolSize) { this.poolSize = poolSize; return mark(ConfigKeys.POOL_SIZE); }
-        public Builder maxOverflow(int maxOverflow) { this.maxOverflow = maxOverflow; return mark(ConfigKeys.MAX_OVERFLOW); }
-        public Builder overflowIdleTimeout(Duration d) { this.overflowIdleTimeout = d; return mark(ConfigKeys.OVERFLOW_IDLE_TIMEOUT); }
-        public Builder recycle(Duration d) { this.recycle = d; return mark(ConfigKeys.RECYCLE); }
-        public Builder prePing(boolean prePing) { this.prePing = prePing; return mark(ConfigKeys.PRE_PING); }
-        public Builder resetSession(boolean resetSession) { this.resetSession = resetSession; return mark(ConfigKeys.RESET_SESSION); }
-        public Builder keepalive(Duration d) { this.keepalive = d; return mark(ConfigKeys.KEEPALIVE); }
-        public Builder timeout(Duration d) { this.timeout = d; return mark(ConfigKeys.TIMEOUT); }
-        public Builder validationTimeout(Duration d) { this.validationTimeout = d; return mark(ConfigKeys.VALIDATION_TIMEOUT); }
-        public Builder leakDetectionThreshold(Duration d) { this.leakDetectionThreshold = d; return mark(ConfigKeys.LEAK_DETECTION_THRESHOLD); }
-        public Builder probeEnabled(boolean enabled) { this.probeEnabled = enabled; return mark(ConfigKeys.PROBE_ENABLED); }
-        public Builder probeInterval(Duration d) { this.probeInterval = d; return mark(ConfigKeys.PROBE_INTERVAL); }
-        public Builder probeScanEvery(int ticks) { this.probeScanEvery = ticks; return mark(ConfigKeys.PROBE_SCAN_EVERY); }
-        public Builder probeScanThreshold(int sockets) { this.probeScanThreshold = sockets; return mark(ConfigKeys.PROBE_SCAN_THRESHOLD); }
-        public Builder probeProcRoot(String path) { this.probeProcRoot = path; return mark(ConfigKeys.PROBE_PROC_ROOT); }
-        public Builder probeCountConnects(boolean count) { this.probeCountConnects = count; return mark(ConfigKeys.PROBE_COUNT_CONNECTS); }
-        public Builder churnWarnInterval(Duration d) { this.churnWarnInterval = d; return mark(ConfigKeys.CHURN_WARN_INTERVAL); }
-        public Builder churnMinRate(double perSecond) { this.churnMinRate = perSecond; return mark(ConfigKeys.CHURN_MIN_RATE); }
-        public Builder churnOutsideFactor(double factor) { this.churnOutsideFactor = factor; return mark(ConfigKeys.CHURN_OUTSIDE_FACTOR); }
-        public Builder churnPortWarnRatio(double ratio) { this.churnPortWarnRatio = ratio; return mark(ConfigKeys.CHURN_PORT_WARN_RATIO); }
+        /** Whether the key was set on this builder (rather than left to its default). */
+        public boolean isSet(Setting<?> setting) {
+            return explicitKeys.contains(setting.key());
+        }
+
+        /** The value set for the key, else its default. */
+        @SuppressWarnings("unchecked")
+        public <T> T get(Setting<T> setting) {
+            if (values.containsKey(setting.key())) {
+                return (T) values.get(setting.key());
+            }
+            String raw = extensionProperties.get(setting.key());
+            return raw != null ? setting.parse(raw) : setting.defaultValue();
+        }
+
+        /** The HikariCP properties set so far ({@code twpool.hikari.*}), read-only. */
+        public Map<String, String> hikariProperties() {
+            return Collections.unmodifiableMap(hikariProperties);
+        }
+
+        /** The driver properties set so far ({@code twpool.driver.*}), read-only. */
+        public Map<String, String> driverProperties() {
+            return Collections.unmodifiableMap(driverProperties);
+        }
+
+        public Builder url(String url) { return set(TwPoolSettings.URL, url); }
+        public Builder username(String username) { return set(TwPoolSettings.USERNAME, username); }
+        public Builder password(String password) { return set(TwPoolSettings.PASSWORD, password); }
+        public Builder name(String name) { return set(TwPoolSettings.NAME, name); }
+        public Builder poolSize(int poolSize) { return set(TwPoolSettings.POOL_SIZE, poolSize); }
+        public Builder maxOverflow(int maxOverflow) { return set(TwPoolSettings.MAX_OVERFLOW, maxOverflow); }
+        public Builder overflowIdleTimeout(Duration d) { return set(TwPoolSettings.OVERFLOW_IDLE_TIMEOUT, d); }
+        public Builder recycle(Duration d) { return set(TwPoolSettings.RECYCLE, d); }
+        public Builder prePing(boolean prePing) { return set(TwPoolSettings.PRE_PING, prePing); }
+        public Builder resetSession(boolean resetSession) { return set(TwPoolSettings.RESET_SESSION, resetSession); }
+        public Builder keepalive(Duration d) { return set(TwPoolSettings.KEEPALIVE, d); }
+        public Builder timeout(Duration d) { return set(TwPoolSettings.TIMEOUT, d); }
+        public Builder validationTimeout(Duration d) { return set(TwPoolSettings.VALIDATION_TIMEOUT, d); }
+        public Builder leakDetectionThreshold(Duration d) { return set(TwPoolSettings.LEAK_DETECTION_THRESHOLD, d); }
+        public Builder probeEnabled(boolean enabled) { return set(TwPoolSettings.PROBE_ENABLED, enabled); }
+        public Builder probeInterval(Duration d) { return set(TwPoolSettings.PROBE_INTERVAL, d); }
+        public Builder probeScanEvery(int ticks) { return set(TwPoolSettings.PROBE_SCAN_EVERY, ticks); }
+        public Builder probeScanThreshold(int sockets) { return set(TwPoolSettings.PROBE_SCAN_THRESHOLD, sockets); }
+        public Builder probeProcRoot(String path) { return set(TwPoolSettings.PROBE_PROC_ROOT, path); }
+        public Builder probeCountConnects(boolean count) { return set(TwPoolSettings.PROBE_COUNT_CONNECTS, count); }
+        public Builder churnWarnInterval(Duration d) { return set(TwPoolSettings.CHURN_WARN_INTERVAL, d); }
+        public Builder churnMinRate(double perSecond) { return set(TwPoolSettings.CHURN_MIN_RATE, perSecond); }
+        public Builder churnOutsideFactor(double factor) { return set(TwPoolSettings.CHURN_OUTSIDE_FACTOR, factor); }
+        public Builder churnPortWarnRatio(double ratio) { return set(TwPoolSettings.CHURN_PORT_WARN_RATIO, ratio); }
 
         /** A Hikari property by Hikari's name, e.g. {@code connectionInitSql}; see the README for what is allowed. */
         public Builder hikariProperty(String hikariName, String value) {
@@ -287,23 +263,27 @@ public final class TwPoolConfig {
         /** A property owned by an extension, by its name under {@code twpool.}, e.g. {@code mysql.clamp-recycle}. */
         public Builder extensionProperty(String key, String value) {
             extensionProperties.put(Objects.requireNonNull(key), Objects.requireNonNull(value));
+            explicitKeys.add(key);
             return this;
         }
 
         /** Validates every value and the combinations; throws {@link TwPoolConfigException} on the first problem. */
         public TwPoolConfig build() {
-            if (!explicitKeys.contains(ConfigKeys.KEEPALIVE)) {
+            if (!explicitKeys.contains(TwPoolSettings.KEEPALIVE.key())) {
                 // An unset keepalive adapts to a short recycle (it must fire before a connection retires); a set one is checked.
-                keepalive = ConfigKeys.defaultKeepalive(recycle);
+                values.put(TwPoolSettings.KEEPALIVE.key(), ConfigRules.defaultKeepalive((Duration) values.get(TwPoolSettings.RECYCLE.key())));
             }
-            if (!explicitKeys.contains(ConfigKeys.VALIDATION_TIMEOUT) && timeout != null
-                    && validationTimeout.compareTo(timeout) >= 0) {
+            Duration timeout = values.containsKey(TwPoolSettings.TIMEOUT.key())
+                    ? (Duration) values.get(TwPoolSettings.TIMEOUT.key()) : TwPoolSettings.TIMEOUT.defaultValue();
+            Duration validation = TwPoolSettings.VALIDATION_TIMEOUT.defaultValue();
+            if (!explicitKeys.contains(TwPoolSettings.VALIDATION_TIMEOUT.key()) && timeout != null
+                    && validation.compareTo(timeout) >= 0) {
                 // Only the default is adjusted to a short timeout; a validation-timeout given explicitly is checked.
                 Duration half = Durations.tooLargeForMillis(timeout) ? timeout : Duration.ofMillis(timeout.toMillis() / 2);
-                validationTimeout = half.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : half;
+                values.put(TwPoolSettings.VALIDATION_TIMEOUT.key(), half.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : half);
             }
             TwPoolConfig config = new TwPoolConfig(this);
-            ConfigKeys.validate(config);
+            ConfigRules.validate(config);
             return config;
         }
     }

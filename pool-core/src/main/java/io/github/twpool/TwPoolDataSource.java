@@ -3,7 +3,6 @@ package io.github.twpool;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import io.github.twpool.internal.ConfigKeys;
 import io.github.twpool.internal.CountingDataSource;
 import io.github.twpool.internal.EffectiveSettings;
 import io.github.twpool.internal.EnvironmentProperties;
@@ -11,9 +10,8 @@ import io.github.twpool.internal.Extensions;
 import io.github.twpool.internal.HikariConfigFactory;
 import io.github.twpool.internal.PrePing;
 import io.github.twpool.internal.Redaction;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.Secrets;
-import io.github.twpool.internal.Suggestions;
+import io.github.twpool.internal.SettingKeys;
 import io.github.twpool.spi.ConnectionDecorator;
 import io.github.twpool.internal.churn.PoolMonitor;
 import io.github.twpool.internal.probe.AutoCensus;
@@ -53,7 +51,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     private final PoolMonitor monitor;
     private final PoolContext context;
     private final EffectiveSettings settings;
-    private final boolean countsConnects;
 
     private TwPoolDataSource(TwPoolConfig config, List<TwPoolExtension> extensions) {
         this.config = config;
@@ -61,19 +58,12 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         // Whatever fails from here on, what was opened is closed and no secret leaves in the exception.
         HikariDataSource startedPool = null;
         PoolMonitor startedMonitor = null;
-        boolean countingInstalled = false;
-        this.countsConnects = config.probeEnabled() && config.probeCountConnects();
         try {
-            checkExtensionProperties(config, applicable);
+            SettingKeys.checkExtensionProperties(config, applicable);
             for (TwPoolExtension e : applicable) {
                 e.validate(config);
             }
             this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
-            // Before the driver DataSource below looks its driver up, so that the pool's own opens are counted too.
-            if (countsConnects) {
-                JvmConnects.install(config.url()); // when it cannot, it says so once; the probe relies on the other signals
-                countingInstalled = true;
-            }
             this.connections = HikariConfigFactory.connections(config,
                     HikariConfigFactory.driverProperties(config, applicable));
             com.zaxxer.hikari.HikariConfig hikariConfig = HikariConfigFactory.create(config, connections);
@@ -95,15 +85,9 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             }
         } catch (RuntimeException e) {
             closeAfterFailure(startedMonitor, startedPool, e);
-            if (countingInstalled) {
-                releaseConnectCounting();
-            }
             throw Redaction.forCaller(e, Secrets.known(config), config.name());
         } catch (Error e) {
             closeAfterFailure(startedMonitor, startedPool, e);
-            if (countingInstalled) {
-                releaseConnectCounting();
-            }
             throw e;
         }
         LOG.info("twpool '{}' started for {}: {}{}{}", config.name(), Secrets.maskUrl(config.url()), settings.describe(),
@@ -178,24 +162,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         return null;
     }
 
-    private static void checkExtensionProperties(TwPoolConfig config, List<TwPoolExtension> applicable) {
-        for (String key : config.extensionProperties().keySet()) {
-            String full = TwPoolConfig.PREFIX + key;
-            TwPoolExtension owner = applicable.stream().filter(e -> key.startsWith(e.name() + ".")).findFirst().orElse(null);
-            if (owner == null) {
-                throw new TwPoolConfigException(full, ConfigKeys.printable(full) + "="
-                        + ConfigKeys.printable(Secrets.displayValue(full, config.extensionProperties().get(key)))
-                        + ": the extension that owns it does not apply to " + Secrets.maskUrl(config.url()));
-            }
-            if (!owner.propertyKeys().contains(key.substring(owner.name().length() + 1))) {
-                // the value is not shown: an unknown key may hold a secret
-                throw new TwPoolConfigException(full, ConfigKeys.printable(full) + ": unknown property (its value is not shown)"
-                        + Suggestions.didYouMean(key, owner.propertyKeys().stream().map(k -> owner.name() + "." + k).toList())
-                                .replace("did you mean ", "did you mean twpool."));
-            }
-        }
-    }
-
     /** The configuration this pool was created with; {@link #toString()} shows what it runs with now. */
     public TwPoolConfig config() {
         return config;
@@ -231,6 +197,19 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     public void evictConnection(Connection connection) {
         CountingDataSource.markEvicted(connection);
         hikari.evictConnection(connection);
+    }
+
+    /**
+     * Returns whose server session reset-session reset (a session the borrower changed, or one the server cannot
+     * vouch for); 0 without reset-session. Never decreases.
+     */
+    public long sessionResets() {
+        return decorator == null ? 0 : decorator.resetsDone();
+    }
+
+    /** Returns that reset-session let through without a reset because the session was unchanged. Never decreases. */
+    public long sessionResetsSkipped() {
+        return decorator == null ? 0 : decorator.resetsSkipped();
     }
 
     /** Attempts to open a physical connection that failed. */
@@ -335,15 +314,6 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         }
         connections.poolClosing();
         hikari.close();
-        releaseConnectCounting();
-    }
-
-    private final java.util.concurrent.atomic.AtomicBoolean countingReleased = new java.util.concurrent.atomic.AtomicBoolean();
-
-    private void releaseConnectCounting() {
-        if (countsConnects && countingReleased.compareAndSet(false, true)) {
-            JvmConnects.release();
-        }
     }
 
     @Override

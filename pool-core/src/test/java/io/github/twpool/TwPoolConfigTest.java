@@ -259,8 +259,8 @@ class TwPoolConfigTest {
             }
 
             @Override
-            public java.util.Set<String> propertyKeys() {
-                return java.util.Set.of("status-interval");
+            public java.util.List<io.github.twpool.spi.Setting<?>> settings() {
+                return java.util.List.of(io.github.twpool.spi.Setting.duration("fake.status-interval", Duration.ofSeconds(60)));
             }
 
             @Override

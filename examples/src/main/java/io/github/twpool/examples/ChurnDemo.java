@@ -35,12 +35,13 @@ public final class ChurnDemo {
 
     /**
      * One phase's figures. {@code newTimeWait}: sockets to the database that entered TIME_WAIT during the phase;
-     * {@code jvmConnects}: connections this JVM opened outside the pool, counted at the JDBC driver;
+     * {@code outsideConnects}: connections the server accepted that the pool did not open (its {@code Connections}
+     * counter less the pool's opens);
      * {@code resets}: resets this host sent (host-wide), how Connector/J ends TLS connections.
      */
     public record PhaseResult(String phase, long requests, double requestsPerSecond, long newConnections,
                               int timeWaitPeak, int newTimeWait, long warnings, long outsideWarnings,
-                              long jvmConnects, long resets) {
+                              long outsideConnects, long resets) {
     }
 
     /** {@code tlsCipher}: the cipher a new connection negotiates, or empty when the connections are plain TCP. */
@@ -141,7 +142,6 @@ public final class ChurnDemo {
         long connectionsBefore = serverConnections(pool);
         long warningsBefore = warnings(pool.churnReport(), null);
         long outsideBefore = warnings(pool.churnReport(), ChurnCause.OUTSIDE_POOL);
-        long jvmBefore = Math.max(0, pool.churnReport().jvmConnectsOutsidePool());
         long openedBefore = pool.connectionsOpened();
         double resets = 0;
         long start = System.nanoTime();
@@ -184,8 +184,8 @@ public final class ChurnDemo {
                 peak = Math.max(peak, c.timeWait());
             }
             double seconds = (now - lastAt) / 1e9;
-            // Counters, not only the census: connects counted at the driver and the host's resets.
-            long connects = Math.max(0, r.jvmConnectsOutsidePool()) - jvmBefore + pool.connectionsOpened() - openedBefore;
+            // Counters, not only the census: the server's count of new connections and the host's resets.
+            long connects = serverConnections(pool) - connectionsBefore;
             double resetRate = r.rates().hostResets();
             out.printf(Locale.ROOT, "%-7s %s %3ds  req/s=%6.0f  new connections=%6d  resets/s=%6s  TIME_WAIT client=%5s server=%5s"
                             + " (census %s old)  ports=%5s%n", name,
@@ -218,7 +218,7 @@ public final class ChurnDemo {
         long total = requests.get();
         return new PhaseResult(name, total, total / seconds, serverConnections(pool) - connectionsBefore, peak, newTimeWait,
                 warnings(r, null) - warningsBefore, warnings(r, ChurnCause.OUTSIDE_POOL) - outsideBefore,
-                Math.max(0, r.jvmConnectsOutsidePool()) - jvmBefore, Math.round(resets));
+                serverConnections(pool) - connectionsBefore - (pool.connectionsOpened() - openedBefore), Math.round(resets));
     }
 
     interface Request {
@@ -228,10 +228,10 @@ public final class ChurnDemo {
     private static void printSummary(Summary s, PrintStream out) {
         out.println();
         out.println("Summary (" + s.database() + ")");
-        out.println("phase     requests   requests/s   new TCP connections   counted at driver   resets   TIME_WAIT peak   new TIME_WAIT   churn warnings");
+        out.println("phase     requests   requests/s   new TCP connections  outside the pool   resets   TIME_WAIT peak   new TIME_WAIT   churn warnings");
         for (PhaseResult p : s.phases()) {
-            out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %19d %8d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
-                    p.newConnections(), p.jvmConnects(), p.resets(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
+            out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %18d %8d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
+                    p.newConnections(), p.outsideConnects(), p.resets(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
         }
         PhaseResult naive = s.phase("naive");
         PhaseResult pooled = s.phase("pooled");

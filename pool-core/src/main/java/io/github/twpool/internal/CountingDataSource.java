@@ -2,7 +2,6 @@ package io.github.twpool.internal;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import io.github.twpool.CloseReason;
-import io.github.twpool.internal.connect.JvmConnects;
 
 import javax.sql.DataSource;
 import java.io.PrintWriter;
@@ -131,7 +130,6 @@ public final class CountingDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        JvmConnects.poolOpening(); // tells the driver-level count these are the pool's
         try {
             Connection c = driver.getConnection();
             opened.increment();
@@ -142,14 +140,11 @@ public final class CountingDataSource implements DataSource {
         } catch (RuntimeException e) {
             failed.increment();
             throw masked(e);
-        } finally {
-            JvmConnects.poolOpenDone();
         }
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        JvmConnects.poolOpening();
         try {
             Connection c = driver.getConnection(username, password);
             opened.increment();
@@ -160,8 +155,6 @@ public final class CountingDataSource implements DataSource {
         } catch (RuntimeException e) {
             failed.increment();
             throw masked(e);
-        } finally {
-            JvmConnects.poolOpenDone();
         }
     }
 

@@ -2,11 +2,11 @@ package io.github.twpool.internal;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import io.github.twpool.TwPoolConfig;
+import io.github.twpool.TwPoolSettings;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The settings a running pool actually has, for everything that reports them: the start line, {@code toString()}
@@ -15,8 +15,6 @@ import java.util.regex.Pattern;
  * that decides when connections are replaced.
  */
 public final class EffectiveSettings {
-
-    private static final Pattern RECYCLE = Pattern.compile("(^| )recycle=\\S+");
 
     private final TwPoolConfig config;
     private final LongSupplier maxLifetimeMillis;
@@ -65,11 +63,6 @@ public final class EffectiveSettings {
 
     /** {@link TwPoolConfig#describe()} with the effective recycle in place of the configured one. */
     public String describe() {
-        String configured = config.describe();
-        if (!recycleShortened()) {
-            return configured;
-        }
-        Matcher m = RECYCLE.matcher(configured);
-        return m.find() ? m.replaceFirst(Matcher.quoteReplacement(m.group(1) + "recycle=" + describeRecycle())) : configured;
+        return SettingsLine.render(config, recycleShortened() ? Map.of(TwPoolSettings.RECYCLE, describeRecycle()) : Map.of());
     }
 }

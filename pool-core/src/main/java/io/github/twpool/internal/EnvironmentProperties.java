@@ -2,7 +2,7 @@ package io.github.twpool.internal;
 
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolConfigException;
-import io.github.twpool.spi.TwPoolExtension;
+import io.github.twpool.spi.Setting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +50,7 @@ public final class EnvironmentProperties {
             } else {
                 LOG.warn("Ignoring environment variable {}: it names no twpool property{}. Driver properties keep their case "
                                 + "only as -Dtwpool.driver.<name>=... or in a properties file.",
-                        ConfigKeys.printable(var), Suggestions.didYouMean(var, envNames.keySet()));
+                        ConfigRules.printable(var), Suggestions.didYouMean(var, envNames.keySet()));
             }
         });
         LOG.debug("twpool properties read from {}, system properties and environment", source == null ? "no file" : source);
@@ -73,13 +73,8 @@ public final class EnvironmentProperties {
 
     private static Map<String, String> envNames() {
         Map<String, String> names = new LinkedHashMap<>();
-        for (String key : ConfigKeys.ALL) {
-            names.put(envName(key), key);
-        }
-        for (TwPoolExtension e : Extensions.discovered()) {
-            for (String k : e.propertyKeys()) {
-                names.put(envName(e.name() + "." + k), e.name() + "." + k);
-            }
+        for (Setting<?> s : SettingKeys.all(Extensions.discovered())) {
+            names.put(s.environmentVariable(), s.key());
         }
         return names;
     }
@@ -92,7 +87,7 @@ public final class EnvironmentProperties {
         String wanted = var.substring(prefix.length()).replace("_", "");
         for (String name : HikariProperties.names()) {
             if (name.equalsIgnoreCase(wanted)) {
-                return ConfigKeys.HIKARI_PREFIX + name;
+                return io.github.twpool.TwPoolSettings.HIKARI_PREFIX + name;
             }
         }
         return null;

@@ -2,6 +2,8 @@ package io.github.twpool.internal;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.twpool.TwPoolConfigException;
+import io.github.twpool.TwPoolSettings;
+import io.github.twpool.spi.Setting;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,18 +38,13 @@ final class HikariProperties {
         PASS_THROUGH.put("exceptionOverrideClassName", Type.STRING);
         PASS_THROUGH.put("initializationFailTimeout", Type.LONG_MILLIS);
 
-        OWNED.put("jdbcUrl", "twpool.url");
-        OWNED.put("username", "twpool.username");
-        OWNED.put("password", "twpool.password");
-        OWNED.put("poolName", "twpool.name");
-        OWNED.put("minimumIdle", "twpool.pool-size");
-        OWNED.put("maximumPoolSize", "twpool.pool-size and twpool.max-overflow");
-        OWNED.put("idleTimeout", "twpool.overflow-idle-timeout");
-        OWNED.put("maxLifetime", "twpool.recycle");
-        OWNED.put("keepaliveTime", "twpool.keepalive");
-        OWNED.put("connectionTimeout", "twpool.timeout");
-        OWNED.put("validationTimeout", "twpool.validation-timeout");
-        OWNED.put("leakDetectionThreshold", "twpool.leak-detection-threshold");
+        // The HikariCP properties twpool's own keys set, as their declarations name them.
+        for (Setting<?> s : TwPoolSettings.ALL) {
+            if (s.hikariProperty() != null) {
+                OWNED.put(s.hikariProperty(), s.property());
+            }
+        }
+        OWNED.put("maximumPoolSize", TwPoolSettings.POOL_SIZE.property() + " and " + TwPoolSettings.MAX_OVERFLOW.property());
         OWNED.put("dataSourceClassName", "twpool.url (twpool creates connections through the JDBC driver so it can count them)");
         OWNED.put("dataSourceJNDI", "twpool.url");
         OWNED.put("dataSourceProperties", "twpool.driver.*");
@@ -95,10 +92,10 @@ final class HikariProperties {
 
     private static void check(String name, String value) {
         String key = "twpool.hikari." + name;
-        String shownKey = ConfigKeys.printable(key);
+        String shownKey = ConfigRules.printable(key);
         String owner = OWNED.get(name);
         if (owner != null) {
-            throw new TwPoolConfigException(key, shownKey + "=" + ConfigKeys.printable(Secrets.displayValue(key, value))
+            throw new TwPoolConfigException(key, shownKey + "=" + ConfigRules.printable(Secrets.displayValue(key, value))
                     + ": twpool sets this Hikari property itself; use " + owner + " instead");
         }
         Type type = PASS_THROUGH.get(name);
@@ -155,7 +152,7 @@ final class HikariProperties {
 
     private static void checkString(String key, String name, String v) {
         if ((name.equalsIgnoreCase("connectionInitSql") || name.equalsIgnoreCase("connectionTestQuery")) && carriesSecret(v)) {
-            throw new TwPoolConfigException(key, ConfigKeys.printable(key) + ": carries a password (IDENTIFIED BY, "
+            throw new TwPoolConfigException(key, ConfigRules.printable(key) + ": carries a password (IDENTIFIED BY, "
                     + "SET PASSWORD, PASSWORD(...) or a secret-named @variable; the statement is not shown): HikariCP "
                     + "prints this property in its DEBUG configuration dump and a server error echoes the statement, "
                     + "so it would reach the logs; run such statements outside the pool, or give the secret as a "
@@ -209,7 +206,7 @@ final class HikariProperties {
     }
 
     private static TwPoolConfigException invalid(String key, String value, String allowed) {
-        return TwPoolConfigException.invalid(key, ConfigKeys.printable(Secrets.displayValue(key, value)), allowed);
+        return TwPoolConfigException.invalid(key, ConfigRules.printable(Secrets.displayValue(key, value)), allowed);
     }
 
     private static long millis(String value) {

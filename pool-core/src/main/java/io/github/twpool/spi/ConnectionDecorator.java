@@ -16,4 +16,22 @@ public interface ConnectionDecorator {
      * @throws SQLException when the connection cannot be prepared; the borrower's {@code getConnection()} fails
      */
     Connection decorate(Connection pooled, PoolContext pool) throws SQLException;
+
+    /**
+     * Returns of a borrowed connection whose session this decorator reset (a counter: it never goes down).
+     *
+     * @return the number of returns that were reset; 0 for a decorator that does not reset sessions
+     */
+    default long resetsDone() {
+        return 0;
+    }
+
+    /**
+     * Returns of a borrowed connection that needed no reset: the session was unchanged (a counter).
+     *
+     * @return the number of returns whose reset was skipped; 0 for a decorator that never skips
+     */
+    default long resetsSkipped() {
+        return 0;
+    }
 }

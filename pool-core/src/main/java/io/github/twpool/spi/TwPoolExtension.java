@@ -2,8 +2,8 @@ package io.github.twpool.spi;
 
 import io.github.twpool.TwPoolConfig;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A database-specific add-on to pool-core, such as pool-mysql. Found with {@link java.util.ServiceLoader} when its
@@ -21,12 +21,20 @@ public interface TwPoolExtension {
     /** True when this extension applies to the JDBC URL, e.g. {@code jdbc:mysql:}. */
     boolean supports(String jdbcUrl);
 
-    /** Property keys under {@code twpool.<name>.} this extension understands, without any prefix. */
-    default Set<String> propertyKeys() {
-        return Set.of();
+    /**
+     * The keys this extension owns, each declared once with its type, default, bounds and documentation
+     * ({@link Setting}); their names start with {@link #name()} and a dot, e.g. {@code mysql.clamp-recycle}. twpool
+     * parses and checks them (from properties, {@code TWPOOL_*} variables and Spring Boot), refuses unknown keys
+     * under the namespace, and documents them; the extension reads them with {@link TwPoolConfig#get(Setting)}.
+     */
+    default List<Setting<?>> settings() {
+        return List.of();
     }
 
-    /** Checks the configuration (its own properties included); throws {@link io.github.twpool.TwPoolConfigException}. */
+    /**
+     * Checks what the declarations cannot: rules across keys, and the extension's own keys against the URL. Runs
+     * after every key was parsed and checked against its declaration. Throws {@link io.github.twpool.TwPoolConfigException}.
+     */
     default void validate(TwPoolConfig config) {
     }
 

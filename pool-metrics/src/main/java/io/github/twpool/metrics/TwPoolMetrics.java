@@ -41,6 +41,7 @@ public final class TwPoolMetrics implements MeterBinder {
     public static final String CONNECTIONS_OPENED = "twpool.connections.opened";
     public static final String CONNECTIONS_CLOSED = "twpool.connections.closed";
     public static final String SERVER_CONNECTIONS_USAGE = "twpool.server.connections.usage";
+    public static final String SESSION_RESETS = "twpool.session.resets";
 
     private final TwPoolDataSource dataSource;
     private final Iterable<Tag> extraTags;
@@ -75,6 +76,12 @@ public final class TwPoolMetrics implements MeterBinder {
                     .tags(tags.and("reason", reason.tag())).description("Physical connections this pool closed, by why")
                     .register(registry);
         }
+        FunctionCounter.builder(SESSION_RESETS, dataSource, ds -> ds.sessionResets())
+                .tags(tags.and("result", "reset")).description("Returns whose session reset-session reset")
+                .register(registry);
+        FunctionCounter.builder(SESSION_RESETS, dataSource, ds -> ds.sessionResetsSkipped())
+                .tags(tags.and("result", "skipped")).description("Returns reset-session let through unreset: the session was unchanged")
+                .register(registry);
     }
 
     private static <T> void bindChurn(MeterRegistry registry, T owner, Function<T, ChurnReport> reports, Tags tags,
@@ -124,7 +131,14 @@ public final class TwPoolMetrics implements MeterBinder {
         }
     }
 
+    /** The pool's own meters: HikariCP's, OpenTelemetry's names or both, as twpool.metrics.opt-in says. */
     private void installHikariTracker(MeterRegistry registry) {
+        PoolMeterNames names = PoolMeterNames.of(dataSource.config().get(MetricsExtension.OPT_IN));
+        if (names.otel()) {
+            new OtelPoolMetrics(dataSource, extraTags).bind(registry,
+                    names.hikari() ? new MicrometerMetricsTrackerFactory(registry) : null);
+            return;
+        }
         try {
             HikariDataSource hikari = dataSource.unwrap(HikariDataSource.class);
             if (hikari.getMetricsTrackerFactory() == null && hikari.getMetricRegistry() == null) {

@@ -33,7 +33,8 @@ class TwPoolMetricsIntegrationTest {
     static final List<String> DOCUMENTED = List.of("twpool_time_wait_sockets", "twpool_established_sockets",
             "twpool_ephemeral_ports_usage_ratio", "twpool_host_time_wait_sockets", "twpool_churn_rate",
             "twpool_churn_active", "twpool_churn_warnings_total", "twpool_connections_opened_total",
-            "twpool_connections_closed_total", "twpool_server_connections_usage_ratio");
+            "twpool_connections_closed_total", "twpool_server_connections_usage_ratio",
+            "twpool_server_client_connections_total", "twpool_session_resets_total");
 
     private static TwPoolDataSource pool(String name) {
         Properties p = TestDatabase.get().twpoolProperties();
@@ -105,8 +106,9 @@ class TwPoolMetricsIntegrationTest {
     void thePrometheusScrapeHasEveryDocumentedNameAndNoSecret() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Properties p = new Properties();
-        try (TwPoolDataSource ds = pool("scraped")) {
+        try (TwPoolDataSource ds = pool("scraped"); ClientHostMetrics clients = ClientHostMetrics.of(ds)) {
             new TwPoolMetrics(ds).bindTo(registry);
+            clients.bindTo(registry);
             churn(100);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while ((ds.churnReport().server() == null || ds.churnReport().census() == null) && System.nanoTime() < deadline) {
@@ -132,8 +134,9 @@ class TwPoolMetricsIntegrationTest {
     void everyMetricTheAlertRulesUseIsOneTwpoolOrHikariRegisters() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Set<String> names = new HashSet<>();
-        try (TwPoolDataSource ds = pool("rules")) {
+        try (TwPoolDataSource ds = pool("rules"); ClientHostMetrics clients = ClientHostMetrics.of(ds)) {
             new TwPoolMetrics(ds).bindTo(registry);
+            clients.bindTo(registry);
             Matcher m = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(registry.scrape());
             while (m.find()) {
                 names.add(m.group(1));
@@ -163,7 +166,7 @@ class TwPoolMetricsIntegrationTest {
             }
         }
         assertThat(alerts).containsExactlyInAnyOrder("TwPoolPortExhaustionRisk", "TwPoolChurnOutsidePool",
-                "TwPoolChurnInsidePool", "MySqlConnectionsNearMax");
+                "TwPoolChurnInsidePool", "MySqlConnectionsNearMax", "DatabaseClientHostChurns");
     }
 
     static Path repoRoot() {

@@ -3,8 +3,7 @@ package io.github.twpool.mysql;
 import com.mysql.cj.conf.PropertyKey;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolConfigException;
-import io.github.twpool.spi.Durations;
-import io.github.twpool.spi.Suggestions;
+import io.github.twpool.spi.Setting;
 import io.github.twpool.mysql.internal.ConnectorJDefaults;
 import io.github.twpool.mysql.internal.MySqlStatusSource;
 import io.github.twpool.mysql.internal.RecycleGuard;
@@ -15,9 +14,8 @@ import io.github.twpool.spi.ServerStatusSource;
 import io.github.twpool.spi.TwPoolExtension;
 
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * MySQL Connector/J specifics for twpool, found by {@link java.util.ServiceLoader} when pool-mysql is on the
@@ -29,10 +27,14 @@ import java.util.Set;
  */
 public final class MySqlExtension implements TwPoolExtension {
 
-    public static final String CLAMP_RECYCLE = "clamp-recycle";
-    public static final String STATUS_INTERVAL = "status-interval";
-    public static final String STATUS_ENABLED = "status-enabled";
-    private static final Set<String> KEYS = Set.of(CLAMP_RECYCLE, STATUS_INTERVAL, STATUS_ENABLED);
+    public static final Setting<Boolean> CLAMP_RECYCLE = Setting.bool("mysql.clamp-recycle", true)
+            .doc("Clamp `recycle` under `wait_timeout` with a WARN, or fail at start.");
+    public static final Setting<Duration> STATUS_INTERVAL = Setting.duration("mysql.status-interval", Duration.ofSeconds(60))
+            .range(Duration.ofSeconds(1), Duration.ofHours(1))
+            .doc("How often server-side signals are read.");
+    public static final Setting<Boolean> STATUS_ENABLED = Setting.bool("mysql.status-enabled", true)
+            .doc("Read server-side signals at all.");
+    private static final List<Setting<?>> SETTINGS = List.of(CLAMP_RECYCLE, STATUS_INTERVAL, STATUS_ENABLED);
 
     @Override
     public String name() {
@@ -53,24 +55,12 @@ public final class MySqlExtension implements TwPoolExtension {
     }
 
     @Override
-    public Set<String> propertyKeys() {
-        return KEYS;
+    public List<Setting<?>> settings() {
+        return SETTINGS;
     }
 
     @Override
     public void validate(TwPoolConfig config) {
-        for (var e : config.extensionProperties().entrySet()) {
-            String key = e.getKey().substring(name().length() + 1);
-            String full = "twpool." + e.getKey();
-            if (!KEYS.contains(key)) {
-                throw new TwPoolConfigException(full, full + "=" + e.getValue() + ": unknown property"
-                        + Suggestions.didYouMean(key, KEYS).replace("did you mean ", "did you mean twpool.mysql.")
-                        + " (pool-mysql knows " + String.join(", ", KEYS) + ")");
-            }
-        }
-        clampRecycle(config);
-        statusInterval(config);
-        statusEnabled(config);
         if (isMariaDbDriver(config.url())) {
             if (config.resetSession()) {
                 throw TwPoolConfigException.invalid("twpool.reset-session", true,
@@ -159,35 +149,14 @@ public final class MySqlExtension implements TwPoolExtension {
     }
 
     static boolean clampRecycle(TwPoolConfig config) {
-        return bool(config, CLAMP_RECYCLE, true);
+        return config.get(CLAMP_RECYCLE);
     }
 
     static boolean statusEnabled(TwPoolConfig config) {
-        return bool(config, STATUS_ENABLED, true);
+        return config.get(STATUS_ENABLED);
     }
 
     static Duration statusInterval(TwPoolConfig config) {
-        String raw = config.extensionProperties().get("mysql." + STATUS_INTERVAL);
-        if (raw == null) {
-            return Duration.ofSeconds(60);
-        }
-        Duration d = Durations.parse(raw);
-        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw TwPoolConfigException.invalid("twpool.mysql." + STATUS_INTERVAL, raw,
-                    "must be a duration from 1s to 1h, such as 30s or 5m");
-        }
-        return d;
-    }
-
-    private static boolean bool(TwPoolConfig config, String key, boolean dflt) {
-        String raw = config.extensionProperties().get("mysql." + key);
-        if (raw == null) {
-            return dflt;
-        }
-        String v = raw.trim().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw TwPoolConfigException.invalid("twpool.mysql." + key, raw, "must be true or false");
-        }
-        return Boolean.parseBoolean(v);
+        return config.get(STATUS_INTERVAL);
     }
 }

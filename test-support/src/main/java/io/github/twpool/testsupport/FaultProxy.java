@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on 127.0.0.1 between a pool and the test server, to inject faults: {@link #cut()} closes every
@@ -30,6 +31,7 @@ public final class FaultProxy implements AutoCloseable {
         return t;
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong clientSends = new AtomicLong();
     private volatile Mode mode = Mode.FORWARD;
     private final TestDatabase database;
 
@@ -81,6 +83,15 @@ public final class FaultProxy implements AutoCloseable {
         return mode;
     }
 
+    /**
+     * What the clients sent, as the proxy read it: one per command for a client that awaits each reply (Connector/J
+     * does, also over TLS), so that a test can count the round trips an operation costs. Counted before forwarding:
+     * once the client has its reply, its command is counted.
+     */
+    public long clientSends() {
+        return clientSends.get();
+    }
+
     /** Connections through the proxy open now (each counts its two sockets once). */
     public int openConnections() {
         return open.size() / 2;
@@ -113,11 +124,11 @@ public final class FaultProxy implements AutoCloseable {
         }
         open.add(client);
         open.add(server);
-        threads.submit(() -> pump(client, server));
-        threads.submit(() -> pump(server, client));
+        threads.submit(() -> pump(client, server, clientSends));
+        threads.submit(() -> pump(server, client, new AtomicLong()));
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, AtomicLong reads) {
         byte[] buf = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
@@ -128,6 +139,7 @@ public final class FaultProxy implements AutoCloseable {
                 if (mode == Mode.CUT) {
                     break;
                 }
+                reads.incrementAndGet();
                 out.write(buf, 0, n);
                 out.flush();
             }

@@ -1,5 +1,7 @@
 package io.github.twpool.internal.churn;
 
+import io.github.twpool.ChurnOrigins;
+
 import java.util.List;
 
 /**
@@ -21,16 +23,26 @@ import java.util.List;
  * @param total           connects this JVM made outside twpool's pools since counting began, -1 when not counted
  * @param settled         whether enough was observed to name anyone in a warning (a warning waits for it)
  * @param limitation      what keeps the method from naming more, or {@code null}
+ * @param sampled         this JVM's sampled view (who, by stacks and own sockets), {@link ChurnOrigins#NOT_SAMPLED}
+ *                        from a source that does not sample
  */
 public record Attribution(String method, Kind names, double thisJvmRate, double otherProcessRate, String undecided,
                           List<Origin> origins, long samples, long named, long total, boolean settled,
-                          String limitation) {
+                          String limitation, ChurnOrigins sampled) {
 
     /** Nothing measured: the detector relies on its other signals. */
     public static final Attribution NONE = new Attribution(null, Kind.CALL_SITE, Double.NaN, Double.NaN, null, List.of(), 0, 0, -1, true, null);
 
     public Attribution {
         origins = List.copyOf(origins);
+        sampled = sampled == null ? ChurnOrigins.NOT_SAMPLED : sampled;
+    }
+
+    /** Without a sampled view of this JVM. */
+    public Attribution(String method, Kind names, double thisJvmRate, double otherProcessRate, String undecided,
+                       List<Origin> origins, long samples, long named, long total, boolean settled, String limitation) {
+        this(method, names, thisJvmRate, otherProcessRate, undecided, origins, samples, named, total, settled, limitation,
+                ChurnOrigins.NOT_SAMPLED);
     }
 
     /** What kind of thing an origin names. */

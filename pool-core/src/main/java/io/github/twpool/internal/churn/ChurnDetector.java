@@ -1,5 +1,6 @@
 package io.github.twpool.internal.churn;
 
+import io.github.twpool.ChurnOrigins;
 import io.github.twpool.ChurnRates;
 import io.github.twpool.CloseReason;
 import io.github.twpool.KernelSettings;
@@ -169,7 +170,11 @@ public final class ChurnDetector {
         double twOutside = Double.isNaN(timeWaitRate) ? Double.NaN : Math.max(0, timeWaitRate - poolCloseRate);
         double outside = max(twOutside, jvmRate, serverLocal, 0);
         double endpointRate = Math.max(poolCloseRate, outside + poolCloseRate);
-        rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed, jvmRate,
+        // Sampling gives no rate of its own: the outside rate is this JVM's when the samples name this JVM alone.
+        ChurnOrigins.Origin sampled = o.local().sampled().origin();
+        double jvmOutside = !Double.isNaN(jvmRate) ? jvmRate : sampled == ChurnOrigins.Origin.THIS_JVM ? outside
+                : sampled == ChurnOrigins.Origin.ANOTHER_PROCESS ? 0 : Double.NaN;
+        rates = new ChurnRates(endpointRate, poolOpenRate, poolCloseRate, outside, serverRate, elapsed, jvmOutside,
                 timeWaitRate, hostOpenRate, hostResetRate);
         if (outside < settings.minRate() || outside <= 0 || endpointRate <= settings.outsideFactor() * poolCloseRate) {
             return null;
@@ -355,7 +360,10 @@ public final class ChurnDetector {
             double thisHost;
             double otherHosts;
             Map<String, Double> named = new LinkedHashMap<>();
-            if (a.connectionsByClientHost() != null && b.connectionsByClientHost() != null) {
+            // A client the server lists under no host name (MariaDB with skip-grant-tables or skip-name-resolve
+            // lists every client under "") is neither this host nor another: its connects are not attributed by host.
+            if (a.connectionsByClientHost() != null && b.connectionsByClientHost() != null
+                    && !unnamedHostGrew(a.connectionsByClientHost(), b.connectionsByClientHost())) {
                 attribution = Finding.HostAttribution.PER_HOST;
                 double local = 0;
                 double remote = 0;
@@ -407,6 +415,15 @@ public final class ChurnDetector {
                     Math.round(seconds), b.waitTimeoutSeconds()));
         }
         return findings;
+    }
+
+    private static boolean unnamedHostGrew(Map<String, Long> before, Map<String, Long> after) {
+        for (var e : after.entrySet()) {
+            if ((e.getKey() == null || e.getKey().isBlank()) && e.getValue() > before.getOrDefault(e.getKey(), 0L)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double portUsage(Observation o) {

@@ -1,5 +1,7 @@
 package io.github.twpool.internal.churn;
 
+import io.github.twpool.ChurnOrigins;
+import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.internal.Durations;
 
@@ -170,7 +172,7 @@ public final class ChurnMessages {
                 costInFull = cost;
             }
         }
-        String fix = o.pooled() ? "send that traffic through this pool" : "a connection pool in the client that opens them";
+        String fix = o.pooled() ? "send it through this pool" : "a connection pool in the client that opens them";
         String fixInFull = o.pooled() ? f("send that traffic through this pool, which keeps %d connections open for reuse",
                 o.poolSize()) : "keep connections open and reuse them in the client that opens them: a connection pool "
                 + "sized to its concurrency (SQLAlchemy's pool_size, mysql.connector pooling, PHP persistent connections, a "
@@ -194,7 +196,11 @@ public final class ChurnMessages {
                 : f("twpool '%s': churn towards %s: ~%s new connections/s over %s.", o.pool(), o.endpoint(), rate(o.rate()),
                         seconds(o.window()));
         String tail = " Fix: " + fix + ".";
-        return l.text(head + " " + who[0] + " " + cost + tail, head + " " + who[1] + " " + cost + tail);
+        String[] variants = new String[who.length];
+        for (int i = 0; i < who.length; i++) {
+            variants[i] = head + " " + who[i] + " " + cost + tail;
+        }
+        return l.text(variants);
     }
 
     /**
@@ -223,6 +229,9 @@ public final class ChurnMessages {
             String named = f(" (%d of %d named).", a.named(), a.samples());
             return new String[] {percent(top.share()) + " of the connections seen open belong to " + top.name() + named,
                     percent(top.share()) + " of the connections seen open belong to " + shorten(top.name(), MAX_NAME / 2) + named};
+        }
+        if (a.sampled().origin() != ChurnOrigins.Origin.NOT_SAMPLED) {
+            return sampled(l, a.sampled().withRate(o.rate(), rateMethod(o)));
         }
         double jvm = a.thisJvmRate();
         double elsewhere = Double.isNaN(a.otherProcessRate())
@@ -259,10 +268,71 @@ public final class ChurnMessages {
         l.put(WHO, "unknown");
         if (o.pooled()) {
             return new String[] {"Not this pool: DriverManager.getConnection, an unpooled DataSource or another process "
-                    + "opens one per request.", "Not this pool: code calling DriverManager, a DataSource or another process."};
+                    + "on this host opens one per request.",
+                    "Not this pool: code calling DriverManager, a DataSource or another process on this host."};
         }
         String s = "A client on this host opens a connection per request.";
         return new String[] {s, s};
+    }
+
+    static final String BY_TIME_WAIT = "TIME_WAIT sockets to the endpoint";
+    static final String BY_SERVER = "the server's count of this host's connections, bounded by this host's TCP counters";
+
+    /** Which estimate gave the outside rate: the largest of them (the detector's rule), or {@code null}. */
+    static String rateMethod(Finding.OutsidePool o) {
+        if (!Double.isNaN(o.serverLocalRate()) && o.serverLocalRate() > 0 && o.serverLocalRate() >= o.rate() - 1e-9) {
+            return BY_SERVER;
+        }
+        if (!Double.isNaN(o.timeWaitRate()) && o.timeWaitRate() > 0) {
+            return BY_TIME_WAIT;
+        }
+        return null;
+    }
+
+    /**
+     * Who opens the connections as this JVM's samples tell (threads caught in a driver's connect, the endpoint's new
+     * sockets against this process's own): the line names who and the top call site; the counts behind it and the
+     * method of each figure are fields.
+     */
+    private static String[] sampled(Line l, ChurnOrigins g) {
+        l.put("twpool.jvm_rate", g.thisJvmRate()).put("twpool.other_process_rate", g.otherProcessRate())
+                .put("twpool.rate_method", g.rateMethod()).put("twpool.split_method", g.splitMethod())
+                .put("twpool.stack_samples", g.stackSamples()).put("twpool.connect_samples", g.connectSamples())
+                .put("twpool.socket_samples", g.socketSamples()).put("twpool.own_sockets", g.ownSockets())
+                .put("twpool.other_sockets", g.otherSockets()).put("twpool.unresolved_sockets", g.unresolvedSockets());
+        List<ChurnReport.CallSite> sites = g.callSites();
+        if (!sites.isEmpty()) {
+            l.put(CALL_SITE, sites.get(0).frame());
+            l.put(CALL_SITES, sites.subList(0, Math.min(TOP_SITES, sites.size())).stream()
+                    .map(s -> s.frame() + "=" + percent(s.share())).collect(Collectors.joining("; ")));
+        }
+        String site = sites.isEmpty() ? "" : ": " + percent(sites.get(0).share()) + " from " + sites.get(0).frame();
+        String siteBrief = sites.isEmpty() ? "" : ": " + percent(sites.get(0).share()) + " from " + shortFrame(sites.get(0).frame());
+        String samples = f(" (sampled: %d stack samples)", g.stackSamples());
+        switch (g.origin()) {
+            case THIS_JVM -> {
+                l.put(WHO, "this-jvm");
+                String head = f("~%s/s from this JVM", rate(g.thisJvmRate()));
+                return new String[] {head + site + samples + ".", head + siteBrief + samples + ".", head + samples + "."};
+            }
+            case ANOTHER_PROCESS -> {
+                l.put(WHO, "other-process");
+                String s = f("~%s/s from another process on this host (no thread here was caught connecting).",
+                        rate(g.otherProcessRate()));
+                return new String[] {s, s};
+            }
+            case BOTH -> {
+                l.put(WHO, "this-jvm+other-process");
+                String tail = ", and from another process on this host; how they split is not measured.";
+                return new String[] {"They come from this JVM" + site + tail, "They come from this JVM" + siteBrief + tail,
+                        "They come from this JVM" + tail};
+            }
+            default -> {
+                l.put(WHO, "undecided").put("twpool.undecided", g.undecided());
+                String s = "From this JVM or another process on this host: cannot tell (" + g.undecided() + ").";
+                return new String[] {s, s};
+            }
+        }
     }
 
     /** The processes sentence a pool-less watcher's attribution gives, {@code null} when it names no processes. */

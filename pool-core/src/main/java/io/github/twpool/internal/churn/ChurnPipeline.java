@@ -1,6 +1,7 @@
 package io.github.twpool.internal.churn;
 
 import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnOrigins;
 import io.github.twpool.ChurnRates;
 import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
@@ -149,6 +150,7 @@ public final class ChurnPipeline {
         Attribution named = attribution == null ? null : attribution.name(churning);
         List<ChurnVerdict> active = new ArrayList<>();
         List<ChurnVerdict> toLog = new ArrayList<>();
+        Finding.OutsidePool outside = null;
         for (Finding f : e.findings()) {
             boolean settled = true;
             if (f instanceof Finding.Attributed a) {
@@ -156,6 +158,9 @@ public final class ChurnPipeline {
                     f = a.withLocal(named);
                 }
                 settled = ((Finding.Attributed) f).local().settled();
+            }
+            if (f instanceof Finding.OutsidePool op) {
+                outside = op;
             }
             ChurnVerdict v = ChurnMessages.render(f);
             active.add(v);
@@ -166,7 +171,8 @@ public final class ChurnPipeline {
         warnings.publish(toLog, now);
         Attribution who = named != null ? named : local;
         return report = new ChurnReport(Instant.now(), settings.name(), endpoint.toString(), "running", sample.census(),
-                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened(), closed(), status, active, warnings.written(), who.total(), callSites(who));
+                sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened(), closed(), status, active, warnings.written(),
+                SampledOrigins.reported(who, outside));
     }
 
     private long opened() {
@@ -177,17 +183,10 @@ public final class ChurnPipeline {
         return pool == null ? -1 : pool.closed();
     }
 
-    private static List<ChurnReport.CallSite> callSites(Attribution a) {
-        if (a.names() != Attribution.Kind.CALL_SITE) {
-            return List.of();
-        }
-        return a.origins().stream().map(o -> new ChurnReport.CallSite(o.name(), o.share())).toList();
-    }
-
     /** A report without a census: before the first tick, or while the probe cannot read what it needs. */
     public static ChurnReport idle(String status, String name, String endpoint, long opened, long closed, ServerStatus server,
                                    Map<ChurnCause, Long> warnings) {
         return new ChurnReport(Instant.now(), name, endpoint, status, (SocketCensus) null, -1, null, Double.NaN,
-                ChurnRates.UNKNOWN, opened, closed, server, List.of(), warnings, -1, List.of());
+                ChurnRates.UNKNOWN, opened, closed, server, List.of(), warnings, ChurnOrigins.NOT_SAMPLED);
     }
 }

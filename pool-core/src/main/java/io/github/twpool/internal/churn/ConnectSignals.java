@@ -1,6 +1,5 @@
 package io.github.twpool.internal.churn;
 
-import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 import java.net.InetAddress;
@@ -9,42 +8,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The probe thread's helpers for the connect signals: which JDBC URLs the JVM connected to are the pool's endpoint,
- * which client hosts the server names are this host, and host connects the JVM does not explain. Answers about
+ * The probe thread's helpers for the connect signals: which client hosts the server names are this host, and host
+ * connects the pool does not explain. Answers about
  * names are cached (bounded), so each name is resolved once. Not thread-safe: the probe thread uses it.
  */
 public final class ConnectSignals {
 
     private static final int MAX_CACHED = 256;
 
-    private final Map<String, Boolean> endpointByUrl = new HashMap<>();
     private final Map<String, Boolean> thisHostByName = new HashMap<>();
     private long prevNanos;
     private HostTcpCounters prevHost;
     private long prevPoolOpened;
     private long prevJvmOutside;
-
-    /** Whether {@code url} (never logged: it may hold credentials) points at the pool's endpoint. */
-    boolean sameEndpoint(String url, String poolUrl, Endpoint endpoint) {
-        if (url.equals(poolUrl)) {
-            return true;
-        }
-        Boolean known = endpointByUrl.get(url);
-        if (known != null) {
-            return known;
-        }
-        boolean same;
-        try {
-            Endpoint other = Endpoint.fromJdbcUrl(url);
-            same = other.port() == endpoint.port() && other.addresses().stream().anyMatch(endpoint.addresses()::contains);
-        } catch (RuntimeException e) {
-            same = false;
-        }
-        if (endpointByUrl.size() < MAX_CACHED) {
-            endpointByUrl.put(url, same);
-        }
-        return same;
-    }
 
     /** Whether a client host as the server names it (an address, or a name where the server resolves) is this host. */
     public boolean isThisHost(String host) {

@@ -6,7 +6,7 @@ import io.github.twpool.ChurnReport;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.internal.CountingDataSource;
-import io.github.twpool.internal.connect.JvmConnects;
+import io.github.twpool.internal.connect.ConnectSampler;
 import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.spi.ServerStatusSource;
 import org.slf4j.Logger;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The pool's one background thread for twpool: every {@code probe.interval} it ticks the {@link ChurnPipeline} with
- * what a pool has (its counters, the server's status read on one of its connections, this JVM's connects) and keeps
+ * what a pool has (its counters, the server's status read on one of its connections, who connects as sampled) and keeps
  * the {@link ChurnReport} it publishes. Nothing here runs on a caller's thread, and nothing here can break the pool:
  * every failure is caught and reported in one log line.
  */
@@ -54,7 +54,8 @@ public final class PoolMonitor implements AutoCloseable {
     private boolean recoveryLogged;
     private boolean byHostMissingLogged;
     private final ConnectSignals signals = new ConnectSignals();
-    private final DriverCountAttribution jvmConnects = new DriverCountAttribution();
+    /** Who opens connections outside the pool, sampled while churn lasts; null with probe.count-connects=false. */
+    private ConnectSampler sampler;
 
     private volatile ChurnReport report;
 
@@ -122,18 +123,12 @@ public final class PoolMonitor implements AutoCloseable {
     private void tick() {
         if (pipeline == null) {
             endpoint = Endpoint.fromJdbcUrl(config.url());
+            sampler = config.probeCountConnects() ? new ConnectSampler(thread, procRoot, endpoint) : null;
             pipeline = new ChurnPipeline(endpoint, DetectorSettings.of(config), config.churnWarnInterval(), procRoot,
                     config.probeScanEvery(), config.probeScanThreshold(), signals, new Pool(), new Server(),
-                    this::jvmConnects);
+                    sampler == null ? null : new SampledOrigins(sampler));
         }
         report = pipeline.tick(System.nanoTime());
-    }
-
-    /** This JVM's connects to the endpoint outside twpool's pools, where they are counted at the driver. */
-    private Attribution jvmConnects(long nanos) {
-        JvmConnects.Totals jvm = config.probeCountConnects() && JvmConnects.installed()
-                ? JvmConnects.totals(url -> signals.sameEndpoint(url, config.url(), endpoint)) : null;
-        return jvmConnects.next(nanos, jvm);
     }
 
     private final class Pool implements ChurnPipeline.PoolSide {
@@ -216,6 +211,11 @@ public final class PoolMonitor implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            ConnectSampler s = sampler;
+            if (s != null) {
+                s.close(); // its tasks ran on the thread that just stopped; nothing it sampled outlives the pool
+            }
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.github.twpool.internal.connect;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Names the code that opened a connection: the first stack frame outside the JDK, JDBC drivers, connection pools,
- * twpool itself and data-access frameworks, as {@code com.acme.ReportJob.run(ReportJob.java:42)}.
+ * Names the code that opened a connection from a thread's stack: the first frame outside the JDK, JDBC drivers,
+ * connection pools, twpool itself and data-access frameworks, as {@code com.acme.ReportJob.run(ReportJob.java:42)}.
+ * A frame names a class, a method, a file and a line: never a URL or a credential.
  */
 final class CallSites {
 
@@ -14,6 +14,7 @@ final class CallSites {
             "java.", "javax.", "jdk.", "sun.", "com.sun.",
             // drivers
             "com.mysql.", "org.mariadb.", "org.postgresql.", "oracle.jdbc.", "com.microsoft.sqlserver.", "org.h2.",
+            "software.amazon.jdbc.",
             // pools
             "com.zaxxer.hikari.", "org.apache.commons.dbcp", "org.apache.tomcat.jdbc.", "com.mchange.", "io.agroal.",
             "com.alibaba.druid.", "org.vibur.",
@@ -26,14 +27,17 @@ final class CallSites {
 
     static final String UNKNOWN = "(no frame outside JDBC, pool and framework code)";
 
-    private static final StackWalker WALKER = StackWalker.getInstance();
-
     private CallSites() {
     }
 
-    static String current() {
-        Optional<StackWalker.StackFrame> frame = WALKER.walk(frames -> frames.filter(f -> !skipped(f.getClassName())).findFirst());
-        return frame.map(CallSites::format).orElse(UNKNOWN);
+    /** The call site among {@code stack[from..]} (callers of the frame at {@code from - 1}), or {@link #UNKNOWN}. */
+    static String below(StackTraceElement[] stack, int from) {
+        for (int i = from; i < stack.length; i++) {
+            if (!skipped(stack[i].getClassName())) {
+                return format(stack[i]);
+            }
+        }
+        return UNKNOWN;
     }
 
     static boolean skipped(String className) {
@@ -45,7 +49,7 @@ final class CallSites {
         return false;
     }
 
-    private static String format(StackWalker.StackFrame f) {
+    static String format(StackTraceElement f) {
         String file = f.getFileName();
         int line = f.getLineNumber();
         return f.getClassName() + "." + f.getMethodName() + "("

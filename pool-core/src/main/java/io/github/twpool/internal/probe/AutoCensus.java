@@ -112,17 +112,22 @@ public final class AutoCensus implements CensusSource {
      */
     @Override
     public SocketCensus scan() throws IOException {
+        return scan(null);
+    }
+
+    @Override
+    public SocketCensus scan(EstablishedInodeSink inodes) throws IOException {
         CensusSource n = netlink;
         if (n != null) {
             try {
-                return n.scan();
+                return n.scan(inodes);
             } catch (IOException | RuntimeException | LinkageError e) {
                 netlink = null;
                 netlinkFailed = true;
                 procReason = "netlink failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
             }
         }
-        return proc.scan();
+        return proc.scan(inodes);
     }
 
     @Override

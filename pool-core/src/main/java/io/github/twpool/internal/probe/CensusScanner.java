@@ -42,6 +42,7 @@ public final class CensusScanner implements CensusSource {
      * As {@link #scan()}, also sending the inode of every ESTABLISHED client-side socket to the endpoint to
      * {@code inodes} (when not {@code null}).
      */
+    @Override
     public SocketCensus scan(EstablishedInodeSink inodes) throws IOException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(ProcFiles.SCAN_DEADLINE_MILLIS);

@@ -18,6 +18,17 @@ public interface CensusSource {
     /** A census now; what cannot be read escapes as an {@link IOException}. */
     SocketCensus scan() throws IOException;
 
+    /**
+     * As {@link #scan()}, also sending the inode of every ESTABLISHED client-side socket to the endpoint to
+     * {@code inodes} (when not {@code null}). A census that cannot read inodes fails rather than send none.
+     */
+    default SocketCensus scan(EstablishedInodeSink inodes) throws IOException {
+        if (inodes != null) {
+            throw new IOException("the " + method() + " census does not read socket inodes");
+        }
+        return scan();
+    }
+
     /** {@link #PROC} or {@link #NETLINK}. */
     String method();
 }

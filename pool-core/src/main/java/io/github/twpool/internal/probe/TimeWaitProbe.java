@@ -109,6 +109,9 @@ public final class TimeWaitProbe {
     }
 
     private void markUnavailable(Path file, Exception e) {
+        if (interrupted(e)) {
+            return; // the pool is closing and stopped the read: nothing is wrong with /proc, and nothing to say
+        }
         String kind;
         if (e instanceof ProcFileException p) {
             unavailableReason = p.getMessage();
@@ -125,6 +128,19 @@ public final class TimeWaitProbe {
                 LOG.info("TIME_WAIT probe unavailable: {}; the pool works as usual without churn warnings.", unavailableReason);
             }
         }
+    }
+
+    private static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.InterruptedIOException || t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean available() {

@@ -111,8 +111,22 @@ final class NetlinkCensusScanner implements CensusSource {
 
     @Override
     public SocketCensus scan() throws IOException {
-        long start = System.nanoTime();
+        return scan(null);
+    }
+
+    @Override
+    public SocketCensus scan(EstablishedInodeSink inodes) throws IOException {
         counts.reset();
+        counts.collectInodes(inodes);
+        try {
+            return dumpBoth();
+        } finally {
+            counts.collectInodes(null);
+        }
+    }
+
+    private SocketCensus dumpBoth() throws IOException {
+        long start = System.nanoTime();
         int fd = lib.socket(errno, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
         if (fd < 0) {
             throw failure("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", errno());

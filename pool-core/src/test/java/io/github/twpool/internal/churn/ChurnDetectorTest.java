@@ -2,6 +2,8 @@ package io.github.twpool.internal.churn;
 
 import ch.qos.logback.classic.Level;
 import io.github.twpool.ChurnCause;
+import io.github.twpool.ChurnOrigins;
+import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.CloseReason;
 import io.github.twpool.KernelSettings;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import io.github.twpool.internal.connect.JvmConnects;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -293,46 +294,92 @@ class ChurnDetectorTest {
         return new HostTcpCounters(activeOpens, passiveOpens, outRsts, 0, outRsts, 0);
     }
 
-    private static JvmConnects.Totals jvm(long other, Map<String, Long> sites) {
-        return new JvmConnects.Totals(0, other, sites.values().stream().mapToLong(Long::longValue).sum(), sites);
-    }
-
-    /** This JVM's connects as counted at the driver, turned into the attribution the detector reads. */
-    private final DriverCountAttribution driverCounts = new DriverCountAttribution();
-
     /** A tick without a fresh census: what the probe sees between scans. */
     private Observation between(long seconds, long opened, ServerStatus server, long openedAtServer,
-                                JvmConnects.Totals jvm, HostTcpCounters host) {
-        return observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer,
-                driverCounts.next(seconds * S, jvm), host);
+                                Attribution local, HostTcpCounters host) {
+        return observation(seconds * S, null, false, 1000, KERNEL, opened, 0, 5, 5, server, openedAtServer, local, host);
+    }
+
+    /** This JVM's sampled view as the pool's sampler hands it over: no rate of its own. */
+    private static Attribution sampled(ChurnOrigins.Origin origin, List<ChurnReport.CallSite> sites, long own, long other,
+                                       String undecided) {
+        ChurnOrigins o = new ChurnOrigins(origin, Double.NaN, Double.NaN, null, "new sockets caught open", undecided, sites,
+                300, 40, 150, own, other, 0);
+        return new Attribution(SampledOrigins.METHOD, Attribution.Kind.CALL_SITE, Double.NaN, Double.NaN, undecided,
+                sites.stream().map(c -> new Attribution.Origin(c.frame(), c.share())).toList(), 300, 40, -1, true, null, o);
+    }
+
+    private static final List<ChurnReport.CallSite> SITES = List.of(
+            new ChurnReport.CallSite("com.acme.ReportJob.run(ReportJob.java:42)", 0.95),
+            new ChurnReport.CallSite("com.acme.Audit.log(Audit.java:7)", 0.05));
+
+    @Test
+    void theOutsideRateIsGivenToThisJvmWithItsCallSitesOnlyWhenTheSamplesNameIt() {
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Attribution jvm = sampled(ChurnOrigins.Origin.THIS_JVM, SITES, 30, 0, null);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, jvm, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, jvm, host(300, 300, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
+        assertThat(e.rates().outside()).isEqualTo(20.0);
+        assertThat(e.rates().jvmOutside()).isEqualTo(20.0);
+        Finding.OutsidePool f = (Finding.OutsidePool) e.findings().get(0);
+        ChurnOrigins reported = SampledOrigins.reported(f.local(), f);
+        assertThat(reported.thisJvmRate()).isEqualTo(20.0);
+        assertThat(reported.rateMethod()).isEqualTo(ChurnMessages.BY_TIME_WAIT);
+        ChurnVerdict v = verdicts(e).get(0);
+        assertThat(v.message()).contains("~20.0/s from this JVM: 95 % from "
+                + "com.acme.ReportJob.run(ReportJob.java:42) (sampled: 300 stack samples)").doesNotContain("another process");
+        // What the line has no room for is on the same event: every call site, the samples and the method of each figure.
+        assertThat(v.fields()).containsEntry("twpool.who", "this-jvm").containsEntry("twpool.jvm_rate", 20.0)
+                .containsEntry("twpool.call_sites", "com.acme.ReportJob.run(ReportJob.java:42)=95 %; com.acme.Audit.log(Audit.java:7)=5 %")
+                .containsEntry("twpool.stack_samples", 300L).containsEntry("twpool.connect_samples", 40L)
+                .containsEntry("twpool.own_sockets", 30L).containsEntry("twpool.other_sockets", 0L)
+                .containsEntry("twpool.rate_method", ChurnMessages.BY_TIME_WAIT)
+                .containsEntry("twpool.split_method", "new sockets caught open");
+
+        // The same churn with another process's sockets caught too: both named, no split, no rate for either.
+        d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Attribution both = sampled(ChurnOrigins.Origin.BOTH, SITES, 30, 4, null);
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, both, host(100, 100, 0)));
+        e = d.evaluate(observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, both, host(300, 300, 0)));
+        f = (Finding.OutsidePool) e.findings().get(0);
+        assertThat(SampledOrigins.reported(f.local(), f).thisJvmRate()).isNaN();
+        assertThat(SampledOrigins.reported(f.local(), f).otherProcessRate()).isNaN();
+        assertThat(e.rates().jvmOutside()).isNaN();
+        v = verdicts(e).get(0);
+        assertThat(v.message()).contains("from this JVM", "and from another process on this host",
+                "how they split is not measured").doesNotContain("/s from this JVM");
+        assertThat(v.fields()).containsEntry("twpool.who", "this-jvm+other-process").containsEntry("twpool.other_sockets", 4L)
+                .containsEntry("twpool.call_site", "com.acme.ReportJob.run(ReportJob.java:42)")
+                .containsEntry("twpool.own_sockets", 30L).doesNotContainKeys("twpool.jvm_rate", "twpool.other_process_rate");
     }
 
     @Test
-    void theJvmsOwnConnectsAreOutsideChurnOnEveryTickWithTheirCallSites() {
+    void undecidedOriginsSayWhyAndNameNeither() {
         ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
-        d.evaluate(between(0, 5, null, 0, jvm(0, Map.of()), host(100, 100, 0)));
-        // 20 connects in 1 s, no TIME_WAIT census at all (TLS ends them in resets: 20 resets).
-        ChurnDetector.Evaluation e = d.evaluate(between(1, 5, null, 0,
-                jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L, "com.acme.Audit.log(Audit.java:7)", 1L)),
-                host(120, 120, 20)));
-        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
-        assertThat(e.rates().jvmOutside()).isEqualTo(20.0);
-        assertThat(e.rates().outside()).isEqualTo(20.0);
-        Attribution.Origin top = ((Finding.OutsidePool) e.findings().get(0)).local().origins().get(0);
-        assertThat(top.name()).isEqualTo("com.acme.ReportJob.run(ReportJob.java:42)");
-        assertThat(top.share()).isEqualTo(0.95);
-        ChurnVerdict v = verdicts(e).get(0);
-        assertThat(v.message()).contains("This JVM opened 20.0/s of them: 95 % from com.acme.ReportJob.run(ReportJob.java:42)",
-                "end in a reset", "TLS handshake").doesNotContain("running out", "TIME_WAIT (client");
-        assertThat(v.fields()).containsEntry("twpool.call_site", "com.acme.ReportJob.run(ReportJob.java:42)")
-                .containsEntry("twpool.call_sites", "com.acme.ReportJob.run(ReportJob.java:42)=95 %; com.acme.Audit.log(Audit.java:7)=5 %")
-                .containsEntry("twpool.jvm_rate", 20.0).containsEntry("twpool.ending", "reset")
-                .containsEntry("twpool.attribution", "counted at the JDBC driver");
-        assertThat(v.fields().get("twpool.cost")).asString().contains("CPU on both", "latency", "ports are not the risk");
-        // It stops: the next tick clears it.
-        e = d.evaluate(between(2, 5, null, 0, jvm(20, Map.of("com.acme.ReportJob.run(ReportJob.java:42)", 19L,
-                "com.acme.Audit.log(Audit.java:7)", 1L)), host(121, 121, 20)));
-        assertThat(verdicts(e)).isEmpty();
+        Attribution undecided = sampled(ChurnOrigins.Origin.UNDECIDED, List.of(), 0, 0,
+                "no connection was caught being made or open");
+        d.evaluate(observation(0, census(0, 0, 1, 0), true, 1000, KERNEL, 5, 0, 5, 5, null, 0, undecided, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(observation(10 * S, census(0, 200, 5, 0), true, 1000, KERNEL, 5, 0, 5, 5,
+                null, 0, undecided, host(300, 300, 0)));
+        assertThat(verdicts(e).get(0).message()).contains("From this JVM or another process on this host: cannot tell "
+                + "(no connection was caught being made or open).").doesNotContain("/s from this JVM", "/s from another process");
+        assertThat(e.rates().jvmOutside()).isNaN();
+    }
+
+    @Test
+    void clientsTheServerListsUnderNoHostNameAreNeverOtherHosts() {
+        // MariaDB with skip-grant-tables lists every client under "": this host's churn of 30/s must not be taken
+        // for other hosts'. The host's counters (a local server: PassiveOpens) bound it instead.
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800, Map.of("", 1000L), null);
+        ServerStatus b = new ServerStatus(t0.plusSeconds(10), 1300, 10, 10, 0, 0, 500, 0, 28800, Map.of("", 1300L), null);
+        d.evaluate(between(0, 5, a, 5, Attribution.NONE, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, Attribution.NONE, host(100, 400, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.SERVER_CHURN);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::message).noneMatch(m -> m.contains("other hosts") || m.contains("from ."));
     }
 
     @Test
@@ -353,9 +400,9 @@ class ChurnDetectorTest {
         ServerStatus a = new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800);
         ServerStatus b = new ServerStatus(t0.plusSeconds(1), 1010, 10, 10, 0, 0, 500, 0, 28800);
         ServerStatus c = new ServerStatus(t0.plusSeconds(2), 1020, 10, 10, 0, 0, 500, 0, 28800);
-        d.evaluate(between(0, 5, a, 5, jvm(0, Map.of()), host(100, 100, 0)));
-        d.evaluate(between(1, 5, b, 5, jvm(0, Map.of()), host(111, 111, 10)));
-        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, jvm(0, Map.of()), host(121, 121, 20)));
+        d.evaluate(between(0, 5, a, 5, Attribution.NONE, host(100, 100, 0)));
+        d.evaluate(between(1, 5, b, 5, Attribution.NONE, host(111, 111, 10)));
+        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, c, 5, Attribution.NONE, host(121, 121, 20)));
         assertThat(verdicts(e)).extracting(ChurnVerdict::cause).containsExactly(ChurnCause.OUTSIDE_POOL);
         assertThat(e.rates().outside()).isEqualTo(10.0);
         assertThat(verdicts(e).get(0).message()).contains("another process on this host", "reset").doesNotContain("other hosts");
@@ -365,10 +412,10 @@ class ChurnDetectorTest {
     void whatThisHostsCountersCannotExplainComesFromOtherHosts() {
         ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 100, 0)));
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, Attribution.NONE, host(100, 100, 0)));
         // The server accepted 50 in 10 s; this host opened 12 connections in that time.
         ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1050, 10, 10, 0, 0, 500, 0, 28800),
-                5, null, host(112, 100, 0)));
+                5, Attribution.NONE, host(112, 100, 0)));
         assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
         ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
         assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s from here",
@@ -383,8 +430,8 @@ class ChurnDetectorTest {
                 Map.of("10.0.0.5", 100L, "10.0.0.7", 500L, "batch-7.internal", 10L), null);
         ServerStatus b = new ServerStatus(t0.plusSeconds(10), 1300, 10, 10, 0, 0, 500, 0, 28800,
                 Map.of("10.0.0.5", 100L, "10.0.0.7", 750L, "batch-7.internal", 60L), null);
-        d.evaluate(between(0, 5, a, 5, null, host(100, 0, 0)));
-        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, null, host(400, 0, 0)));
+        d.evaluate(between(0, 5, a, 5, Attribution.NONE, host(100, 0, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(10, 5, b, 5, Attribution.NONE, host(400, 0, 0)));
         ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
         assertThat(v.message()).contains("~0.0/s from this host beyond this pool", "~25.0/s from 10.0.0.7", "~5.0/s from batch-7.internal");
         // This host's own connects are not outside churn: none came from here.
@@ -395,9 +442,9 @@ class ChurnDetectorTest {
     void withoutPerHostCountsTheServerSaysOnceWhatIsMissing() {
         ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> false);
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, null, host(100, 0, 0)));
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, Attribution.NONE, host(100, 0, 0)));
         ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1500, 10, 10, 0, 0, 500, 0,
-                28800, null, "userstat=OFF"), 5, null, host(100, 0, 0)));
+                28800, null, "userstat=OFF"), 5, Attribution.NONE, host(100, 0, 0)));
         assertThat(verdicts(e).get(0).message()).contains("cannot name its client hosts: userstat=OFF");
         assertThat(verdicts(e).get(0).fields()).containsEntry("twpool.by_host_missing", "userstat=OFF");
     }

@@ -7,11 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CallSitesTest {
 
     @Test
-    void theFirstFrameOutsideSkippedCodeIsNamedWithFileAndLine() {
-        // This test sits in twpool's internal package, skipped like the rest of twpool's own code: the first frame
-        // left is JUnit's (JvmConnectsIntegrationTest checks a user's method is named).
-        String site = CallSites.current();
-        assertThat(site).doesNotContain("CallSitesTest").matches("org\\.junit\\.[\\w.$]+\\.\\w+\\(\\w+\\.java:\\d+\\)");
+    void theFirstFrameBelowOutsideSkippedCodeIsNamedWithFileAndLine() {
+        StackTraceElement[] stack = {
+                new StackTraceElement("com.mysql.cj.jdbc.NonRegisteringDriver", "connect", "NonRegisteringDriver.java", 300),
+                new StackTraceElement("java.sql.DriverManager", "getConnection", "DriverManager.java", 683),
+                new StackTraceElement("org.springframework.jdbc.datasource.DriverManagerDataSource", "getConnectionFromDriverManager", null, -1),
+                new StackTraceElement("com.acme.ReportJob", "run", "ReportJob.java", 42),
+                new StackTraceElement("java.lang.Thread", "run", "Thread.java", 840)};
+        assertThat(CallSites.below(stack, 1)).isEqualTo("com.acme.ReportJob.run(ReportJob.java:42)");
+        assertThat(CallSites.below(new StackTraceElement[] {stack[0], stack[1], stack[4]}, 1)).isEqualTo(CallSites.UNKNOWN);
     }
 
     @Test

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The netlink request, kernel filter and reply parser on crafted bytes (runs on every Java version; the real kernel
- * is in {@link NetlinkCensusSideBySideTest}): multi-part replies, NLMSG_ERROR, a failed dump, foreign sequence
+ * is in {@link NetlinkCensusSideBySideIntegrationTest}): multi-part replies, NLMSG_ERROR, a failed dump, foreign sequence
  * numbers, malformed and short messages, and a fuzz that only ever ends in {@link NetlinkUnavailableException}.
  */
 class InetDiagTest {

@@ -33,6 +33,13 @@ public final class ConnectorJDefaults {
         // COM_RESET_CONNECTION deallocates server-side statements, which the cache would then hand out dead.
         d.put("useServerPrepStmts", config.resetSession() ? "false" : "true");
         d.put("useLocalSessionState", "true");
+        if (config.resetSession()) {
+            // The server then reports session changes in its OK packets: a return whose session is unchanged needs
+            // no reset (SessionReset).
+            d.put("trackSessionState", "true");
+            // Sockets a returned connection can be checked on without a round trip (closed by the server?).
+            d.put("socketFactory", ChannelSocketFactory.class.getName());
+        }
         d.put("rewriteBatchedStatements", "true");
         d.put("cacheResultSetMetadata", "true");
         d.put("cacheServerConfiguration", "true");

@@ -1,12 +1,12 @@
 package io.github.twpool.spring;
 
+import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 
 import java.util.Objects;
-import java.util.Properties;
 
 /**
  * Where the pool's database and credentials come from, taken from exactly one source so that a password is only
@@ -28,55 +28,52 @@ final class ConnectionSettings {
     private ConnectionSettings() {
     }
 
-    /** twpool's properties with the url, username and password of the one source that provides the database. */
-    static Properties resolve(Properties twpool, Environment environment, ConnectionDetailsSource.Details details) {
-        Properties p = new Properties();
-        p.putAll(twpool);
+    /** The database and credentials, as they are given to the pool. */
+    record Connection(String url, String username, String password) {
+        @Override
+        public String toString() {
+            return "Connection[credentials not shown]";
+        }
+
+        void applyTo(TwPoolConfig.Builder builder) {
+            builder.url(url).username(username).password(password);
+        }
+    }
+
+    /**
+     * The url, username and password of the one source that provides the database, from twpool's own
+     * ({@code twpool.url}, {@code twpool.username}, {@code twpool.password}, each null when unset), Boot's, or the bean.
+     */
+    static Connection resolve(String url, String username, String password, Environment environment,
+                              ConnectionDetailsSource.Details details) {
         String springUrl = environment.getProperty(SPRING_URL);
         if (details != null) {
-            if (p.getProperty(URL) != null || springUrl != null) {
+            if (url != null || springUrl != null) {
                 LOG.info("twpool uses the database of the application's {}; {} is not used", details,
-                        p.getProperty(URL) != null ? URL : SPRING_URL);
+                        url != null ? URL : SPRING_URL);
             }
-            p.remove(USERNAME);
-            p.remove(PASSWORD);
-            set(p, URL, details.url());
-            set(p, USERNAME, details.username());
-            set(p, PASSWORD, details.password());
-            return p;
+            return new Connection(details.url(), details.username(), details.password());
         }
-        String url = p.getProperty(URL);
         if (url != null) {
             if (springUrl != null && !springUrl.trim().equals(url.trim())) {
                 throw new TwPoolConfigException(URL, URL + " and " + SPRING_URL + " are both set and name different"
                         + " databases (values not shown); twpool would connect to " + URL + " while the "
                         + "spring.datasource.* credentials belong to the other. Set only one of them");
             }
-            boolean ownCredentials = p.getProperty(USERNAME) != null || p.getProperty(PASSWORD) != null;
+            boolean ownCredentials = username != null || password != null;
             if (springUrl != null && !ownCredentials) {
                 // The same database under both prefixes: its credentials may come from either, never from both.
-                set(p, USERNAME, environment.getProperty(SPRING_USERNAME));
-                set(p, PASSWORD, environment.getProperty(SPRING_PASSWORD));
+                return new Connection(url, environment.getProperty(SPRING_USERNAME), environment.getProperty(SPRING_PASSWORD));
             }
-            return p;
+            return new Connection(url, username, password);
         }
         Objects.requireNonNull(springUrl, "no database configured");
-        for (String key : new String[]{USERNAME, PASSWORD}) {
-            if (p.getProperty(key) != null) {
-                throw new TwPoolConfigException(key, key + " is set but the database comes from " + SPRING_URL
-                        + "; credentials are taken from the source of the URL only. Set " + URL + " too, or use "
-                        + (key.equals(USERNAME) ? SPRING_USERNAME : SPRING_PASSWORD));
-            }
+        if (username != null || password != null) {
+            String key = username != null ? USERNAME : PASSWORD;
+            throw new TwPoolConfigException(key, key + " is set but the database comes from " + SPRING_URL
+                    + "; credentials are taken from the source of the URL only. Set " + URL + " too, or use "
+                    + (key.equals(USERNAME) ? SPRING_USERNAME : SPRING_PASSWORD));
         }
-        set(p, URL, springUrl);
-        set(p, USERNAME, environment.getProperty(SPRING_USERNAME));
-        set(p, PASSWORD, environment.getProperty(SPRING_PASSWORD));
-        return p;
-    }
-
-    private static void set(Properties p, String key, String value) {
-        if (value != null) {
-            p.setProperty(key, value);
-        }
+        return new Connection(springUrl, environment.getProperty(SPRING_USERNAME), environment.getProperty(SPRING_PASSWORD));
     }
 }

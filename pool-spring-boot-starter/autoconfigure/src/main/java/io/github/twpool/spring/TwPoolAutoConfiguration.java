@@ -1,12 +1,14 @@
 package io.github.twpool.spring;
 
+import io.github.twpool.HikariSettings;
+import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolDataSource;
+import io.github.twpool.TwPoolSettings;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -22,8 +24,8 @@ import java.util.Objects;
  * application that defines its own DataSource keeps it, and twpool steps aside (with one WARN if {@code twpool.*}
  * keys are set, since they then configure nothing).
  *
- * <p>{@code twpool.*} is bound whether or not twpool creates the pool, so a typo or a bad type fails the start in
- * every case. Ordered by name before the DataSource auto-configuration of both Boot generations (3.5:
+ * <p>{@code twpool.*} is bound ({@link TwPoolBinder}) whether or not twpool creates the pool, so a typo or a bad value
+ * fails the start in every case. Ordered by name before the DataSource auto-configuration of both Boot generations (3.5:
  * {@code o.s.boot.autoconfigure.jdbc}, 4.x: {@code o.s.boot.jdbc.autoconfigure}); naming only one would silently
  * lose the ordering under the other.
  */
@@ -35,7 +37,6 @@ import java.util.Objects;
                 // Registers the JdbcConnectionDetails of @ServiceConnection containers (same name in 3.5 and 4.x).
                 "org.springframework.boot.testcontainers.service.connection.ServiceConnectionAutoConfiguration"})
 @ConditionalOnClass(TwPoolDataSource.class)
-@EnableConfigurationProperties(TwPoolProperties.class)
 public class TwPoolAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
@@ -43,13 +44,16 @@ public class TwPoolAutoConfiguration {
     @ConditionalOnMissingBean(DataSource.class)
     static class Pool {
         @Bean(destroyMethod = "close")
-        TwPoolDataSource dataSource(TwPoolProperties properties, Environment environment,
-                                    ObjectProvider<ConnectionDetailsSource> connectionDetails) {
-            TwPoolSettingsCheck.refuseIgnoredBootPoolSettings(environment);
+        TwPoolDataSource dataSource(Environment environment, ObjectProvider<ConnectionDetailsSource> connectionDetails) {
+            TwPoolSettingsCheck.refuseOtherPoolType(environment);
             ConnectionDetailsSource.Details details = connectionDetails.orderedStream().map(ConnectionDetailsSource::get)
                     .filter(Objects::nonNull).findFirst().orElse(null);
-            return TwPoolDataSource.fromProperties(
-                    ConnectionSettings.resolve(properties.toTwPoolProperties(environment), environment, details));
+            TwPoolBinder binder = new TwPoolBinder(environment);
+            TwPoolConfig.Builder builder = binder.bind();
+            ConnectionSettings.resolve(binder.value(TwPoolSettings.URL), binder.value(TwPoolSettings.USERNAME),
+                    binder.value(TwPoolSettings.PASSWORD), environment, details).applyTo(builder);
+            HikariSettings hikari = BootHikariSettings.read(environment);
+            return TwPoolDataSource.create(hikari.isEmpty() ? builder.build() : hikari.buildOver(builder));
         }
     }
 
@@ -59,8 +63,8 @@ public class TwPoolAutoConfiguration {
     @ConditionalOnMissingBean(DataSource.class)
     static class NoDatabase {
         @Bean
-        TwPoolSettingsCheck twPoolSettingsCheck(TwPoolProperties properties, Environment environment) {
-            return TwPoolSettingsCheck.requireDatabase(properties, environment);
+        TwPoolSettingsCheck twPoolSettingsCheck(Environment environment) {
+            return TwPoolSettingsCheck.requireDatabase(environment);
         }
     }
 
@@ -68,9 +72,8 @@ public class TwPoolAutoConfiguration {
     @ConditionalOnBean(DataSource.class)
     static class OwnDataSource {
         @Bean
-        TwPoolSettingsCheck twPoolSettingsCheck(TwPoolProperties properties, Environment environment,
-                                                ObjectProvider<DataSource> dataSources) {
-            return TwPoolSettingsCheck.warnUnused(properties, environment, dataSources);
+        TwPoolSettingsCheck twPoolSettingsCheck(Environment environment, ObjectProvider<DataSource> dataSources) {
+            return TwPoolSettingsCheck.warnUnused(environment, dataSources);
         }
     }
 }

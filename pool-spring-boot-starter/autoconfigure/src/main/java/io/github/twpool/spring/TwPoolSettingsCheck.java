@@ -7,57 +7,46 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 
 import javax.sql.DataSource;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code twpool.*} settings that would configure nothing are reported instead of ignored: with no database at all
  * they fail the start (otherwise their values would never be checked); beside an application's own DataSource
- * they get one WARN, and twpool steps aside. And the other way round: Boot's pool settings that twpool's pool would
- * ignore fail the start. Names only: values are never shown.
+ * they get one WARN, and twpool steps aside. Names only: values are never shown.
  */
 final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSingleton {
 
     private static final Logger LOG = LoggerFactory.getLogger(TwPoolSettingsCheck.class);
     private static final String BOOT_TYPE = "spring.datasource.type";
-    private static final ConfigurationPropertyName BOOT_HIKARI = ConfigurationPropertyName.of("spring.datasource.hikari");
 
-    private final TwPoolProperties properties;
-    private final Environment environment;
+    private final TwPoolBinder binder;
     private final ObjectProvider<DataSource> ownDataSources;
 
-    private TwPoolSettingsCheck(TwPoolProperties properties, Environment environment, ObjectProvider<DataSource> ownDataSources) {
-        this.properties = properties;
-        this.environment = environment;
+    private TwPoolSettingsCheck(Environment environment, ObjectProvider<DataSource> ownDataSources) {
+        this.binder = new TwPoolBinder(environment);
         this.ownDataSources = ownDataSources;
     }
 
     /** No database named anywhere and no DataSource bean: fails as soon as it is created if twpool.* is set. */
-    static TwPoolSettingsCheck requireDatabase(TwPoolProperties properties, Environment environment) {
-        return new TwPoolSettingsCheck(properties, environment, null);
+    static TwPoolSettingsCheck requireDatabase(Environment environment) {
+        return new TwPoolSettingsCheck(environment, null);
     }
 
     /** The application defines its own DataSource: warns once, after start-up, if twpool.* is set. */
-    static TwPoolSettingsCheck warnUnused(TwPoolProperties properties, Environment environment,
-                                          ObjectProvider<DataSource> ownDataSources) {
-        return new TwPoolSettingsCheck(properties, environment, ownDataSources);
+    static TwPoolSettingsCheck warnUnused(Environment environment, ObjectProvider<DataSource> ownDataSources) {
+        return new TwPoolSettingsCheck(environment, ownDataSources);
     }
 
     /**
-     * twpool is about to make the application's DataSource from {@code spring.datasource.url}: Boot's own pool
-     * settings would then configure nothing. {@code spring.datasource.hikari.auto-commit=false} dropped silently
-     * turns every statement into its own transaction, so they fail the start instead, named (values not shown), as
-     * does a {@code spring.datasource.type} naming another pool.
+     * An explicit {@code spring.datasource.type} naming another pool is a choice twpool would overrule when it makes
+     * the application's DataSource: it fails the start, saying how to keep that pool. (Boot's
+     * {@code spring.datasource.hikari.*} settings configure twpool's pool: {@link BootHikariSettings}.)
      */
-    static void refuseIgnoredBootPoolSettings(Environment environment) {
+    static void refuseOtherPoolType(Environment environment) {
         String type = environment.getProperty(BOOT_TYPE);
         if (type != null && !type.trim().equals(TwPoolDataSource.class.getName())) {
             throw new TwPoolConfigException(BOOT_TYPE, BOOT_TYPE + "=" + type.trim() + " asks for another pool than"
@@ -65,29 +54,12 @@ final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSi
                     + BOOT_TYPE + " (or set it to " + TwPoolDataSource.class.getName() + "), or keep Boot's pool with"
                     + " spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName());
         }
-        Set<String> hikari = new TreeSet<>();
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            if (source instanceof IterableConfigurationPropertySource iterable) {
-                iterable.stream().filter(BOOT_HIKARI::isAncestorOf).forEach(name -> hikari.add(name.toString()));
-            }
-        }
-        if (!hikari.isEmpty()) {
-            String first = hikari.iterator().next();
-            throw new TwPoolConfigException(first, first + " is set, but twpool makes the application's DataSource in"
-                    + " place of Boot's HikariDataSource, so these settings would be ignored: " + hikari + " (values not"
-                    + " shown). Set them for twpool: its own keys (twpool.pool-size, twpool.max-overflow, twpool.timeout,"
-                    + " twpool.recycle, ...), other HikariCP settings as twpool.hikari.<HikariCP name> (e.g."
-                    + " twpool.hikari.autoCommit=false), driver properties as twpool.driver.<name>");
-        }
-    }
-
-    private Set<String> keys() {
-        return new TreeSet<>(properties.toTwPoolProperties(environment).stringPropertyNames());
     }
 
     @Override
     public void afterPropertiesSet() {
-        Set<String> keys = keys();
+        binder.bind(); // an unknown key or an unreadable value fails the start whether or not twpool makes the pool
+        Set<String> keys = binder.keysSet();
         if (ownDataSources == null && !keys.isEmpty()) {
             String first = keys.iterator().next();
             throw new TwPoolConfigException(first, first + " is set, but twpool has no database, so no twpool setting"
@@ -98,7 +70,7 @@ final class TwPoolSettingsCheck implements InitializingBean, SmartInitializingSi
 
     @Override
     public void afterSingletonsInstantiated() {
-        Set<String> keys = keys();
+        Set<String> keys = binder.keysSet();
         if (ownDataSources == null || keys.isEmpty()) {
             return;
         }

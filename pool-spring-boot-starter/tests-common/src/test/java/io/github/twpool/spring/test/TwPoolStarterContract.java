@@ -2,10 +2,10 @@ package io.github.twpool.spring.test;
 
 import io.github.twpool.TwPoolConfig;
 import io.github.twpool.TwPoolDataSource;
-import io.github.twpool.internal.ConfigKeys;
+import io.github.twpool.TwPoolSettings;
 import io.github.twpool.spring.TwPoolAutoConfiguration;
 import io.github.twpool.spring.TwPoolMetricsAutoConfiguration;
-import io.github.twpool.spring.TwPoolProperties;
+import io.github.twpool.spring.internal.ConfigurationMetadataGenerator;
 import io.github.twpool.testsupport.FaultProxy;
 import io.github.twpool.testsupport.TestDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -183,19 +183,27 @@ public abstract class TwPoolStarterContract {
     void bootsOwnPoolSettingsAreNotSilentlyDroppedWhenTwpoolMakesThePool() {
         // Adversarial pass: an application moving to twpool with spring.datasource.hikari.auto-commit=false (the
         // usual pairing with Hibernate's provider_disables_autocommit) got autocommit=true and a pool of twpool's
-        // default size, without a word: every statement committed at once. Before: the start succeeded.
+        // default size, without a word: every statement committed at once. They were then refused; now they
+        // configure twpool's pool as they configured HikariCP's.
         String[] spring = {"spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
-                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false", "twpool.pool-size=1"};
+                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false"};
         app().withPropertyValues(spring).withPropertyValues("spring.datasource.hikari.auto-commit=false",
-                        "spring.datasource.hikari.maximum-pool-size=50", "spring.datasource.hikari.data-source-properties.cachePrepStmts=true")
+                        "spring.datasource.hikari.maximum-pool-size=50", "spring.datasource.hikari.minimum-idle=1",
+                        "spring.datasource.hikari.data-source-properties.cachePrepStmts=true")
                 .run(context -> {
-                    assertThat(context).hasFailed();
-                    assertThat(context.getStartupFailure()).rootCause()
-                            .hasMessageContaining("spring.datasource.hikari.auto-commit")
-                            .hasMessageContaining("spring.datasource.hikari.maximum-pool-size")
-                            .hasMessageContaining("spring.datasource.hikari.data-source-properties")
-                            .hasMessageContaining("twpool.hikari.");
+                    assertThat(context).hasNotFailed();
+                    TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+                    assertThat(ds.config().maxPoolSize()).isEqualTo(50);
+                    try (Connection c = ds.getConnection()) {
+                        assertThat(c.getAutoCommit()).isFalse();
+                    }
                 });
+        // What twpool cannot honour is still refused, named without values.
+        app().withPropertyValues(spring).withPropertyValues("spring.datasource.hikari.data-source-class-name=" + SECRET)
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("spring.datasource.hikari.data-source-class-name")
+                        .hasMessageContaining("spring.autoconfigure.exclude=" + TwPoolAutoConfiguration.class.getName())
+                        .hasMessageNotContaining(SECRET));
         // An explicit pool type other than twpool's is a choice twpool would overrule: refused too.
         app().withPropertyValues(spring).withPropertyValues("spring.datasource.type=com.zaxxer.hikari.HikariDataSource")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
@@ -307,35 +315,73 @@ public abstract class TwPoolStarterContract {
         }
     }
 
+    /** A Boot service that tunes HikariCP the usual way, as it was before the starter was added. */
+    private String[] tunedLikeHikari() {
+        return new String[] {"spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
+                "spring.datasource.password=" + db.password(), "twpool.probe.enabled=false",
+                "spring.datasource.hikari.maximum-pool-size=20", "spring.datasource.hikari.minimum-idle=5",
+                "spring.datasource.hikari.max-lifetime=25m", "spring.datasource.hikari.auto-commit=false",
+                "spring.datasource.hikari.data-source-properties.cachePrepStmts=true"};
+    }
+
     @Test
-    void theDefaultsIdesShowAreTwpoolsOwn() {
-        // The field initialisers exist for the IDE metadata; unset keys are not passed, so twpool's own defaults
-        // apply. This keeps the two equal.
-        TwPoolProperties shown = new TwPoolProperties();
-        Properties url = new Properties();
-        url.setProperty("twpool.url", db.jdbcUrl());
-        TwPoolConfig actual = TwPoolConfig.fromProperties(url);
-        assertThat(shown.getName()).isEqualTo(actual.name());
-        assertThat(shown.getPoolSize()).isEqualTo(actual.poolSize());
-        assertThat(shown.getMaxOverflow()).isEqualTo(actual.maxOverflow());
-        assertThat(shown.getOverflowIdleTimeout()).isEqualTo(actual.overflowIdleTimeout());
-        assertThat(shown.getRecycle()).isEqualTo(actual.recycle());
-        assertThat(shown.isPrePing()).isEqualTo(actual.prePing());
-        assertThat(shown.isResetSession()).isEqualTo(actual.resetSession());
-        assertThat(shown.getKeepalive()).isEqualTo(actual.keepalive());
-        assertThat(shown.getTimeout()).isEqualTo(actual.timeout());
-        assertThat(shown.getValidationTimeout()).isEqualTo(actual.validationTimeout());
-        assertThat(shown.getLeakDetectionThreshold()).isEqualTo(actual.leakDetectionThreshold());
-        assertThat(shown.getProbe().isEnabled()).isEqualTo(actual.probeEnabled());
-        assertThat(shown.getProbe().getInterval()).isEqualTo(actual.probeInterval());
-        assertThat(shown.getProbe().getScanEvery()).isEqualTo(actual.probeScanEvery());
-        assertThat(shown.getProbe().getScanThreshold()).isEqualTo(actual.probeScanThreshold());
-        assertThat(shown.getProbe().getProcRoot()).isEqualTo(actual.probeProcRoot());
-        assertThat(shown.getProbe().isCountConnects()).isEqualTo(actual.probeCountConnects());
-        assertThat(shown.getChurn().getWarnInterval()).isEqualTo(actual.churnWarnInterval());
-        assertThat(shown.getChurn().getMinRate()).isEqualTo(actual.churnMinRate());
-        assertThat(shown.getChurn().getOutsideFactor()).isEqualTo(actual.churnOutsideFactor());
-        assertThat(shown.getChurn().getPortWarnRatio()).isEqualTo(actual.churnPortWarnRatio());
+    void anApplicationTuningHikariCpTheUsualWayGetsThePoolItAskedFor(CapturedOutput output) {
+        // Adding the starter to such an application failed its start (spring.datasource.hikari.* was refused).
+        app().withPropertyValues(tunedLikeHikari()).run(context -> {
+            assertThat(context).hasNotFailed();
+            TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+            com.zaxxer.hikari.HikariDataSource pool = ds.unwrap(com.zaxxer.hikari.HikariDataSource.class);
+            assertThat(pool.getMaximumPoolSize()).isEqualTo(20);
+            assertThat(pool.getMinimumIdle()).isEqualTo(5);
+            assertThat(pool.getMaxLifetime()).isEqualTo(Duration.ofMinutes(25).toMillis());
+            assertThat(ds.config().poolSize()).isEqualTo(5);
+            assertThat(ds.config().maxOverflow()).isEqualTo(15);
+            try (Connection c = ds.getConnection()) {
+                assertThat(c.getAutoCommit()).as("autoCommit on a borrowed connection").isFalse();
+                com.mysql.cj.jdbc.JdbcConnection physical = c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class);
+                assertThat(physical.getPropertySet().getBooleanProperty(com.mysql.cj.conf.PropertyKey.cachePrepStmts).getValue())
+                        .as("cachePrepStmts on the physical connection").isTrue();
+            }
+        });
+        assertThat(output.getAll()).containsOnlyOnce("spring.datasource.hikari.* mapped onto twpool")
+                .contains("spring.datasource.hikari.maximum-pool-size=20, spring.datasource.hikari.minimum-idle=5 → pool-size=5, max-overflow=15",
+                        "spring.datasource.hikari.max-lifetime=25m → recycle=25m",
+                        "spring.datasource.hikari.auto-commit=false → twpool.hikari.*",
+                        "cachePrepStmts → twpool.driver.*")
+                .doesNotContain(db.password().isEmpty() ? SECRET : db.password());
+    }
+
+    @Test
+    void theSameSettingAsTwpoolAndAsHikariWithDifferentValuesFailsNamingBothKeys() {
+        app().withPropertyValues(tunedLikeHikari()).withPropertyValues("twpool.pool-size=10")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("twpool.pool-size=10 and spring.datasource.hikari.minimum-idle=5 set the same"
+                                    + " setting with different values");
+                });
+        // The same value under both names is one setting given twice, not a conflict.
+        app().withPropertyValues(tunedLikeHikari()).withPropertyValues("twpool.pool-size=5", "twpool.recycle=25m")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void whereHikariCpWouldCorrectAValueTwpoolTakesHikariCpsValueAndWarnsOnce(CapturedOutput output) {
+        app().withPropertyValues(tunedLikeHikari()).withPropertyValues("spring.datasource.hikari.max-lifetime=20s",
+                        "spring.datasource.hikari.minimum-idle=30")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    com.zaxxer.hikari.HikariDataSource pool = context.getBean(TwPoolDataSource.class)
+                            .unwrap(com.zaxxer.hikari.HikariDataSource.class);
+                    // HikariCP itself: a lifetime under 30 s becomes its default 30 min; minimum-idle at most the maximum
+                    assertThat(pool.getMaxLifetime()).isEqualTo(Duration.ofMinutes(30).toMillis());
+                    assertThat(pool.getMinimumIdle()).isEqualTo(20);
+                    assertThat(pool.getMaximumPoolSize()).isEqualTo(20);
+                });
+        assertThat(output.getAll()).containsOnlyOnce("HikariCP settings corrected as HikariCP itself corrects them")
+                .contains("spring.datasource.hikari.max-lifetime=20s: HikariCP allows no max-lifetime under 30s",
+                        "twpool uses 30m", "spring.datasource.hikari.minimum-idle=30: HikariCP allows no minimum-idle above",
+                        "twpool uses 20");
     }
 
     @Test
@@ -344,7 +390,7 @@ public abstract class TwPoolStarterContract {
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        for (String key : ConfigKeys.ALL) {
+        for (String key : TwPoolSettings.ALL.stream().map(io.github.twpool.spi.Setting::key).toList()) {
             assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
         }
         for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled", "hikari", "driver"}) {
@@ -354,5 +400,9 @@ public abstract class TwPoolStarterContract {
         assertThat(compact).contains(
                 "\"name\":\"twpool.recycle\",\"type\":\"java.time.Duration\"", "\"defaultValue\":\"30m\"",
                 "\"name\":\"twpool.pool-size\",\"type\":\"java.lang.Integer\"", "\"defaultValue\":10");
+        // The jar's metadata is exactly what the declarations of the keys on this class path say (twpool's and
+        // pool-mysql's): generated by the build, so it cannot drift from them; stale or hand-edited, this fails.
+        assertThat(json).isEqualTo(ConfigurationMetadataGenerator.render(TwPoolSettings.withExtensions()));
+        assertThat(json).doesNotContain("\"name\": \"twpool.password\",\n      \"type\": \"java.lang.String\",\n      \"description\": \"Database password; never printed.\",\n      \"defaultValue\"");
     }
 }

@@ -1,0 +1,81 @@
+package io.github.twpool.internal.connect;
+
+import io.github.twpool.internal.probe.CensusSource;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Splits the endpoint's new client-side connections on this host by owner: this process or another one. One sample
+ * lists this process's socket inodes ({@code /proc/self/fd}), takes a census of the endpoint's ESTABLISHED client
+ * sockets with their inodes, and lists this process's inodes again. A socket not seen on the previous sample is new;
+ * it is this process's when either list holds it. One that neither holds is another process's only when the two
+ * lists are at most {@link #DECISIVE_NANOS} apart: one of this process's own connections opened and closed between
+ * them would be missing from both too, and no JDBC connect with its handshake is that short. Past that (a slow
+ * {@code /proc/net/tcp} on a host with a large connection table) such a socket stays unresolved.
+ *
+ * <p>Holds inodes (numbers) of the last sample only. Not thread-safe: the sampler thread owns it.
+ */
+final class EndpointSockets {
+
+    /** How far apart the two listings of this process's sockets may be for a socket missing from both to be another's. */
+    static final long DECISIVE_NANOS = 2_000_000L;
+
+    /** New sockets in one sample, by owner, and how long the census between the listings took. */
+    record Sample(int own, int other, int unresolved, long windowNanos) {
+    }
+
+    private final CensusSource census;
+    private final OwnSockets ownSockets;
+    private Set<Long> previous;
+    private Set<Long> current = new HashSet<>();
+    private final Set<Long> ownBefore = new HashSet<>();
+    private final Set<Long> ownAfter = new HashSet<>();
+
+    EndpointSockets(CensusSource census, OwnSockets ownSockets) {
+        this.census = census;
+        this.ownSockets = ownSockets;
+    }
+
+    /** One sample; {@code null} on the first (nothing to compare with yet). I/O failures escape. */
+    Sample sample() throws IOException {
+        long start = System.nanoTime();
+        ownSockets.read(ownBefore);
+        Set<Long> seen = current;
+        seen.clear();
+        census.scan(inode -> seen.add(inode));
+        ownSockets.read(ownAfter);
+        long window = System.nanoTime() - start;
+        Set<Long> before = previous;
+        current = before == null ? new HashSet<>() : before;
+        previous = seen;
+        if (before == null) {
+            return null;
+        }
+        int own = 0;
+        int other = 0;
+        int unresolved = 0;
+        for (Long inode : seen) {
+            if (before.contains(inode)) {
+                continue;
+            }
+            if (ownBefore.contains(inode) || ownAfter.contains(inode)) {
+                own++;
+            } else if (window <= DECISIVE_NANOS && !ownSockets.truncated()) {
+                other++;
+            } else {
+                unresolved++;
+            }
+        }
+        return new Sample(own, other, unresolved, window);
+    }
+
+    /** Forgets the last sample: the next one is a first again. */
+    void reset() {
+        previous = null;
+        current.clear();
+        ownBefore.clear();
+        ownAfter.clear();
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.twpool.internal.connect;
+
+import io.github.twpool.SocketCensus;
+import io.github.twpool.internal.probe.CensusSource;
+import io.github.twpool.internal.probe.EstablishedInodeSink;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** New sockets to the endpoint split by owner, against a proc root whose self/fd the test writes. */
+class EndpointSocketsTest {
+
+    @TempDir
+    Path proc;
+
+    private void own(long... inodes) throws IOException {
+        Path fd = proc.resolve("self/fd");
+        if (Files.exists(fd)) {
+            try (var s = Files.list(fd)) {
+                for (Path p : s.toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(fd);
+        Files.createSymbolicLink(fd.resolve("0"), Path.of("/dev/null"));
+        int n = 3;
+        for (long i : inodes) {
+            Files.createSymbolicLink(fd.resolve(String.valueOf(n++)), Path.of("socket:[" + i + "]"));
+        }
+    }
+
+    /** A census that reports the given inodes, running {@code during} while "scanning". */
+    private static final class FakeCensus implements CensusSource {
+        List<Long> inodes = new ArrayList<>();
+        Consumer<Void> during = v -> { };
+
+        @Override
+        public SocketCensus scan() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SocketCensus scan(EstablishedInodeSink sink) {
+            during.accept(null);
+            inodes.forEach(sink::established);
+            return null;
+        }
+
+        @Override
+        public String method() {
+            return PROC;
+        }
+    }
+
+    @Test
+    void newSocketsAreThisProcesssWhenItHoldsThemAndAnothersWhenItDoesNot() throws IOException {
+        FakeCensus census = new FakeCensus();
+        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc));
+        own(100);
+        census.inodes = List.of(100L);
+        assertThat(s.sample()).as("the first sample only sets the baseline").isNull();
+        own(100, 101);
+        census.inodes = List.of(100L, 101L, 500L, 501L);
+        EndpointSockets.Sample sample = s.sample();
+        assertThat(sample.own()).isEqualTo(1);
+        assertThat(sample.other()).isEqualTo(2);
+        assertThat(sample.unresolved()).isZero();
+        // Still open on the next sample: not new.
+        sample = s.sample();
+        assertThat(sample.own() + sample.other() + sample.unresolved()).isZero();
+    }
+
+    @Test
+    void aSocketThisProcessClosedDuringTheCensusIsStillItsOwn() throws IOException {
+        FakeCensus census = new FakeCensus();
+        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc));
+        own();
+        census.inodes = List.of();
+        s.sample();
+        own(200);
+        census.inodes = List.of(200L);
+        census.during = v -> {
+            try {
+                own(); // closed while the census ran: in the list before it only
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        };
+        assertThat(s.sample().own()).isEqualTo(1);
+    }
+
+    @Test
+    void aSlowCensusLeavesSocketsMissingFromBothListsUnresolved() throws IOException {
+        FakeCensus census = new FakeCensus();
+        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc));
+        own();
+        s.sample();
+        census.inodes = List.of(300L);
+        census.during = v -> {
+            long end = System.nanoTime() + 2 * EndpointSockets.DECISIVE_NANOS;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        };
+        EndpointSockets.Sample sample = s.sample();
+        assertThat(sample.other()).isZero();
+        assertThat(sample.unresolved()).isEqualTo(1);
+    }
+}
