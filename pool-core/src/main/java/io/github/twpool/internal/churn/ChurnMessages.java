@@ -245,8 +245,8 @@ public final class ChurnMessages {
         }
         if (a.undecided() != null) {
             l.put(WHO, "undecided").put("twpool.undecided", a.undecided());
-            String s = "From this JVM or another process on this host: cannot tell (" + a.undecided() + ").";
-            return new String[] {s, s};
+            String s = "From this JVM or another process on this host: cannot tell";
+            return new String[] {s + " (" + a.undecided() + ").", s + " (twpool.undecided says why)."};
         }
         boolean fromJvm = !Double.isNaN(jvm) && jvm > 0;
         // Only with the JVM's own connects measured can the rest be said to come from another process.
@@ -329,8 +329,8 @@ public final class ChurnMessages {
             }
             default -> {
                 l.put(WHO, "undecided").put("twpool.undecided", g.undecided());
-                String s = "From this JVM or another process on this host: cannot tell (" + g.undecided() + ").";
-                return new String[] {s, s};
+                String s = "From this JVM or another process on this host: cannot tell";
+                return new String[] {s + " (" + g.undecided() + ").", s + " (twpool.undecided says why)."};
             }
         }
     }
@@ -384,11 +384,11 @@ public final class ChurnMessages {
                 }
             }
             case "overflow" -> {
-                why = f("Overflow connections retire after overflow-idle-timeout=%s and the next burst reopens them (peaked at "
-                        + "%d connections, pool-size=%d, max-overflow=%d).", seconds(p.overflowIdleTimeout()), p.peak(),
+                why = f("Overflow connections retire after overflow-idle-timeout=%s and the next burst reopens them (peaked "
+                        + "at %d, pool-size=%d, max-overflow=%d).", seconds(p.overflowIdleTimeout()), p.peak(),
                         p.poolSize(), p.maxOverflow());
                 l.put("twpool.peak", p.peak()).put("twpool.pool_size", p.poolSize()).put("twpool.max_overflow", p.maxOverflow());
-                fix = f("raise pool-size to the load's concurrency (%d) or lengthen overflow-idle-timeout", p.peak());
+                fix = f("raise pool-size to %d or lengthen overflow-idle-timeout", p.peak());
             }
             case "evicted" -> {
                 why = "The application or HikariCP evicts them (evictConnection, softEvictConnections).";

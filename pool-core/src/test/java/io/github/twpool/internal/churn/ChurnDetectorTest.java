@@ -147,7 +147,7 @@ class ChurnDetectorTest {
         assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.POOL);
         ChurnVerdict pool = verdicts(e).stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
         assertThat(pool.reason()).isEqualTo("overflow");
-        assertThat(pool.message()).contains("overflow-idle-timeout=10s", "peaked at 22 connections, pool-size=2", "raise pool-size");
+        assertThat(pool.message()).contains("overflow-idle-timeout=10s", "peaked at 22, pool-size=2", "raise pool-size");
     }
 
     @Test
