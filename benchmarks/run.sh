@@ -3,7 +3,8 @@
 #   1. pool overhead (JMH, stub driver): bare HikariCP vs TwPoolDataSource vs TwPoolDataSource with reset-session
 #   2. probe cost (JMH): census parse of 1k..100k /proc lines with allocation (-prof gc), and the sockstat tick;
 #      then real TIME_WAIT sockets on loopback timed against ss and cat
-#   3. end to end against the embedded MariaDB 11.4 (TestDatabase.tls()): unpooled vs pooled, plain TCP and TLS
+#   3. end to end against the embedded MariaDB 11.4 (TestDatabase.tls()): unpooled vs pooled, plain TCP and TLS;
+#      3c. the same against PostgreSQL (TestDatabase.postgresTls())
 #   5. reset-session end to end against the same server: off, on with clean sessions, on with changed ones
 # Quick look: benchmarks/run.sh quick  (fewer iterations; the numbers are then only indicative)
 set -euo pipefail
@@ -34,5 +35,7 @@ else
 fi
 echo "== 3. end to end against the real server"
 java -cp "$CP" io.github.twpool.benchmarks.EndToEndHarness
+echo "== 3c. end to end against PostgreSQL, plain and TLS"
+java -cp "$CP" io.github.twpool.benchmarks.EndToEndHarness --database postgresql
 echo "== 5. reset-session end to end: off / on-clean / off-dirty / on-dirty, ABBA, plain and TLS"
 java -cp "$CP" io.github.twpool.benchmarks.ResetSessionHarness

@@ -280,7 +280,8 @@ public final class TwPoolConfig {
                     && validation.compareTo(timeout) >= 0) {
                 // Only the default is adjusted to a short timeout; a validation-timeout given explicitly is checked.
                 Duration half = Durations.tooLargeForMillis(timeout) ? timeout : Duration.ofMillis(timeout.toMillis() / 2);
-                values.put(TwPoolSettings.VALIDATION_TIMEOUT.key(), half.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : half);
+                Duration floor = TwPoolSettings.VALIDATION_TIMEOUT.min();
+                values.put(TwPoolSettings.VALIDATION_TIMEOUT.key(), half.compareTo(floor) < 0 ? floor : half);
             }
             TwPoolConfig config = new TwPoolConfig(this);
             ConfigRules.validate(config);

@@ -149,7 +149,8 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         }
         throw TwPoolConfigException.invalid("twpool.reset-session", true,
                 "needs a database extension that can reset sessions, and none on the classpath handles "
-                        + Secrets.maskUrl(config.url()) + "; for MySQL add io.github.twpool:pool-mysql, or set reset-session=false");
+                        + Secrets.maskUrl(config.url()) + "; for MySQL add io.github.twpool:pool-mysql, for PostgreSQL "
+                        + "io.github.twpool:pool-postgresql, or set reset-session=false");
     }
 
     private static ServerStatusSource serverStatusSource(PoolContext context, List<TwPoolExtension> extensions) {
@@ -346,6 +347,11 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         @Override
         public void evict(Connection connection) {
             evictConnection(connection);
+        }
+
+        @Override
+        public void recycleLimitedBy(String serverSetting) {
+            settings.recycleLimitedBy(serverSetting);
         }
     }
 }

@@ -60,7 +60,8 @@ public final class TwPoolSettings {
             .doc("`true`: validate every borrow (one round trip each), as SQLAlchemy's `pool_pre_ping`; `false`: HikariCP's"
                     + " own check, a connection idle for more than 500 ms (see the mapping below).");
     public static final Setting<Boolean> RESET_SESSION = Setting.bool("reset-session", false).described()
-            .doc("Reset the server session when a connection is returned (needs `pool-mysql`): roll back,"
+            .doc("Reset the server session when a connection is returned (needs `pool-mysql`) if the borrower changed it"
+                    + " (the server's session tracking tells; an unchanged session sends no command): roll back,"
                     + " COM_RESET_CONNECTION, then restore the pool's `twpool.hikari.*` session settings; with it on,"
                     + " pool-mysql defaults `useServerPrepStmts=false`, refuses `paranoid=true` and a URL naming no database"
                     + " (unless `twpool.hikari.catalog` names one), and bounds the reset by `validation-timeout`"

@@ -211,6 +211,20 @@ class ConnectOriginsIntegrationTest {
         return s.get(s.size() / 2);
     }
 
+    /** Whether every new socket caught could be given an owner (the census was fast enough here). */
+    private static boolean decisive(ChurnReport r) {
+        return r.origins().unresolvedSockets() == 0;
+    }
+
+    private static void assertUndecidedForShortSockets(ChurnReport r) {
+        String described = r.origins().toString();
+        assertThat(r.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.UNDECIDED);
+        assertThat(r.origins().undecided()).as(described).contains("too briefly to tell whose");
+        assertThat(r.origins().thisJvmRate()).as(described).isNaN();
+        assertThat(r.verdicts()).extracting(ChurnVerdict::message).allSatisfy(m -> assertThat(m)
+                .doesNotContain("/s from this JVM", "/s from another process"));
+    }
+
     private static boolean netlink(ChurnReport r) {
         return r.origins().splitMethod() != null && r.origins().splitMethod().contains("netlink");
     }
@@ -240,13 +254,21 @@ class ConnectOriginsIntegrationTest {
             ChurnReport last = seen.get(seen.size() - 1);
             String described = last.origins().toString();
 
-            assertThat(last.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.THIS_JVM);
-            assertThat(last.origins().otherSockets()).as(described).isZero();
-            double measured = median(seen.stream().map(r -> r.origins().thisJvmRate()).toList());
-            assertThat(measured).as("this JVM's rate vs the %.1f/s made (%s)", truth, described).isCloseTo(truth, withPercentage(20));
+            // The call sites come from stacks alone: named with their shares whatever the sockets say.
             assertThat(share(last, "driverManagerChurn")).as(described).isCloseTo(a.get() / (double) made, offset(0.15));
             assertThat(share(last, "hikariPoolPerRequest")).as(described).isCloseTo(b.get() / (double) made, offset(0.15));
             assertThat(share(last, "plainDataSourceChurn")).as(described).isCloseTo(c.get() / (double) made, offset(0.15));
+            assertThat(last.origins().otherSockets()).as(described).isZero();
+            if (!decisive(last)) {
+                // A census slower than a connection (an overloaded host; /proc/net/tcp on a large table): a socket
+                // missing from this process's fd lists around it may have been this JVM's or another process's. The
+                // samples must then say they cannot tell, and give the rate to no one.
+                assertUndecidedForShortSockets(last);
+                return;
+            }
+            assertThat(last.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.THIS_JVM);
+            double measured = median(seen.stream().map(r -> r.origins().thisJvmRate()).toList());
+            assertThat(measured).as("this JVM's rate vs the %.1f/s made (%s)", truth, described).isCloseTo(truth, withPercentage(20));
             assertThat(last.origins().rateMethod()).contains("server's count");
 
             List<String> warnings = log.messages(Level.WARN);
@@ -292,7 +314,11 @@ class ConnectOriginsIntegrationTest {
             threads.shutdown();
             ChurnReport last = seen.get(seen.size() - 1);
             String described = last.origins().toString();
-            assertThat(last.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.THIS_JVM);
+            if (decisive(last)) {
+                assertThat(last.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.THIS_JVM);
+            } else {
+                assertUndecidedForShortSockets(last);
+            }
             assertThat(share(last, "distinctUrlChurn")).as(described).isGreaterThan(0.2);
             assertThat(share(last, "failedLoginChurn")).as(described).isGreaterThan(0.1);
             assertThat(last.callSites()).as(described).noneMatch(s -> s.frame().contains("connectTimeout") || s.frame().contains("jdbc:"));
@@ -313,11 +339,18 @@ class ConnectOriginsIntegrationTest {
                 String described = r.origins().toString();
                 assertThat(r.origins().origin()).as(described).isNotEqualTo(ChurnOrigins.Origin.THIS_JVM);
                 assertThat(r.origins().thisJvmRate()).as(described).isIn(0.0, Double.NaN);
-                if (netlink(r) && r.origins().unresolvedSockets() == 0) {
-                    // Each socket sample's two listings of this process's sockets were under 2 ms apart.
+                assertThat(r.origins().ownSockets()).as("none of Python's sockets is this JVM's: " + described).isZero();
+                if (netlink(r) && r.origins().unresolvedSockets() == 0 && r.origins().socketSamples() >= 20) {
+                    // Each socket sample's two listings of this process's sockets were under 2 ms apart, and there
+                    // were enough samples to catch millisecond connections at 30/s.
+                    assertThat(r.origins().otherSockets()).as(described).isGreaterThan(0);
                     assertThat(r.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.ANOTHER_PROCESS);
                     assertThat(r.verdicts()).extracting(ChurnVerdict::message)
                             .anySatisfy(m -> assertThat(m).contains("/s from another process on this host"));
+                } else if (netlink(r)) {
+                    // Too few samples on an overloaded host: whatever was caught, never this JVM.
+                    assertThat(r.origins().origin()).as(described)
+                            .isIn(ChurnOrigins.Origin.ANOTHER_PROCESS, ChurnOrigins.Origin.UNDECIDED);
                 } else {
                     // /proc/net/tcp takes milliseconds to read (and an overloaded host slows any census): a socket
                     // missing from this process's fd lists before and after it may have been this JVM's, opened and
@@ -339,7 +372,7 @@ class ConnectOriginsIntegrationTest {
                     assertThat(t.origins().thisJvmRate()).as(described).isNaN();
                 }
                 ChurnReport both = together.get(together.size() - 1);
-                if (netlink(both) && both.origins().unresolvedSockets() == 0) {
+                if (netlink(both) && both.origins().unresolvedSockets() == 0 && both.origins().socketSamples() >= 20) {
                     assertThat(both.origins().origin()).as(both.origins().toString()).isEqualTo(ChurnOrigins.Origin.BOTH);
                     assertThat(both.verdicts()).anySatisfy(v -> {
                         assertThat(v.message()).contains("from this JVM", "and from another process on this host",

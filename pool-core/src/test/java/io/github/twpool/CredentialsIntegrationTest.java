@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Issue 13, findings 11, 13 and 16 against the real server: a user with a distinctive password, written in every
+ * Secrets against the real server: a user with a distinctive password, written in every
  * form Connector/J reads; HikariCP's DEBUG output, twpool's output and every exception (causes, suppressed, stack
  * traces) are searched for it. And a pool whose start fails late leaves no connection and no thread behind.
  */
@@ -132,7 +132,7 @@ class CredentialsIntegrationTest {
         assertThat(text).as(what).doesNotContain(PW).doesNotContain(PW_ENCODED);
     }
 
-    /** Finding 11: every form Connector/J reads connects, and the password shows nowhere, Hikari's DEBUG included. */
+    /** Every form Connector/J reads connects, and the password shows nowhere, Hikari's DEBUG included. */
     @ParameterizedTest
     @ValueSource(strings = {"userinfo", "userinfo-encoded", "key-value", "address", "query", "query-upper-case",
             "query-encoded-key", "query-encoded-value", "password1"})
@@ -159,7 +159,7 @@ class CredentialsIntegrationTest {
     }
 
     /**
-     * Finding 13: URLs whose driver or server errors echoed the URL (a malformed port, ';password=' read as part of
+     * URLs whose driver or server errors echoed the URL (a malformed port, ';password=' read as part of
      * the database name, an unclosed '(host='): the exception create() throws and the log carry no password.
      */
     @ParameterizedTest
@@ -213,7 +213,7 @@ class CredentialsIntegrationTest {
                 + poolName + " (" + threadsOf(poolName) + ") left").isTrue();
     }
 
-    /** Finding 16: a proc-root with a NUL used to pass build() and fail create() after Hikari had opened 3 connections. */
+    /** A proc-root with a NUL used to pass build() and fail create() after Hikari had opened 3 connections. */
     @Test
     void aProcRootWithANulFailsBeforeAnythingOpens() throws Exception {
         assertNothingLeft("cfgsec-nul");
@@ -266,7 +266,7 @@ class CredentialsIntegrationTest {
     }
 
     /**
-     * Findings 16 and 13: a failure after HikariCP opened its connections (in the extension's start, or while the
+     * A failure after HikariCP opened its connections (in the extension's start, or while the
      * probe is set up) closes the pool and its threads, and the exception keeps its chain, masked.
      */
     @ParameterizedTest

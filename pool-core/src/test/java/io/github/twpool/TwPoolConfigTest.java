@@ -164,7 +164,7 @@ class TwPoolConfigTest {
             "twpool.churn.outside-factor|NaN|must be a number",
             "twpool.hikari.initializationFailTimeout|soon|must be milliseconds",
             "twpool.hikari.transactionIsolation|READ_COMMITTED|TRANSACTION_READ_COMMITTED",
-            // issue 13, finding 17: untyped exceptions before
+            // each of these threw an untyped exception (or none) before it was checked
             "twpool.hikari.transactionIsolation|TRANSACTION_BOGUS|must be a java.sql.Connection constant: TRANSACTION_NONE, TRANSACTION_READ_UNCOMMITTED",
             "twpool.hikari.driverClassName|com.example.NoSuchDriver|no such class on the classpath; must name a JDBC driver",
             "twpool.hikari.driverClassName|java.lang.String|is not a JDBC driver (java.sql.Driver)",
@@ -179,7 +179,7 @@ class TwPoolConfigTest {
             "twpool.probe.interval|999999999999d|is too large",
             "twpool.churn.warn-interval|999999999999d|is too large",
             "twpool.validation-timeout|999999999999d|is too large",
-            // finding 18: sub-millisecond values named as given, never as 0; numbers in ASCII only
+            // sub-millisecond values named as given, never as 0; numbers in ASCII only
             "twpool.recycle|1ns|twpool.recycle=1ns: must be a whole number of milliseconds",
             "twpool.timeout|1500us|twpool.timeout=1500us: must be a whole number of milliseconds",
             "twpool.recycle|PT30.0000001S|twpool.recycle=PT30.0000001S: must be a whole number of milliseconds",
@@ -210,7 +210,7 @@ class TwPoolConfigTest {
 
     private static final String UNKNOWN_VALUE = "Zq9-Unknown-Value";
 
-    /** Issue 13, finding 12: the value of a key twpool does not know is never shown (it may be a password). */
+    /** The value of a key twpool does not know is never shown (it may be a password). */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "twpool.poolsize|did you mean twpool.pool-size?",
@@ -244,7 +244,7 @@ class TwPoolConfigTest {
                 .satisfies(e -> assertThat(((TwPoolConfigException) e).property()).isEqualTo(key));
     }
 
-    /** Finding 12: an extension's unknown key given in code is refused by create() without its value, before anything opens. */
+    /** An extension's unknown key given in code is refused by create() without its value, before anything opens. */
     @Test
     void anExtensionsUnknownKeyFromCodeNeverShowsItsValue() {
         io.github.twpool.spi.TwPoolExtension ext = new io.github.twpool.spi.TwPoolExtension() {
@@ -276,7 +276,7 @@ class TwPoolConfigTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(UNKNOWN_VALUE));
     }
 
-    /** Finding 12: known keys holding URLs mask the password whatever the key's case; secret keys never show a value. */
+    /** Known keys holding URLs mask the password whatever the key's case; secret keys never show a value. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "twpool.hikari.jdbcUrl|jdbc:mysql://u:Zq9-Unknown-Value@h/db",
@@ -294,7 +294,7 @@ class TwPoolConfigTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(UNKNOWN_VALUE));
     }
 
-    /** Finding 18: keys meant for twpool but never read as written are refused, not silently ignored. */
+    /** Keys meant for twpool but never read as written are refused, not silently ignored. */
     @ParameterizedTest(name = "[{0}]")
     @CsvSource(delimiter = '|', value = {
             "TwPool.pool-size",
@@ -329,7 +329,7 @@ class TwPoolConfigTest {
         }
     }
 
-    /** Finding 18: an unset keepalive adapts to a short recycle; a set one is checked. */
+    /** An unset keepalive adapts to a short recycle; a set one is checked. */
     @Test
     void anUnsetKeepaliveFollowsAShortRecycle() {
         assertThat(TwPoolConfig.fromProperties(props("twpool.recycle", "30s")).keepalive()).isZero();
@@ -345,7 +345,7 @@ class TwPoolConfigTest {
                 .hasMessageContaining("twpool.keepalive=30s: must be shorter than recycle (30s)");
     }
 
-    /** Finding 17: durations built in code that do not fit HikariCP's milliseconds fail in build(), never later. */
+    /** Durations built in code that do not fit HikariCP's milliseconds fail in build(), never later. */
     @Test
     void hugeDurationsInCodeFailInBuildAndPrintingNeverThrows() {
         Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
@@ -360,7 +360,7 @@ class TwPoolConfigTest {
                 .hasMessageStartingWith("twpool.recycle=1ns: ");
     }
 
-    /** Finding 16: a path the file system cannot take fails in build(), before anything opens. */
+    /** A path the file system cannot take fails in build(), before anything opens. */
     @Test
     void aProcRootTheFileSystemCannotTakeFailsInBuild() {
         assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.probe.proc-root", "/pro\u0000c")))
@@ -446,7 +446,7 @@ class TwPoolConfigTest {
         assertThat(c.toString()).doesNotContain("\n").contains("username=app\\u000aERROR forged");
     }
 
-    /** Finding 22: the probe's port comes from the URL's scheme; an unknown scheme without a port names twpool.url. */
+    /** The probe's port comes from the URL's scheme; an unknown scheme without a port names twpool.url. */
     @Test
     void anUnknownSchemeWithoutAPortIsRefusedWhileTheProbeIsOn() {
         assertThatThrownBy(() -> TwPoolConfig.fromProperties(props("twpool.url", "jdbc:foo://db/app")))
@@ -461,7 +461,7 @@ class TwPoolConfigTest {
         TwPoolConfig.fromProperties(props("twpool.url", "jdbc:postgresql://db/app"));
     }
 
-    /** Finding 11: passwords in the URL move to driver properties, so each must be readable and given once. */
+    /** Passwords in the URL move to driver properties, so each must be readable and given once. */
     @Test
     void urlPasswordsMustBeGivenOnceAndWhereTheDriverReadsThem() {
         String pw = "Zq9-Unknown-Value";

@@ -10,8 +10,10 @@ import java.util.Locale;
 /**
  * The seed's central claim measured against a real server: the same request mix (80 % point reads, 20 % small
  * writes) with a connection per request, then pooled, 8 threads, over plain TCP and over TLS, in one run against the
- * embedded MariaDB 11.4. Prints requests/s and new TCP connections, TIME_WAIT sockets and resets per 10,000
- * requests. Options: {@code --threads N --duration 15s}.
+ * embedded MariaDB 11.4, or with {@code --database postgresql} against the PostgreSQL with TLS
+ * ({@code TestDatabase.postgresTls()}: the embedded PostgreSQL 14 unless the local one has ssl=on). Prints
+ * requests/s and new TCP connections, TIME_WAIT sockets and resets per 10,000 requests. Options:
+ * {@code --threads N --duration 15s --database mysql|postgresql}.
  */
 public final class EndToEndHarness {
 
@@ -21,17 +23,20 @@ public final class EndToEndHarness {
     public static void main(String[] args) throws Exception {
         int threads = 8;
         long seconds = 15;
+        boolean postgres = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 case "--duration" -> seconds = Long.parseLong(args[i + 1].replace("s", ""));
-                default -> throw new IllegalArgumentException("options: --threads N --duration 15s");
+                case "--database" -> postgres = args[i + 1].equals("postgresql");
+                default -> throw new IllegalArgumentException("options: --threads N --duration 15s --database mysql|postgresql");
             }
         }
         // One server, one run: the embedded MariaDB 11.4 over plain TCP (sslMode=DISABLED) and over TLS as it ships
         // (Connector/J's default sslMode=PREFERRED), so the ratios compare like with like.
-        TestDatabase db = TestDatabase.tls();
-        String plainUrl = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "sslMode=DISABLED";
+        // PostgreSQL the same way: one server, plain (sslmode=disable) and TLS (pgjdbc's default sslmode=prefer).
+        TestDatabase db = postgres ? TestDatabase.postgresTls() : TestDatabase.tls();
+        String plainUrl = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + (postgres ? "sslmode=disable" : "sslMode=DISABLED");
         System.out.printf(Locale.ROOT, "server: %s; %d threads; %d s per phase; %d cores%n", db, threads, seconds,
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "%-6s %-8s %10s %12s %24s %24s %20s%n", "conn", "phase", "requests", "requests/s",

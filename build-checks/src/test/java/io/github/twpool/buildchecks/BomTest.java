@@ -18,7 +18,7 @@ class BomTest {
     @Test
     void listsEveryDeployedModuleAndNothingElse() {
         List<String> deployed = reactor.deployedJars().stream().map(Reactor.Module::artifactId).toList();
-        assertThat(deployed).as("deployed modules").contains("pool-core", "pool-mysql", "pool-metrics", "pool-spring-boot-starter")
+        assertThat(deployed).as("deployed modules").contains("pool-core", "pool-mysql", "pool-postgresql", "pool-metrics", "pool-spring-boot-starter")
                 .doesNotContain("test-support", "benchmarks", "examples", "examples-spring-boot", "build-checks");
 
         List<Element> managed = managedDependencies();

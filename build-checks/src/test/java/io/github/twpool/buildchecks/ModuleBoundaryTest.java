@@ -31,7 +31,7 @@ class ModuleBoundaryTest {
                 .isEmpty();
         // The check saw the modules it guards, not an empty tree.
         assertThat(reactor.modules()).extracting(Reactor.Module::artifactId)
-                .contains("pool-core", "pool-mysql", "pool-metrics", "pool-spring-boot-starter");
+                .contains("pool-core", "pool-mysql", "pool-postgresql", "pool-metrics", "pool-spring-boot-starter");
     }
 
     @Test

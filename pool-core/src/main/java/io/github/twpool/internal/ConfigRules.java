@@ -13,8 +13,6 @@ import java.time.Duration;
  */
 public final class ConfigRules {
 
-    static final Duration HIKARI_MIN_KEEPALIVE = Duration.ofSeconds(30);
-
     private ConfigRules() {
     }
 
@@ -64,12 +62,12 @@ public final class ConfigRules {
 
     /** The keepalive a pool gets when none is set: 2m, or half of a shorter recycle, or off if that is under 30s. */
     public static Duration defaultKeepalive(Duration recycle) {
-        Duration standard = Duration.ofMinutes(2);
+        Duration standard = TwPoolSettings.KEEPALIVE.defaultValue();
         if (recycle == null || recycle.isZero() || recycle.isNegative() || recycle.compareTo(standard) > 0) {
             return standard;
         }
         Duration half = Duration.ofMillis(recycle.toMillis() / 2);
-        return half.compareTo(HIKARI_MIN_KEEPALIVE) >= 0 ? half : Duration.ZERO;
+        return half.compareTo(TwPoolSettings.KEEPALIVE.min()) >= 0 ? half : Duration.ZERO;
     }
 
     /** Passwords in the URL: twpool moves them into driver properties, so each must be readable and given once. */

@@ -18,6 +18,8 @@ public final class EffectiveSettings {
 
     private final TwPoolConfig config;
     private final LongSupplier maxLifetimeMillis;
+    /** The server setting an extension shortened recycle for; named in messages. */
+    private volatile String recycleLimit = "wait_timeout";
 
     public EffectiveSettings(TwPoolConfig config, LongSupplier maxLifetimeMillis) {
         this.config = config;
@@ -38,12 +40,17 @@ public final class EffectiveSettings {
         return config;
     }
 
+    /** Called by the extension that shortened recycle: the server setting it stays under, e.g. {@code wait_timeout}. */
+    public void recycleLimitedBy(String serverSetting) {
+        this.recycleLimit = serverSetting;
+    }
+
     /** The lifetime after which connections are replaced now; zero for never. */
     public Duration recycle() {
         return Duration.ofMillis(maxLifetimeMillis.getAsLong());
     }
 
-    /** True when the pool runs with a shorter recycle than configured (pool-mysql's clamp under wait_timeout). */
+    /** True when the pool runs with a shorter recycle than configured (an extension's clamp under the server's idle limit). */
     public boolean recycleShortened() {
         long now = maxLifetimeMillis.getAsLong();
         long configured = config.recycle().toMillis();
@@ -56,7 +63,7 @@ public final class EffectiveSettings {
         String value = now.isZero() ? "never" : Durations.format(now);
         if (recycleShortened()) {
             return value + " (shortened from " + (config.recycle().isZero() ? "never" : Durations.format(config.recycle()))
-                    + " to stay under the server's wait_timeout)";
+                    + " to stay under the server's " + recycleLimit + ")";
         }
         return value;
     }

@@ -21,6 +21,9 @@ public final class Extensions {
             for (TwPoolExtension e : ServiceLoader.load(TwPoolExtension.class, Extensions.class.getClassLoader())) {
                 found.add(e);
             }
+            // By name, not by class path order: the generated metadata and the README tables must not depend on
+            // the order of jars on a class path (the build's generator and an application see different orders).
+            found.sort(java.util.Comparator.comparing(TwPoolExtension::name));
             discovered = d = List.copyOf(found);
         }
         return d;

@@ -19,12 +19,13 @@ public final class SettingKeys {
     private SettingKeys() {
     }
 
-    /** twpool's keys and those of the extensions, in the order of their tables. */
+    /**
+     * twpool's keys, then those of the extensions by the extensions' names (not the class path's order, so that the
+     * generated documentation is the same on every class path), each in the order of its table.
+     */
     public static List<Setting<?>> all(List<TwPoolExtension> extensions) {
         List<Setting<?>> all = new ArrayList<>(TwPoolSettings.ALL);
-        for (TwPoolExtension e : extensions) {
-            all.addAll(of(e));
-        }
+        extensions.stream().sorted(java.util.Comparator.comparing(TwPoolExtension::name)).forEach(e -> all.addAll(of(e)));
         return all;
     }
 

@@ -43,4 +43,14 @@ public interface PoolContext {
      * @param connection a connection of this pool, as Hikari or a decorator handed it out
      */
     void evict(java.sql.Connection connection);
+
+    /**
+     * Names the server setting recycle was shortened to stay under ({@code wait_timeout},
+     * {@code idle_session_timeout}), for the start line and every other report of the effective recycle.
+     * {@link RecycleClamp} calls it; an extension that lowers maxLifetime by other means should too.
+     *
+     * @param serverSetting the setting's name as the server's documentation spells it
+     */
+    default void recycleLimitedBy(String serverSetting) {
+    }
 }

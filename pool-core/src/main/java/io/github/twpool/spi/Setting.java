@@ -294,6 +294,16 @@ public final class Setting<T> {
         return defaultValue;
     }
 
+    /** The lower bound, or {@code null}: zero is allowed besides it when the key has a meaning for zero. */
+    public T min() {
+        return min;
+    }
+
+    /** The upper bound, or {@code null}. */
+    public T max() {
+        return max;
+    }
+
     public boolean isRequired() {
         return required;
     }

@@ -65,7 +65,7 @@ class EnvironmentPropertiesTest {
         assertThat(p.getProperty("spring.x")).isNull();
     }
 
-    /** Issue 13, finding 18: a key meant for twpool but misspelt in case is refused, not dropped on the way. */
+    /** A key meant for twpool but misspelt in case is refused, not dropped on the way. */
     @Test
     void nearMissesReachTheParserAndAreRefused() throws Exception {
         ClassLoader loader = loaderWith("twpool.properties", "twpool.url=jdbc:mysql://file/db\nTwPool.pool-size=3\n");

@@ -12,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Issue 13, finding 13: exceptions that echo a secret leave twpool masked, causes and stack traces kept. */
+/** Exceptions that echo a secret leave twpool masked, causes and stack traces kept. */
 class RedactionTest {
 
     private static final String PW = "Zq9-Pw-S3cret";

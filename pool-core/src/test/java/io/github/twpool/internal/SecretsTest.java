@@ -24,7 +24,7 @@ class SecretsTest {
         assertThat(Secrets.maskUrl("jdbc:mysql://h:3306/db")).isEqualTo("jdbc:mysql://h:3306/db");
     }
 
-    /** Issue 13, finding 11: every spelling of a password a driver reads, and some it does not. */
+    /** Every spelling of a password a driver reads, and some it does not. */
     @ParameterizedTest
     @ValueSource(strings = {
             "jdbc:mysql://u:" + PW + "@h/db",
@@ -159,7 +159,7 @@ class SecretsTest {
         assertThat(Secrets.isSecretKey(key)).isFalse();
     }
 
-    /** Finding 12: a URL's password is masked under any key, whatever its case. */
+    /** A URL's password is masked under any key, whatever its case. */
     @ParameterizedTest
     @ValueSource(strings = {"twpool.url", "twpool.URL", "twpool.jdbcUrl", "twpool.hikari.jdbcUrl", "twpool.jdbc-url", "anything"})
     void urlValuesAreMaskedUnderAnyKey(String key) {
@@ -182,7 +182,7 @@ class SecretsTest {
         assertThat(Durations.format(Duration.ofMinutes(120))).isEqualTo("2h");
     }
 
-    /** Finding 18: full-width digits are not digits here; finding 17/18: printing never rounds to 0 nor throws. */
+    /** Full-width digits are not digits here, and printing a duration never rounds it to 0 nor throws. */
     @Test
     void durationsAreAsciiAndPrintExactly() {
         assertThat(Durations.parse("３０s")).isNull();

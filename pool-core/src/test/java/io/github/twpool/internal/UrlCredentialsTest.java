@@ -9,7 +9,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Issue 13, finding 11: the URL handed to the driver and to HikariCP carries no password. */
+/** The URL handed to the driver and to HikariCP carries no password. */
 class UrlCredentialsTest {
 
     private static final String PW = "Zq9-Pw-S3cret";

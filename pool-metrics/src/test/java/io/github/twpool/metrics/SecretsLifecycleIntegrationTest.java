@@ -124,7 +124,7 @@ class SecretsLifecycleIntegrationTest {
                 } catch (Exception e) {
                     seen.add(trace(e));
                 }
-                // issue 13: unknown keys holding the password, and URL forms whose password HikariCP's DEBUG line
+                // unknown keys holding the password, and URL forms whose password HikariCP's DEBUG line
                 // printed or the server echoed
                 for (String key : List.of("twpool.mysql.password", "twpool.pass", "twpool.URL", "TwPool.password")) {
                     Properties unknown = new Properties();

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Issue 13, finding 6: Connector/J skips COM_RESET_CONNECTION when it reads {@code paranoid} as true, so
+ * Connector/J skips COM_RESET_CONNECTION when it reads {@code paranoid} as true, so
  * reset-session must refuse every spelling the driver reads as true. The oracle is the driver itself, on a real
  * connection: whatever it connects with, the guard must agree.
  */

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * reset-session tried as production and careless borrowers would (adversarial pass after issue 13): server state a
+ * reset-session tried as production and careless borrowers would: server state a
  * borrower can leave behind (named and table locks, temporary tables, variables, SQL PREPARE, sql_mode, savepoints,
  * XA), a streaming result left open, objects kept after close(), two threads closing, a server that stops answering.
  */

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * reset-session under production conditions (issue 13, findings 1-5 and 7): non-default Hikari settings, abandoned
+ * reset-session under production conditions: non-default Hikari settings, abandoned
  * transactions, every path back to the connection, a connection killed while borrowed, two pools failing.
  */
 class SessionResetSafetyIntegrationTest {
@@ -85,7 +85,7 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
-    // Finding 1
+    // With autoCommit=false the reset's rollback must reach the server, not only the driver's local state.
     @Test
     void withAutoCommitFalseTheNextBorrowersRollbackReallyRollsBack() throws Exception {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1",
@@ -107,7 +107,7 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
-    // Finding 2
+    // A borrower that walks away from an open transaction must never have it committed for them.
     @Test
     void anAbandonedTransactionIsRolledBackNeverCommitted() throws Exception {
         for (String autoCommit : new String[] {"true", "false"}) {
@@ -160,7 +160,7 @@ class SessionResetSafetyIntegrationTest {
         Connection apply(Connection c) throws SQLException;
     }
 
-    // Finding 3
+    // Statements, result sets and metadata lead back to the wrapper, never to the physical connection.
     @Test
     void everyPathBackToTheConnectionIsTheWrapperAndClosingThereResets() throws Exception {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.reset-session", "true"))) {
@@ -189,7 +189,7 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
-    // Finding 3, second half: a stale wrapper must not touch the connection another borrower holds now.
+    // A stale wrapper must not touch the connection another borrower holds now.
     @Test
     void aClosedWrapperThrowsAndClosingItAgainLeavesTheNextBorrowersConnectionAlone() throws Exception {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.reset-session", "true"))) {
@@ -237,7 +237,7 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
-    // Finding 4
+    // Closing with autoCommit off and nothing committed is quiet and keeps the connection in the pool.
     @Test
     void autoCommitOffWithoutCommitClosesQuietlyAndKeepsTheConnection() throws Exception {
         for (String reset : new String[] {"false", "true"}) {
@@ -273,7 +273,7 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
-    // Finding 5
+    // After COM_RESET_CONNECTION the pool's own session settings are back, on the server and in the driver.
     @Test
     void thePoolsOwnSessionSettingsAreRestoredAfterTheReset() throws Exception {
         String readOnlyOnServer = serverReadOnlyWithoutReset();
@@ -306,7 +306,7 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
-    // Finding 5: the driver's local state agrees with the server after a reset that moved the server back to defaults.
+    // The driver's local state agrees with the server after a reset that moved the server back to defaults.
     @Test
     void theDriversLocalStateIsTruthfulAfterTheReset() throws Exception {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.reset-session", "true"))) {
@@ -432,7 +432,7 @@ class SessionResetSafetyIntegrationTest {
         }
     }
 
-    // Finding 7
+    // A pool whose reset fails warns once; another pool's failure must not silence it.
     @Test
     void aResetFailureInOnePoolDoesNotSilenceAnotherPools() throws Exception {
         try (LogCapture log = LogCapture.of("io.github.twpool");

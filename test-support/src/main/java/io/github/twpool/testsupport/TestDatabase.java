@@ -20,6 +20,8 @@ import java.util.Properties;
  * {@code TWPOOL_TEST_DATABASE=embedded} skips 2 and 3. {@link #tls()} is always the embedded MariaDB 11.4, with TLS on as it ships: the server for tests that must see
  * what production sees over TLS (connections that end in a reset instead of TIME_WAIT). The server used is printed
  * once per JVM. When none can be had the test fails with a message saying how to provide one; it is never skipped.
+ *
+ * <p>PostgreSQL has its own pair, resolved the same way: {@link #postgres()} and {@link #postgresTls()}.
  */
 public final class TestDatabase {
 
@@ -39,9 +41,9 @@ public final class TestDatabase {
         this.username = username;
         this.password = password;
         this.description = description;
-        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()).replaceFirst("^[a-z]+:", "mysql:"));
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()).replaceFirst("^[a-z]+:", "db:"));
         this.host = uri.getHost();
-        this.port = uri.getPort() < 0 ? 3306 : uri.getPort();
+        this.port = uri.getPort() >= 0 ? uri.getPort() : isPostgres(jdbcUrl) ? 5432 : 3306;
     }
 
     /** The server for this test run, resolved once. */
@@ -57,6 +59,34 @@ public final class TestDatabase {
             }
         }
         return d;
+    }
+
+    /**
+     * The PostgreSQL server for this test run, resolved once: {@code TWPOOL_TEST_PG_URL} (with
+     * {@code TWPOOL_TEST_PG_USERNAME}, {@code TWPOOL_TEST_PG_PASSWORD}); else the PostgreSQL on 127.0.0.1:5432 (user
+     * postgres, trust authentication, database {@code test}); else an embedded PostgreSQL 14 with TLS on.
+     * {@code TWPOOL_TEST_DATABASE=embedded} skips the local server. Fails with a message saying how to provide one.
+     */
+    public static TestDatabase postgres() {
+        return PostgresServers.plain();
+    }
+
+    /**
+     * A PostgreSQL server that offers TLS, so that pgjdbc's default {@code sslmode=prefer} negotiates it: the one
+     * {@link #postgres()} resolved when it has {@code ssl=on}, else an embedded PostgreSQL 14 with a certificate made
+     * for this run. Tests run both, so the plain and the TLS path are taken in every build.
+     */
+    public static TestDatabase postgresTls() {
+        return PostgresServers.tls();
+    }
+
+    /** True for a pgjdbc URL. */
+    public boolean isPostgres() {
+        return isPostgres(jdbcUrl);
+    }
+
+    private static boolean isPostgres(String url) {
+        return url.startsWith("jdbc:postgresql:");
     }
 
     /**
@@ -99,6 +129,10 @@ public final class TestDatabase {
         return check(new TestDatabase(jdbcUrl, username, password, description));
     }
 
+    static TestDatabase postgres(String jdbcUrl, String username, String password, String description) {
+        return check(new TestDatabase(jdbcUrl, username, password, description));
+    }
+
     static TestDatabase fromContainer(String jdbcUrl, String username, String password) {
         return new TestDatabase(jdbcUrl, username, password, "Testcontainers MySQL");
     }
@@ -113,7 +147,7 @@ public final class TestDatabase {
         }
     }
 
-    private static boolean answers(String host, int port) {
+    static boolean answers(String host, int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 1000);
             return true;
@@ -122,7 +156,7 @@ public final class TestDatabase {
         }
     }
 
-    /** A JDBC URL for the server (Connector/J syntax). */
+    /** A JDBC URL for the server (Connector/J syntax; pgjdbc's for {@link #postgres()}). */
     public String jdbcUrl() {
         return jdbcUrl;
     }

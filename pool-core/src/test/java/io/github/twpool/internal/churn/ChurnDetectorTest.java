@@ -288,7 +288,7 @@ class ChurnDetectorTest {
         assertThat(w.written()).containsEntry(ChurnCause.OUTSIDE_POOL, 2L).containsEntry(ChurnCause.POOL, 1L);
     }
 
-    // ---- connect counts, host counters and attribution (issue 12) ----
+    // ---- connect counts, host counters and attribution ----
 
     private static HostTcpCounters host(long activeOpens, long passiveOpens, long outRsts) {
         return new HostTcpCounters(activeOpens, passiveOpens, outRsts, 0, outRsts, 0);

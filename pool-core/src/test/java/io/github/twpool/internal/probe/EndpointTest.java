@@ -39,7 +39,7 @@ class EndpointTest {
                 .containsExactly(new Endpoint.HostPort("db", 1433));
     }
 
-    /** Issue 13, finding 22: the default port is the scheme's, not MySQL's for every URL. */
+    /** The default port is the scheme's, not MySQL's for every URL. */
     @Test
     void theDefaultPortComesFromTheScheme() {
         assertThat(Endpoint.parseHosts("jdbc:postgresql://db/app")).containsExactly(new Endpoint.HostPort("db", 5432));

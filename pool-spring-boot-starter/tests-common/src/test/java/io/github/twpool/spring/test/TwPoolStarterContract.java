@@ -120,13 +120,48 @@ public abstract class TwPoolStarterContract {
                 });
     }
 
+    @Test
+    void springDatasourceUrlOnPostgresqlGetsThePostgresqlExtensionWithHealthAndMeters() {
+        TestDatabase pg = TestDatabase.postgres();
+        app().withPropertyValues("spring.datasource.url=" + pg.jdbcUrl(), "spring.datasource.username=" + pg.username(),
+                        "spring.datasource.password=" + pg.password(), "twpool.name=boot-pg", "twpool.pool-size=2",
+                        "twpool.reset-session=true", "twpool.probe.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DataSource.class);
+                    TwPoolDataSource ds = context.getBean(TwPoolDataSource.class);
+                    assertThat(ds.config().url()).isEqualTo(pg.jdbcUrl());
+                    String pid;
+                    try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+                        // pool-postgresql's defaults and reset are in place: the server sees the pool's name.
+                        try (java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('application_name'), pg_backend_pid()")) {
+                            rs.next();
+                            assertThat(rs.getString(1)).isEqualTo("boot-pg");
+                            pid = rs.getString(2);
+                        }
+                        s.execute("SET work_mem = '7MB'");
+                    }
+                    try (Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
+                         java.sql.ResultSet rs = s.executeQuery("SELECT current_setting('work_mem') <> '7MB', pg_backend_pid()")) {
+                        rs.next();
+                        assertThat(rs.getBoolean(1)).as("reset-session on PostgreSQL").isTrue();
+                        assertThat(rs.getString(2)).isEqualTo(pid);
+                    }
+                    HealthView twpool = health(context, "twpoolHealthIndicator");
+                    assertThat(twpool.status()).isEqualTo("UP");
+                    assertThat(health(context, "dbHealthIndicator").details()).containsEntry("pool", "boot-pg");
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.find("twpool.connections.opened").functionCounter()).isNotNull();
+                    assertThat(registry.find("hikaricp.connections.active").tag("pool", "boot-pg").gauge()).isNotNull();
+                });
+    }
+
     private static String jarOf(Class<?> c) {
         return c.getProtectionDomain().getCodeSource().getLocation().toString();
     }
 
     @Test
     void anApplicationsOwnDataSourceIsKeptAndTwpoolStepsAside(CapturedOutput output) {
-        // Issue 13 #8: twpool's health indicator and meters required a TwPoolDataSource and failed the start.
+        // twpool's health indicator and meters required a TwPoolDataSource and failed the start.
         app().withUserConfiguration(OwnDataSource.class)
                 .withPropertyValues(connection("spring.datasource.url=" + db.jdbcUrl()))
                 .run(context -> {
@@ -159,7 +194,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void twoDifferentDatabaseUrlsAreRefusedAndCredentialsNeverMixed() {
-        // Issue 13 #10: twpool.url won silently and spring.datasource.password went to the other server.
+        // twpool.url won silently and spring.datasource.password went to the other server.
         app().withPropertyValues(connection("spring.datasource.url=jdbc:mysql://127.0.0.1:9/other",
                         "spring.datasource.password=" + SECRET))
                 .run(context -> {
@@ -242,7 +277,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void twpoolSettingsWithoutAnyDatabaseFailTheStartNamingThem() {
-        // Issue 13 #10: twpool.* without twpool.url disabled the starter silently; bad values were never reported.
+        // twpool.* without twpool.url disabled the starter silently; bad values were never reported.
         app().withPropertyValues("twpool.pool-size=3", "twpool.recycle=10s").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("twpool.pool-size is set, but twpool has no database")
@@ -259,7 +294,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void aTypoKeyOrABadValueFailsTheStartNamingTheKeyWithoutItsValue(CapturedOutput output) {
-        // Issue 13 #14: Boot's failure report printed the value of an unknown key.
+        // Boot's failure report printed the value of an unknown key.
         SpringApplication application = new SpringApplication(App.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         assertThatThrownBy(() -> application.run(args(connection("twpool.pasword=" + SECRET,
@@ -287,7 +322,7 @@ public abstract class TwPoolStarterContract {
 
     @Test
     void healthAnswersWithinValidationTimeoutWhenTheDatabaseIsGone() throws Exception {
-        // Issue 13 #9: /actuator/health blocked for twpool.timeout (here 10 s), twice with Boot's db check.
+        // /actuator/health blocked for twpool.timeout (here 10 s), twice with Boot's db check.
         try (FaultProxy proxy = FaultProxy.forTestDatabase()) {
             app().withPropertyValues(connection("twpool.url=" + proxy.jdbcUrl(), "twpool.timeout=10s",
                             "twpool.validation-timeout=500ms", "twpool.pool-size=1", "twpool.driver.connectTimeout=1000"))
@@ -393,7 +428,8 @@ public abstract class TwPoolStarterContract {
         for (String key : TwPoolSettings.ALL.stream().map(io.github.twpool.spi.Setting::key).toList()) {
             assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
         }
-        for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled", "hikari", "driver"}) {
+        for (String key : new String[]{"mysql.clamp-recycle", "mysql.status-interval", "mysql.status-enabled",
+                "postgresql.clamp-recycle", "postgresql.status-interval", "postgresql.status-enabled", "hikari", "driver"}) {
             assertThat(json).as(key).contains("\"name\": \"twpool." + key + "\"");
         }
         String compact = json.replaceAll("\\s+", "");
@@ -401,7 +437,7 @@ public abstract class TwPoolStarterContract {
                 "\"name\":\"twpool.recycle\",\"type\":\"java.time.Duration\"", "\"defaultValue\":\"30m\"",
                 "\"name\":\"twpool.pool-size\",\"type\":\"java.lang.Integer\"", "\"defaultValue\":10");
         // The jar's metadata is exactly what the declarations of the keys on this class path say (twpool's and
-        // pool-mysql's): generated by the build, so it cannot drift from them; stale or hand-edited, this fails.
+        // pool-mysql's and pool-postgresql's): generated by the build, so it cannot drift from them; stale or hand-edited, this fails.
         assertThat(json).isEqualTo(ConfigurationMetadataGenerator.render(TwPoolSettings.withExtensions()));
         assertThat(json).doesNotContain("\"name\": \"twpool.password\",\n      \"type\": \"java.lang.String\",\n      \"description\": \"Database password; never printed.\",\n      \"defaultValue\"");
     }
