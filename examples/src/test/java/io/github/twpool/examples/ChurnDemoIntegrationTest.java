@@ -101,7 +101,7 @@ class ChurnDemoIntegrationTest {
         // PostgreSQL 14's statistics collector may count the naive sessions seconds late under load: a longer
         // pause keeps that late count out of the pooled phase.
         try (LogCapture log = LogCapture.of("io.github.twpool.churn")) {
-            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(6), Duration.ofSeconds(8),
+            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(10), Duration.ofSeconds(8),
                     plainUrl, pg.username(), pg.password()), new PrintStream(console, true, StandardCharsets.UTF_8));
             warnings = log.messages(Level.WARN);
         }
