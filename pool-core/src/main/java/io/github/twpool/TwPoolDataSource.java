@@ -66,7 +66,10 @@ public final class TwPoolDataSource implements DataSource, Closeable {
             this.decorator = config.resetSession() ? sessionReset(config, applicable) : null;
             this.connections = HikariConfigFactory.connections(config,
                     HikariConfigFactory.driverProperties(config, applicable));
-            this.hikari = startedPool = new HikariDataSource(HikariConfigFactory.create(config, connections));
+            com.zaxxer.hikari.HikariConfig hikariConfig = HikariConfigFactory.create(config, connections);
+            connections.watch(hikariConfig); // the pool opens its first connection before its constructor returns
+            this.hikari = startedPool = new HikariDataSource(hikariConfig);
+            connections.watch(hikari.getHikariConfigMXBean()); // live: pool-mysql may shorten maxLifetime at run time
             this.prePing = config.prePing()
                     ? new PrePing(hikari, hikari.getValidationTimeout(), hikari.getConnectionTimeout()) : null;
             this.settings = EffectiveSettings.of(config, hikari.getHikariConfigMXBean());
@@ -181,6 +184,23 @@ public final class TwPoolDataSource implements DataSource, Closeable {
     }
 
     /**
+     * Physical connections this pool has closed for one reason since it started; never decreases. The reasons add up
+     * to {@link #connectionsClosed()}; {@link CloseReason} says how each is told.
+     */
+    public long connectionsClosed(CloseReason reason) {
+        return connections.closed(reason);
+    }
+
+    /**
+     * Retires a connection this pool lent: it is closed now (or, if the borrower still holds it, when the pool can) and
+     * replaced, and counted as {@code evicted}. For a connection whose state cannot be trusted any more.
+     */
+    public void evictConnection(Connection connection) {
+        CountingDataSource.markEvicted(connection);
+        hikari.evictConnection(connection);
+    }
+
+    /**
      * Returns whose server session reset-session reset (a session the borrower changed, or one the server cannot
      * vouch for); 0 without reset-session. Never decreases.
      */
@@ -221,7 +241,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         } catch (SQLException | RuntimeException | Error e) {
             // Its session state is unknown now: evict it rather than keep the pool's place borrowed forever.
             try {
-                hikari.evictConnection(c);
+                evictConnection(c);
             } catch (RuntimeException evictFailure) {
                 e.addSuppressed(evictFailure);
             }
@@ -293,6 +313,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
         if (monitor != null) {
             monitor.close();
         }
+        connections.poolClosing();
         hikari.close();
     }
 
@@ -325,7 +346,7 @@ public final class TwPoolDataSource implements DataSource, Closeable {
 
         @Override
         public void evict(Connection connection) {
-            hikari.evictConnection(connection);
+            evictConnection(connection);
         }
 
         @Override

@@ -1,12 +1,18 @@
 package io.github.twpool.internal;
 
+import com.zaxxer.hikari.HikariConfigMXBean;
+import io.github.twpool.CloseReason;
+
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -24,7 +30,10 @@ public final class CountingDataSource implements DataSource {
     private final List<String> secrets;
     private final LongAdder opened = new LongAdder();
     private final LongAdder failed = new LongAdder();
-    private final LongAdder closed = new LongAdder();
+    private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
+    private volatile boolean poolClosing;
+    private volatile LongSupplier maxLifetimeMillis = () -> 0;
+    private volatile LongSupplier idleTimeoutMillis = () -> 0;
 
     public CountingDataSource(DataSource driver) {
         this(driver, List.of());
@@ -34,6 +43,46 @@ public final class CountingDataSource implements DataSource {
     public CountingDataSource(DataSource driver, List<String> secrets) {
         this.driver = driver;
         this.secrets = List.copyOf(secrets);
+        for (CloseReason r : CloseReason.values()) {
+            closed.put(r, new LongAdder());
+        }
+    }
+
+    /** Reads the pool's maxLifetime and idleTimeout from HikariCP's live configuration, to tell why it closes one. */
+    public void watch(HikariConfigMXBean hikari) {
+        this.maxLifetimeMillis = hikari::getMaxLifetime;
+        this.idleTimeoutMillis = hikari::getIdleTimeout;
+    }
+
+    /** Called as the pool starts closing: every connection closed from now on is closed with the pool. */
+    public void poolClosing() {
+        poolClosing = true;
+    }
+
+    boolean isPoolClosing() {
+        return poolClosing;
+    }
+
+    long maxLifetimeMillis() {
+        return maxLifetimeMillis.getAsLong();
+    }
+
+    long idleTimeoutMillis() {
+        return idleTimeoutMillis.getAsLong();
+    }
+
+    /**
+     * Marks the physical connection behind a pooled one as evicted on purpose, before the pool is asked to evict it;
+     * a connection that is not one of a pool's is left alone.
+     */
+    public static void markEvicted(Connection pooled) {
+        try {
+            if (pooled.isWrapperFor(PhysicalConnection.class)) {
+                pooled.unwrap(PhysicalConnection.class).markEvicted();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // closed already: HikariCP's eviction tells it apart as well as it can
+        }
     }
 
     /** Physical connections opened since the pool started. */
@@ -43,11 +92,27 @@ public final class CountingDataSource implements DataSource {
 
     /** Physical connections closed (or aborted) since the pool started; never decreases. */
     public long closed() {
-        return closed.sum();
+        long sum = 0;
+        for (LongAdder a : closed.values()) {
+            sum += a.sum();
+        }
+        return sum;
     }
 
-    void closed(PhysicalConnection connection) {
-        closed.increment();
+    /** Physical connections closed for one reason since the pool started; never decreases. */
+    public long closed(CloseReason reason) {
+        return closed.get(reason).sum();
+    }
+
+    /** Physical connections closed since the pool started, by reason (every reason present). */
+    public Map<CloseReason, Long> closedByReason() {
+        Map<CloseReason, Long> out = new EnumMap<>(CloseReason.class);
+        closed.forEach((r, a) -> out.put(r, a.sum()));
+        return out;
+    }
+
+    void closed(PhysicalConnection connection, CloseReason reason) {
+        closed.get(reason == null ? CloseReason.EVICTED : reason).increment();
     }
 
     /**

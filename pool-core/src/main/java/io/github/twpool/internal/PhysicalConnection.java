@@ -1,5 +1,7 @@
 package io.github.twpool.internal;
 
+import io.github.twpool.CloseReason;
+
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -23,8 +25,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A physical connection the pool opened through {@link CountingDataSource}: the driver's connection, with its end
- * counted once (Hikari closes it, or aborts it at shutdown) and its last successful {@link #isValid} noted. Hikari's
- * proxy sits in front of it, so borrowers never see this class; every other call goes straight to the driver.
+ * counted once (Hikari closes it, or aborts it at shutdown) with the reason it ended, and its last successful
+ * {@link #isValid} noted. Hikari's proxy sits in front of it, so borrowers never see this class; every other call
+ * goes straight to the driver.
+ *
+ * <p>HikariCP does not tell why it closes a connection; this class notes what it sees of one (its age, when it was
+ * last returned, a failed validation and how fast it failed, an eviction asked through twpool, whether the driver
+ * already considered itself closed) and {@link CloseReasons} names the reason from that when it ends.
  */
 final class PhysicalConnection implements Connection {
 
@@ -34,10 +41,24 @@ final class PhysicalConnection implements Connection {
     /** Written by whichever thread validated last; a stale read only costs one more validation. */
     private boolean validated;
     private long validatedAtNanos;
+    private final long openedAtNanos = System.nanoTime();
+    /** HikariCP's maxLifetime when this connection was opened: the one its end of life was scheduled with. */
+    private final long lifetimeMillis;
+    /** When HikariCP last returned it to the pool (its proxy's close clears the warnings), or opened it. */
+    private volatile long returnedAtNanos = openedAtNanos;
+    private volatile boolean evicted;
+    /** A validation that failed: 0 none, 1 fast (the connection was found closed), 2 slow (no answer in time). */
+    private volatile int failedValidation;
 
     PhysicalConnection(Connection driver, CountingDataSource owner) {
         this.driver = driver;
         this.owner = owner;
+        this.lifetimeMillis = owner.maxLifetimeMillis();
+    }
+
+    /** Marks it evicted by twpool, the application or an extension, before the pool is asked to evict it. */
+    void markEvicted() {
+        evicted = true;
     }
 
     /** True when this connection passed {@link #isValid} at or after {@code nanos} ({@link System#nanoTime()}). */
@@ -45,36 +66,58 @@ final class PhysicalConnection implements Connection {
         return validated && validatedAtNanos - nanos >= 0;
     }
 
-    private void ended() {
+    private void ended(CloseReason reason) {
         if (ended.compareAndSet(false, true)) {
-            owner.closed(this);
+            owner.closed(this, reason);
         }
+    }
+
+    /** Why it is ending, from what was seen of it; read before the driver closes it. */
+    private CloseReason reason() {
+        boolean driverClosed;
+        try {
+            driverClosed = driver.isClosed();
+        } catch (SQLException | RuntimeException e) {
+            driverClosed = true;
+        }
+        long now = System.nanoTime();
+        return CloseReasons.of(owner.isPoolClosing(), evicted, failedValidation, driverClosed,
+                (now - openedAtNanos) / 1_000_000, lifetimeMillis, (now - returnedAtNanos) / 1_000_000, owner.idleTimeoutMillis());
     }
 
     @Override
     public void close() throws SQLException {
+        CloseReason reason = ended.get() ? null : reason();
         try {
             driver.close();
         } finally {
-            ended();
+            ended(reason);
         }
     }
 
     @Override
     public void abort(Executor executor) throws SQLException {
+        CloseReason reason = ended.get() ? null : reason();
         try {
             driver.abort(executor);
         } finally {
-            ended();
+            ended(reason);
         }
     }
 
     @Override
     public boolean isValid(int timeoutSeconds) throws SQLException {
-        boolean valid = driver.isValid(timeoutSeconds);
-        if (valid) {
-            validatedAtNanos = System.nanoTime();
-            validated = true;
+        long start = System.nanoTime();
+        boolean valid = false;
+        try {
+            valid = driver.isValid(timeoutSeconds);
+        } finally {
+            if (valid) {
+                validatedAtNanos = System.nanoTime();
+                validated = true;
+            } else {
+                failedValidation = CloseReasons.failedFast(System.nanoTime() - start, timeoutSeconds) ? 1 : 2;
+            }
         }
         return valid;
     }
@@ -101,6 +144,7 @@ final class PhysicalConnection implements Connection {
 
     @Override
     public void clearWarnings() throws SQLException {
+        returnedAtNanos = System.nanoTime(); // HikariCP clears them as the borrower's proxy closes: a return
         driver.clearWarnings();
     }
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnReport;
+import io.github.twpool.CloseReason;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
 import io.github.twpool.TwPoolDataSource;
@@ -69,8 +70,12 @@ public final class TwPoolMetrics implements MeterBinder {
         bindChurn(registry, dataSource, TwPoolDataSource::churnReport, tags, true);
         FunctionCounter.builder(CONNECTIONS_OPENED, dataSource, ds -> ds.connectionsOpened())
                 .tags(tags).description("Physical connections this pool opened").register(registry);
-        FunctionCounter.builder(CONNECTIONS_CLOSED, dataSource, ds -> ds.connectionsClosed())
-                .tags(tags).description("Physical connections this pool closed").register(registry);
+        // One counter per reason; together they are every physical connection the pool closed.
+        for (CloseReason reason : CloseReason.values()) {
+            FunctionCounter.builder(CONNECTIONS_CLOSED, dataSource, ds -> ds.connectionsClosed(reason))
+                    .tags(tags.and("reason", reason.tag())).description("Physical connections this pool closed, by why")
+                    .register(registry);
+        }
         FunctionCounter.builder(SESSION_RESETS, dataSource, ds -> ds.sessionResets())
                 .tags(tags.and("result", "reset")).description("Returns whose session reset-session reset")
                 .register(registry);

@@ -37,11 +37,14 @@ class ConnectionsClosedCounterIntegrationTest {
         List<Double> samples = new ArrayList<>();
         TwPoolDataSource ds = TwPoolDataSource.fromProperties(p);
         new TwPoolMetrics(ds).bindTo(registry);
-        FunctionCounter closed = registry.get("twpool.connections.closed").functionCounter();
+        // One counter per close reason; together they are every connection closed.
+        java.util.Collection<FunctionCounter> byReason = registry.get("twpool.connections.closed").functionCounters();
+        assertThat(byReason).hasSize(io.github.twpool.CloseReason.values().length);
+        java.util.function.DoubleSupplier closed = () -> byReason.stream().mapToDouble(FunctionCounter::count).sum();
         Thread sampler = new Thread(() -> {
             double last = 0;
             while (sampling.get()) {
-                double now = closed.count();
+                double now = closed.getAsDouble();
                 if (now < last && decrease.get() == null) {
                     decrease.set(last + " -> " + now);
                 }
@@ -73,7 +76,10 @@ class ConnectionsClosedCounterIntegrationTest {
             Thread.sleep(300);
             assertThat(decrease.get()).as("twpool.connections.closed went down; values seen: %s", samples).isNull();
             assertThat(ds.connectionsClosed()).isEqualTo(ds.connectionsOpened() - pool.getTotalConnections());
+            assertThat(closed.getAsDouble()).as("the reasons add up to the total").isEqualTo(ds.connectionsClosed());
             assertThat(ds.connectionsClosed()).isGreaterThanOrEqualTo(5 * (8 + 3));
+            // Evictions made on HikariCP directly (softEvictConnections, evictConnection) are evictions too.
+            assertThat(ds.connectionsClosed(io.github.twpool.CloseReason.EVICTED)).isGreaterThanOrEqualTo(5 * (8 + 3));
         } finally {
             ds.close();
         }
@@ -82,7 +88,7 @@ class ConnectionsClosedCounterIntegrationTest {
         sampler.join(5_000);
         assertThat(decrease.get()).as("twpool.connections.closed went down; values seen: %s", samples).isNull();
         // Every physical connection the pool opened was closed, and counted exactly once.
-        assertThat(closed.count()).isEqualTo((double) ds.connectionsOpened());
+        assertThat(closed.getAsDouble()).isEqualTo((double) ds.connectionsOpened());
     }
 
     private static void awaitTotal(HikariPoolMXBean pool, int total) throws InterruptedException {

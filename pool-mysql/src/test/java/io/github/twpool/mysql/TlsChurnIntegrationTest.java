@@ -97,9 +97,12 @@ class TlsChurnIntegrationTest {
                 assertThat(r.census().clientTimeWaitNewerThan(Duration.ofSeconds(5)) + r.census().serverTimeWaitNewerThan(Duration.ofSeconds(5)))
                         .as("TLS: no new TIME_WAIT to the endpoint").isLessThan(3);
                 assertThat(r.rates().hostResets()).as("resets/s this host sent").isGreaterThan(0.5 * truth);
-                String outside = r.verdicts().stream().filter(v -> v.cause() == ChurnCause.OUTSIDE_POOL).findFirst().orElseThrow().message();
-                assertThat(outside).contains("another process on this host", "end in a reset", "TLS handshake",
-                        "CPU on both", "latency").doesNotContain("running out");
+                io.github.twpool.ChurnVerdict verdict = r.verdicts().stream().filter(v -> v.cause() == ChurnCause.OUTSIDE_POOL)
+                        .findFirst().orElseThrow();
+                String outside = verdict.message();
+                assertThat(outside).contains("another process on this host", "end in a reset", "TLS handshake")
+                        .doesNotContain("running out");
+                assertThat(verdict.fields().get("twpool.cost")).asString().contains("CPU on both", "latency");
 
                 assertThat(churner.awaitDone(Duration.ofSeconds(30))).as(churner.output()).isTrue();
                 awaitVerdict(ds, ChurnCause.OUTSIDE_POOL, false, INTERVAL.multipliedBy(4), seen);

@@ -65,7 +65,7 @@ class SidecarChurnJarIntegrationTest {
                     && l.contains("belong to pid " + pid), Duration.ofSeconds(10));
             assertThat(warning).as("a warning naming pid " + pid + ":\n" + sidecar.output()).isNotNull();
             assertThat(warning).contains("of the connections seen open belong to pid " + pid + " (" + MariadbClient.binary() + " --protocol=tcp");
-            assertThat(warning).containsPattern("~\\d+(\\.\\d)? new connections/s towards 127\\.0\\.0\\.1:" + proxy.port());
+            assertThat(warning).containsPattern("churn towards 127\\.0\\.0\\.1:" + proxy.port() + ": ~\\d+(\\.\\d)? new connections/s");
 
             String cleared = sidecar.awaitLine(l -> l.contains("outside-pool churn has cleared"), Duration.ofSeconds(20));
             assertThat(cleared).as("the warning clears after the churn stops").isNotNull();
@@ -82,8 +82,10 @@ class SidecarChurnJarIntegrationTest {
 
     @Test
     void namesTheCommandAndItsParentWhenEachConnectionIsANewProcess() throws Exception {
+        // JSON lines: a warning's line names the processes briefly; its fields name them in full.
         try (FaultProxy proxy = FaultProxy.forTestDatabase();
-             SidecarProcess sidecar = SidecarProcess.watch("--endpoint", "127.0.0.1:" + proxy.port(), "--interval", "1s")) {
+             SidecarProcess sidecar = SidecarProcess.watchWith(java.util.Map.of("TWPOOL_LOG_FORMAT", "json"),
+                     "--endpoint", "127.0.0.1:" + proxy.port(), "--interval", "1s")) {
             assertThat(sidecar.awaitLine(l -> l.contains("twpool sidecar: watching"), Duration.ofSeconds(30))).isNotNull();
             Thread.sleep(2000);
             // A script's loop: one mariadb process per connection, each holding it 50 ms; bounded in count and time.
@@ -110,10 +112,11 @@ class SidecarChurnJarIntegrationTest {
             System.out.printf("one process per connection: truth %.1f/s, measured %.1f/s %s%n", truth, measured, rates);
             assertThat(truth).isGreaterThan(3);
             assertThat(measured).as("the rate of the loop's processes").isBetween(0.75 * truth, 1.25 * truth);
-            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards"),
+            String warning = sidecar.awaitLine(l -> l.contains("\"level\":\"WARN\"") && l.contains("churn towards"),
                     Duration.ofSeconds(10));
-            assertThat(warning).isNotNull().containsPattern("of the connections seen open belong to \\d+ processes running \\("
-                    + java.util.regex.Pattern.quote(MariadbClient.binary()) + " --protocol=tcp")
+            assertThat(warning).isNotNull().contains("of the connections seen open belong to ", "{\"twpool.cause\":\"outside-pool\"}")
+                    .containsPattern("\\{\"twpool.process\":\"\\d+ processes running \\("
+                            + java.util.regex.Pattern.quote(MariadbClient.binary().replace("/", "\\/")) + " --protocol=tcp")
                     .contains("all started by pid " + ProcessHandle.current().pid() + " (");
         }
     }

@@ -46,7 +46,8 @@ class SidecarPermissionsJarIntegrationTest {
                         .contains("Run the sidecar as the service's user or as root with CAP_SYS_PTRACE");
                 String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards"),
                         Duration.ofSeconds(30));
-                assertThat(warning).isNotNull().contains("no process could be named").contains("new connections/s towards");
+                assertThat(warning).isNotNull().contains("no process could be named")
+                        .containsPattern("churn towards 127\\.0\\.0\\.1:\\d+: ~[0-9.]+ new connections/s").hasSizeLessThanOrEqualTo(400);
                 assertThat(sidecar.lines().stream().filter(l -> l.contains("naming the processes that connect to")).count())
                         .as("said once").isEqualTo(1);
             } finally {

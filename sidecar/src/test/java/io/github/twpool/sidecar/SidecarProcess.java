@@ -130,6 +130,14 @@ final class SidecarProcess implements AutoCloseable {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // fields 14 and 15, USER_HZ = 100
     }
 
+    /** As {@link #watch}, with these environment variables. */
+    static SidecarProcess watchWith(Map<String, String> env, String... args) throws IOException {
+        int port = freePort();
+        List<String> all = new ArrayList<>(List.of("watch", "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(port)));
+        all.addAll(List.of(args));
+        return start(env, port, all.toArray(new String[0]));
+    }
+
     List<String> lines() {
         synchronized (lines) {
             return new ArrayList<>(lines);

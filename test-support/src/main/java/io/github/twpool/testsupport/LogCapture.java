@@ -8,7 +8,9 @@ import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Captures what a logger (and its children) writes, as the application's log would show it. Close to detach. */
@@ -52,6 +54,24 @@ public final class LogCapture implements AutoCloseable {
     public List<String> messages(Level level) {
         return new ArrayList<>(appender.list).stream().filter(e -> e.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+    }
+
+    /**
+     * The key-values (SLF4J 2's {@code addKeyValue}) of the events at this level, in order: what a JSON encoder writes
+     * as fields beside the message.
+     */
+    public List<Map<String, Object>> keyValues(Level level) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ILoggingEvent e : new ArrayList<>(appender.list)) {
+            if (e.getLevel() == level) {
+                Map<String, Object> kv = new LinkedHashMap<>();
+                if (e.getKeyValuePairs() != null) {
+                    e.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
+                }
+                out.add(kv);
+            }
+        }
+        return out;
     }
 
     public String text() {

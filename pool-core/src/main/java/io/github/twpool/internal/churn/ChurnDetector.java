@@ -2,6 +2,7 @@ package io.github.twpool.internal.churn;
 
 import io.github.twpool.ChurnOrigins;
 import io.github.twpool.ChurnRates;
+import io.github.twpool.CloseReason;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -122,7 +124,7 @@ public final class ChurnDetector {
             if (lastEvaluated != null && o.nanos() > lastEvaluated.nanos()) {
                 censusFindings = censusFindings(lastEvaluated, o);
             } else {
-                censusFindings = portFindings(o, Double.NaN);
+                censusFindings = portFindings(null, o, Double.NaN);
             }
             lastEvaluated = o;
         }
@@ -227,7 +229,7 @@ public final class ChurnDetector {
         if (pool != null) {
             findings.add(pool);
         }
-        findings.addAll(portFindings(o, enteredClient / (double) windowSeconds));
+        findings.addAll(portFindings(prev, o, enteredClient / (double) windowSeconds));
         return findings;
     }
 
@@ -258,8 +260,11 @@ public final class ChurnDetector {
         for (Observation h : history) {
             peak = Math.max(peak, Math.max(h.pool().peakTotal(), h.pool().total()));
         }
-        String reason;
-        if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, shape.poolSize() / (double) recycle.toSeconds())) {
+        Map<CloseReason, Long> closes = closesBetween(then.pool(), o.pool());
+        String reason = reasonOf(closes);
+        if (reason != null) {
+            // The pool counted why it closed them: no need to guess from rates.
+        } else if (shortRecycle && openRate <= 1.5 * Math.max(recycleRate, shape.poolSize() / (double) recycle.toSeconds())) {
             reason = "recycle";
         } else if (shape.maxOverflow() > 0 && peak > shape.poolSize()) {
             reason = "overflow";
@@ -268,18 +273,70 @@ public final class ChurnDetector {
         }
         return new Finding.PoolChurn(settings.name(), reason, opened, Duration.ofSeconds(Math.max(1, elapsed.toSeconds())),
                 openRate, shape.maxPoolSize(), healthy, recycle, shape.configuredRecycle(), o.pool().total(), recycleRate,
-                shape.overflowIdleTimeout(), peak, shape.poolSize(), shape.maxOverflow(), o.pool().failed(), shape.keepalive());
+                shape.overflowIdleTimeout(), peak, shape.poolSize(), shape.maxOverflow(), o.pool().failed(), shape.keepalive(),
+                closes);
     }
 
-    private List<Finding> portFindings(Observation o, double clientRate) {
+    /** The pool's closes between two observations, by reason; empty when the pool does not count them. */
+    private static Map<CloseReason, Long> closesBetween(Observation.PoolCounts then, Observation.PoolCounts now) {
+        Map<CloseReason, Long> closes = new EnumMap<>(CloseReason.class);
+        for (var e : now.closedByReason().entrySet()) {
+            long n = e.getValue() - then.closedByReason().getOrDefault(e.getKey(), 0L);
+            if (n > 0) {
+                closes.put(e.getKey(), n);
+            }
+        }
+        return closes;
+    }
+
+    /**
+     * The pool verdict's reason from counted closes: the most frequent of recycle (lifetime), overflow (idle),
+     * evicted, and failures (validation, server, broken); {@code null} when nothing was counted. Closing the pool
+     * is no churn.
+     */
+    static String reasonOf(Map<CloseReason, Long> closes) {
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        for (var e : closes.entrySet()) {
+            String reason = switch (e.getKey()) {
+                case LIFETIME -> "recycle";
+                case IDLE -> "overflow";
+                case EVICTED -> "evicted";
+                case VALIDATION, SERVER, BROKEN -> "failures";
+                case POOL_CLOSED -> null;
+            };
+            if (reason != null) {
+                byReason.merge(reason, e.getValue(), Long::sum);
+            }
+        }
+        return byReason.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    }
+
+    /**
+     * Ports are a risk while there is something to do about them: when new connections at the current rate would
+     * hold the whole range (each holds its port for 60 s in TIME_WAIT), or when sockets to the endpoint hold a large
+     * share of it and that share still grows. A past burst's TIME_WAIT draining with no new connections is neither:
+     * it frees the ports by itself.
+     *
+     * @param prev       the previous census's observation, or {@code null} on the first
+     * @param clientRate client-side connections/s that entered TIME_WAIT over the census window, NaN when unknown
+     */
+    private List<Finding> portFindings(Observation prev, Observation o, double clientRate) {
         KernelSettings k = o.kernel();
         SocketCensus c = o.census();
         double usage = portUsage(o);
-        if (k == null || c == null || Double.isNaN(usage) || usage < settings.portWarnRatio()) {
+        if (k == null || c == null || Double.isNaN(usage) || Double.isNaN(clientRate)) {
+            return List.of();
+        }
+        int used = c.timeWaitClient() + c.establishedClient();
+        boolean exhausting = clientRate * TIME_WAIT_LENGTH.toSeconds() + c.establishedClient() >= k.ephemeralPorts();
+        SocketCensus before = prev == null ? null : prev.census();
+        boolean rising = before != null && used > before.timeWaitClient() + before.establishedClient()
+                && clientRate >= settings.minRate();
+        if (!exhausting && !(rising && usage >= settings.portWarnRatio())) {
             return List.of();
         }
         return List.of(new Finding.PortExhaustion(settings.name(), endpoint,
-                c.timeWaitClient() + c.establishedClient(), k.ephemeralPorts(), usage, c.timeWaitClient(),
+                used, k.ephemeralPorts(), usage, c.timeWaitClient(),
                 c.establishedClient(), clientRate, k.tcpTwReuse(), k.portRangeLow(), k.portRangeHigh(), o.local()));
     }
 

@@ -4,6 +4,7 @@ import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnVerdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.EnumMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * The log as an operator wants it: one WARN per cause at most every {@code interval}, one INFO line when a cause
- * clears. Counts the warnings written, by cause, for metrics. The words come from {@link ChurnMessages}.
+ * clears. Each line carries its verdict's fields as SLF4J key-values, so a JSON encoder writes them as fields.
+ * Counts the warnings written, by cause, for metrics. The words come from {@link ChurnMessages}.
  */
 public final class ChurnWarnings {
 
@@ -37,7 +39,7 @@ public final class ChurnWarnings {
         for (var e : byCause.entrySet()) {
             Long last = lastWarned.get(e.getKey());
             if (last == null || nowNanos - last >= intervalNanos) {
-                LOG.warn(e.getValue().message());
+                warn(e.getValue());
                 lastWarned.put(e.getKey(), nowNanos);
                 synchronized (written) {
                     written.merge(e.getKey(), 1L, Long::sum);
@@ -46,11 +48,20 @@ public final class ChurnWarnings {
         }
         lastWarned.keySet().removeIf(cause -> {
             if (!byCause.containsKey(cause)) {
-                LOG.info("twpool '{}': {} churn has cleared.", pool, cause.tag());
+                LOG.atInfo().setMessage("twpool '{}': {} churn has cleared.").addArgument(pool).addArgument(cause.tag())
+                        .addKeyValue(ChurnMessages.CAUSE, cause.tag()).addKeyValue(ChurnMessages.POOL, pool)
+                        .addKeyValue("twpool.cleared", true).log();
                 return true;
             }
             return false;
         });
+    }
+
+    /** One line, its fields as the event's key-values (JSON encoders write them as fields of their own). */
+    private static void warn(ChurnVerdict v) {
+        LoggingEventBuilder event = LOG.atWarn().setMessage(v.message());
+        v.fields().forEach(event::addKeyValue);
+        event.log();
     }
 
     /** Warnings written so far, by cause (a copy). */

@@ -1,6 +1,7 @@
 package io.github.twpool.internal.churn;
 
 import io.github.twpool.ChurnCause;
+import io.github.twpool.CloseReason;
 
 import java.time.Duration;
 import java.util.Map;
@@ -76,11 +77,12 @@ public sealed interface Finding {
      *
      * @param recycle           the lifetime the pool replaces connections after now
      * @param configuredRecycle the configured one (longer where the pool shortened it under wait_timeout)
+     * @param closedByReason    the pool's closes over {@code elapsed} by why it closed them (empty when not counted)
      */
     record PoolChurn(String pool, String reason, long opened, Duration elapsed, double openRate, int maxPoolSize,
                      double healthyRate, Duration recycle, Duration configuredRecycle, int total, double recycleRate,
                      Duration overflowIdleTimeout, int peak, int poolSize, int maxOverflow, long failed,
-                     Duration keepalive) implements Finding {
+                     Duration keepalive, Map<CloseReason, Long> closedByReason) implements Finding {
         public ChurnCause cause() {
             return ChurnCause.POOL;
         }

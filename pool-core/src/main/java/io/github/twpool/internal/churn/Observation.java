@@ -1,11 +1,13 @@
 package io.github.twpool.internal.churn;
 
+import io.github.twpool.CloseReason;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
 import io.github.twpool.internal.probe.HostTcpCounters;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What one tick saw, the input of {@link ChurnDetector}.
@@ -36,9 +38,20 @@ public record Observation(long nanos, SocketCensus census, boolean censusFresh, 
      * @param peakTotal the most it held since the previous tick
      * @param recycle   the lifetime after which the pool replaces connections now (zero: never); shorter than the
      *                  configured one where the pool shortened it under the server's {@code wait_timeout}
+     * @param closedByReason physical connections the pool closed so far, by why; empty where not counted
      */
-    public record PoolCounts(long opened, long failed, int total, int peakTotal, Duration recycle) {
+    public record PoolCounts(long opened, long failed, int total, int peakTotal, Duration recycle,
+                             Map<CloseReason, Long> closedByReason) {
         /** A watcher without a pool: every connection is outside. */
-        public static final PoolCounts NONE = new PoolCounts(0, 0, 0, 0, Duration.ZERO);
+        public static final PoolCounts NONE = new PoolCounts(0, 0, 0, 0, Duration.ZERO, Map.of());
+
+        public PoolCounts {
+            closedByReason = Map.copyOf(closedByReason);
+        }
+
+        /** Without close reasons. */
+        public PoolCounts(long opened, long failed, int total, int peakTotal, Duration recycle) {
+            this(opened, failed, total, peakTotal, recycle, Map.of());
+        }
     }
 }

@@ -140,7 +140,8 @@ public final class PoolMonitor implements AutoCloseable {
             }
             int total = pool.getTotalConnections();
             Observation.PoolCounts c = new Observation.PoolCounts(connections.opened(), connections.failed(), total,
-                    Math.max(peakTotal, total), Duration.ofMillis(hikari.getHikariConfigMXBean().getMaxLifetime()));
+                    Math.max(peakTotal, total), Duration.ofMillis(hikari.getHikariConfigMXBean().getMaxLifetime()),
+                    connections.closedByReason());
             peakTotal = total;
             return c;
         }

@@ -5,6 +5,7 @@ import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnOrigins;
 import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
+import io.github.twpool.CloseReason;
 import io.github.twpool.KernelSettings;
 import io.github.twpool.ServerStatus;
 import io.github.twpool.SocketCensus;
@@ -41,6 +42,8 @@ class ChurnDetectorTest {
 
     /** The recycle the pool runs with, as each observation carries it; the configured default unless a test sets it. */
     private Duration recycle = config().build().recycle();
+    /** The pool's closes so far by reason, as each observation carries them; none counted unless a test sets them. */
+    private Map<CloseReason, Long> closes = Map.of();
 
     private static ChurnDetector detector(TwPoolConfig config, String endpoint, int port) {
         return new ChurnDetector(DetectorSettings.of(config), endpoint, port);
@@ -51,16 +54,19 @@ class ChurnDetectorTest {
         return new ChurnDetector(DetectorSettings.of(config), endpoint, port, local, localClientHost);
     }
 
-    /** The findings as the log words them. */
+    /** The findings as the log words them: each in one line of at most 300 characters. */
     private static List<ChurnVerdict> verdicts(ChurnDetector.Evaluation e) {
-        return e.findings().stream().map(ChurnMessages::render).toList();
+        List<ChurnVerdict> verdicts = e.findings().stream().map(ChurnMessages::render).toList();
+        assertThat(verdicts).allSatisfy(v -> assertThat(v.message()).hasSizeLessThanOrEqualTo(ChurnMessages.MAX_LINE)
+                .doesNotContain("\n"));
+        return verdicts;
     }
 
     private Observation observation(long nanos, SocketCensus census, boolean fresh, long hostTimeWait, KernelSettings kernel,
                                     long opened, long failed, int total, int peak, ServerStatus server, long openedAtServer,
                                     Attribution local, HostTcpCounters host) {
         return new Observation(nanos, census, fresh, hostTimeWait, kernel,
-                new Observation.PoolCounts(opened, failed, total, peak, recycle), server, openedAtServer, local, host);
+                new Observation.PoolCounts(opened, failed, total, peak, recycle, closes), server, openedAtServer, local, host);
     }
 
     private Observation observation(long nanos, SocketCensus census, boolean fresh, long hostTimeWait, KernelSettings kernel,
@@ -88,9 +94,14 @@ class ChurnDetectorTest {
         assertThat(e.rates().endpoint()).isEqualTo(40.0);
         assertThat(e.rates().outside()).isEqualTo(40.0);
         assertThat(e.rates().poolOpened()).isZero();
-        assertThat(verdicts(e).get(0).message())
-                .contains("churn outside this pool towards 127.0.0.1:3306", "400 sockets in TIME_WAIT (client side 40, server side 360)",
-                        "~40.0 new connections/s over the last 10s", "this pool opened 0.0/s", "DriverManager.getConnection");
+        ChurnVerdict v = verdicts(e).get(0);
+        assertThat(v.message()).contains("churn outside this pool: ~40.0 new connections/s towards 127.0.0.1:3306 over 10s",
+                "400 sockets in TIME_WAIT", "DriverManager.getConnection");
+        assertThat(v.fields()).containsEntry("twpool.cause", "outside-pool").containsEntry("twpool.rate", 40.0)
+                .containsEntry("twpool.window_seconds", 10L).containsEntry("twpool.endpoint", "127.0.0.1:3306")
+                .containsEntry("twpool.time_wait", 400).containsEntry("twpool.time_wait_client", 40)
+                .containsEntry("twpool.time_wait_server", 360).containsEntry("twpool.pool_open_rate", 0.0)
+                .containsEntry("twpool.who", "unknown");
     }
 
     @Test
@@ -136,7 +147,7 @@ class ChurnDetectorTest {
         assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.POOL);
         ChurnVerdict pool = verdicts(e).stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
         assertThat(pool.reason()).isEqualTo("overflow");
-        assertThat(pool.message()).contains("overflow-idle-timeout=10s", "peaked at 22 connections, pool-size=2", "raise pool-size");
+        assertThat(pool.message()).contains("overflow-idle-timeout=10s", "peaked at 22, pool-size=2", "raise pool-size");
     }
 
     @Test
@@ -149,6 +160,32 @@ class ChurnDetectorTest {
         ChurnVerdict pool = verdicts(e).stream().filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
         assertThat(pool.reason()).isEqualTo("recycle");
         assertThat(pool.message()).contains("recycle=30s", "100 connections every 30s");
+    }
+
+    @Test
+    void countedCloseReasonsDecideThePoolVerdictOverWhatTheRatesSuggest() {
+        // The same numbers as a short recycle: 100 reopened in 30 s with recycle=30s. The pool counted why it closed
+        // them: the server or the network ended them (KILLs, a firewall), not their age.
+        ChurnDetector d = detector(config().poolSize(100).recycle(Duration.ofSeconds(30)).keepalive(Duration.ZERO)
+                .build(), "127.0.0.1:3306", 3306);
+        recycle = Duration.ofSeconds(30);
+        d.evaluate(tick(0, census(0, 0, 1, 0), 100, 100));
+        closes = Map.of(CloseReason.SERVER, 70L, CloseReason.BROKEN, 20L, CloseReason.LIFETIME, 10L);
+        ChurnVerdict pool = verdicts(d.evaluate(tick(30, census(0, 100, 5, 0), 200, 100))).stream()
+                .filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
+        assertThat(pool.reason()).isEqualTo("failures");
+        assertThat(pool.fields()).containsEntry("twpool.closed_by_reason", "lifetime=10; server=70; broken=20");
+
+        // Idle overflow closes counted: overflow, though the peak alone would not tell (it fell between samples).
+        ChurnDetector d2 = detector(config().poolSize(2).maxOverflow(20).build(), "127.0.0.1:3306", 3306);
+        closes = Map.of();
+        d2.evaluate(tick(0, census(0, 0, 1, 0), 2, 2));
+        closes = Map.of(CloseReason.IDLE, 60L);
+        ChurnVerdict overflow = verdicts(d2.evaluate(tick(60, census(0, 60, 5, 0), 62, 2))).stream()
+                .filter(v -> v.cause() == ChurnCause.POOL).findFirst().orElseThrow();
+        assertThat(overflow.reason()).isEqualTo("overflow");
+        assertThat(ChurnDetector.reasonOf(Map.of(CloseReason.EVICTED, 5L, CloseReason.POOL_CLOSED, 50L))).isEqualTo("evicted");
+        assertThat(ChurnDetector.reasonOf(Map.of())).isNull();
     }
 
     @Test
@@ -167,8 +204,55 @@ class ChurnDetectorTest {
         ChurnDetector.Evaluation e = d.evaluate(observation(2 * S, census(300, 0, 1, 20), true, 300, small, 10, 0, 10, 10, null, 0));
         assertThat(e.portUsage()).isEqualTo(0.32);
         ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.PORT_EXHAUSTION).findFirst().orElseThrow();
-        assertThat(v.message()).contains("320 of 1000 ports (32%)", "~150/s", "used up in ~5s", "tcp_tw_reuse=0",
-                "Cannot assign requested address", "40000-40999");
+        assertThat(v.message()).contains("320 of 1000 ports (32%)", "~150/s", "used up in ~5s", "tcp_tw_reuse=0");
+        assertThat(v.fields()).containsEntry("twpool.port_range", "40000-40999").containsEntry("twpool.exhausted_in_seconds", 5L);
+        assertThat(v.fields().get("twpool.cost")).asString().contains("Cannot assign requested address");
+    }
+
+    /** A census of {@code timeWait} client sockets of which {@code fresh} entered TIME_WAIT a second ago, the rest 50 s ago. */
+    private static SocketCensus aging(int timeWait, int fresh, int established) {
+        int[] c = new int[61];
+        c[59] = fresh;
+        c[10] = timeWait - fresh;
+        return new SocketCensus(Instant.now(), timeWait, 0, established, 0, 0, 0, c, new int[61]);
+    }
+
+    @Test
+    void aPastBurstsTimeWaitDrainingIsNoPortAlarm() {
+        // A burst left 400 of 1000 ports in TIME_WAIT; no new connections since: the ports free themselves.
+        KernelSettings small = new KernelSettings(40000, 40999, 0, 60, 131072, 1, false, "6.1");
+        ChurnDetector d = detector(config().build(), "10.0.0.2:5000", 5000);
+        d.evaluate(observation(0, aging(400, 0, 0), true, 400, small, 10, 0, 10, 10, null, 0));
+        ChurnDetector.Evaluation e = d.evaluate(observation(2 * S, aging(380, 0, 0), true, 380, small, 10, 0, 10, 10, null, 0));
+        assertThat(e.portUsage()).isEqualTo(0.38);
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.PORT_EXHAUSTION);
+    }
+
+    @Test
+    void aHighShareStillRisingIsWarnedAndStopsWhenItLevelsOff() {
+        // 5 new connections/s would hold 300 of 1000 ports at steady state: no exhaustion, but the share is high
+        // (the ratio is 0.25) and grows while they come.
+        KernelSettings small = new KernelSettings(40000, 40999, 0, 60, 131072, 1, false, "6.1");
+        ChurnDetector d = detector(config().churnMinRate(1.0).build(), "10.0.0.2:5000", 5000);
+        d.evaluate(observation(0, aging(250, 0, 0), true, 250, small, 10, 0, 10, 10, null, 0));
+        ChurnDetector.Evaluation e = d.evaluate(observation(2 * S, aging(260, 10, 0), true, 260, small, 10, 0, 10, 10, null, 0));
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.PORT_EXHAUSTION).findFirst().orElseThrow();
+        assertThat(v.message()).contains("260 of 1000 ports (26%)", "levels off near 30%");
+        // The same share, no longer growing (as many leave TIME_WAIT as enter it): nothing to do now.
+        e = d.evaluate(observation(4 * S, aging(260, 10, 0), true, 260, small, 10, 0, 10, 10, null, 0));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.PORT_EXHAUSTION);
+    }
+
+    @Test
+    void aRateThatWouldUseUpTheRangeIsWarnedBeforeTheShareIsHigh() {
+        KernelSettings small = new KernelSettings(40000, 40999, 0, 60, 131072, 1, false, "6.1");
+        ChurnDetector d = detector(config().build(), "10.0.0.2:5000", 5000);
+        d.evaluate(observation(0, aging(0, 0, 0), true, 0, small, 10, 0, 10, 10, null, 0));
+        // 40 new connections in 2 s: 20/s hold 1200 ports at steady state, more than the range.
+        ChurnDetector.Evaluation e = d.evaluate(observation(2 * S, aging(40, 40, 0), true, 40, small, 10, 0, 10, 10, null, 0));
+        assertThat(e.portUsage()).isEqualTo(0.04);
+        ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.PORT_EXHAUSTION).findFirst().orElseThrow();
+        assertThat(v.message()).contains("used up in ~48s");
     }
 
     @Test
@@ -243,10 +327,16 @@ class ChurnDetectorTest {
         ChurnOrigins reported = SampledOrigins.reported(f.local(), f);
         assertThat(reported.thisJvmRate()).isEqualTo(20.0);
         assertThat(reported.rateMethod()).isEqualTo(ChurnMessages.BY_TIME_WAIT);
-        assertThat(verdicts(e).get(0).message()).contains("~20.0/s from this JVM, outside twpool's pools: 95 % from "
-                + "com.acme.ReportJob.run(ReportJob.java:42), 5 % from com.acme.Audit.log(Audit.java:7) (sampled: 300 stack "
-                + "samples, 40 threads caught in a JDBC connect; this JVM's by 30 of 30 new sockets", "rate from TIME_WAIT")
-                .doesNotContain("another process");
+        ChurnVerdict v = verdicts(e).get(0);
+        assertThat(v.message()).contains("~20.0/s from this JVM: 95 % from "
+                + "com.acme.ReportJob.run(ReportJob.java:42) (sampled: 300 stack samples)").doesNotContain("another process");
+        // What the line has no room for is on the same event: every call site, the samples and the method of each figure.
+        assertThat(v.fields()).containsEntry("twpool.who", "this-jvm").containsEntry("twpool.jvm_rate", 20.0)
+                .containsEntry("twpool.call_sites", "com.acme.ReportJob.run(ReportJob.java:42)=95 %; com.acme.Audit.log(Audit.java:7)=5 %")
+                .containsEntry("twpool.stack_samples", 300L).containsEntry("twpool.connect_samples", 40L)
+                .containsEntry("twpool.own_sockets", 30L).containsEntry("twpool.other_sockets", 0L)
+                .containsEntry("twpool.rate_method", ChurnMessages.BY_TIME_WAIT)
+                .containsEntry("twpool.split_method", "new sockets caught open");
 
         // The same churn with another process's sockets caught too: both named, no split, no rate for either.
         d = detector(config().poolSize(5).build(), "127.0.0.1:3306", 3306, true, h -> false);
@@ -257,9 +347,12 @@ class ChurnDetectorTest {
         assertThat(SampledOrigins.reported(f.local(), f).thisJvmRate()).isNaN();
         assertThat(SampledOrigins.reported(f.local(), f).otherProcessRate()).isNaN();
         assertThat(e.rates().jvmOutside()).isNaN();
-        assertThat(verdicts(e).get(0).message()).contains("from this JVM: 95 % from com.acme.ReportJob.run",
-                "and from another process on this host (4 of its new sockets caught open, 30 of this JVM's)",
+        v = verdicts(e).get(0);
+        assertThat(v.message()).contains("from this JVM", "and from another process on this host",
                 "how they split is not measured").doesNotContain("/s from this JVM");
+        assertThat(v.fields()).containsEntry("twpool.who", "this-jvm+other-process").containsEntry("twpool.other_sockets", 4L)
+                .containsEntry("twpool.call_site", "com.acme.ReportJob.run(ReportJob.java:42)")
+                .containsEntry("twpool.own_sockets", 30L).doesNotContainKeys("twpool.jvm_rate", "twpool.other_process_rate");
     }
 
     @Test
@@ -325,7 +418,7 @@ class ChurnDetectorTest {
                 5, Attribution.NONE, host(112, 100, 0)));
         assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
         ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
-        assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s of it to come from here",
+        assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s from here",
                 "at least ~3.8/s come from other hosts");
     }
 
@@ -353,5 +446,6 @@ class ChurnDetectorTest {
         ChurnDetector.Evaluation e = d.evaluate(between(10, 5, new ServerStatus(t0.plusSeconds(10), 1500, 10, 10, 0, 0, 500, 0,
                 28800, null, "userstat=OFF"), 5, Attribution.NONE, host(100, 0, 0)));
         assertThat(verdicts(e).get(0).message()).contains("cannot name its client hosts: userstat=OFF");
+        assertThat(verdicts(e).get(0).fields()).containsEntry("twpool.by_host_missing", "userstat=OFF");
     }
 }

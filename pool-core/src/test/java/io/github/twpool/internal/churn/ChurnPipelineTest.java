@@ -95,7 +95,7 @@ class ChurnPipelineTest {
         assertThat(p.rates().outside()).isEqualTo(b.rates().outside()).isEqualTo(10.0);
         assertThat(p.has(ChurnCause.OUTSIDE_POOL)).isTrue();
         assertThat(b.has(ChurnCause.OUTSIDE_POOL)).isTrue();
-        assertThat(p.verdicts().get(0).message()).contains("twpool 'orders': churn outside this pool towards 127.0.0.1:3306");
+        assertThat(p.verdicts().get(0).message()).contains("twpool 'orders': churn outside this pool: ~10.0 new connections/s towards 127.0.0.1:3306");
         assertThat(b.verdicts().get(0).message()).contains("churn towards 127.0.0.1:3306").doesNotContain("this pool");
         // Only a pool has counts of its own to publish.
         assertThat(p.connectionsOpened()).isEqualTo(5);
@@ -137,6 +137,51 @@ class ChurnPipelineTest {
                     .contains("churn towards 127.0.0.1:3306", "belong to pid 4711 (python3 worker.py)");
         }
         assertThat(told).as("the source is told whether the tick found churn").containsExactly(false, true, true);
+    }
+
+    @Test
+    void aJsonEncodedWarningCarriesItsDetailsAsFields() throws Exception {
+        // What a JSON log pipeline (logback's JsonEncoder here; logstash-logback-encoder reads the same key-values) gets.
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger logger = context.getLogger(ChurnWarnings.LOGGER);
+        ch.qos.logback.classic.encoder.JsonEncoder json = new ch.qos.logback.classic.encoder.JsonEncoder();
+        json.setContext(context);
+        json.setWithSequenceNumber(false);
+        json.setWithContext(false);
+        json.start();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.OutputStreamAppender<>();
+        appender.setContext(context);
+        appender.setEncoder(json);
+        appender.setOutputStream(out);
+        appender.start();
+        logger.addAppender(appender);
+        ChurnPipeline.AttributionSource driver = nanos -> new Attribution("counted at the JDBC driver", Attribution.Kind.CALL_SITE,
+                nanos == 0 ? Double.NaN : 10.0, Double.NaN, null,
+                List.of(new Attribution.Origin("com.acme.reports.nightly.ReportJob.run(ReportJob.java:42)", 1.0)), 100, 100, 100,
+                true, null);
+        try {
+            timeWait(0, 1);
+            ChurnPipeline pooled = pipeline(poolSettings(), new QuietPool(), driver);
+            pooled.tick(0);
+            timeWait(100, 1);
+            pooled.tick(10 * S);
+        } finally {
+            logger.detachAppender(appender);
+            appender.stop();
+        }
+        String event = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("\"level\":\"WARN\"")).findFirst().orElseThrow();
+        assertThat(event).contains("{\"twpool.cause\":\"outside-pool\"}", "{\"twpool.pool\":\"orders\"}",
+                "{\"twpool.endpoint\":\"127.0.0.1:3306\"}", "{\"twpool.rate\":\"10.0\"}", "{\"twpool.window_seconds\":\"10\"}",
+                "{\"twpool.call_site\":\"com.acme.reports.nightly.ReportJob.run(ReportJob.java:42)\"}",
+                "{\"twpool.who\":\"this-jvm\"}", "{\"twpool.time_wait\":\"100\"}",
+                "{\"twpool.attribution\":\"counted at the JDBC driver\"}", "\"twpool.fix\"", "\"twpool.cost\"");
+        String message = event.substring(event.indexOf("\"message\":\"") + 11, event.indexOf("\",\"throwable\"")).replace("\\/", "/");
+        assertThat(message).startsWith("twpool 'orders': churn outside this pool: ~10.0 new connections/s towards 127.0.0.1:3306 over 10s.")
+                .contains("This JVM opened 10.0/s of them: 100 % from com.acme.reports.nightly.ReportJob.run(ReportJob.java:42)")
+                .hasSizeLessThanOrEqualTo(ChurnMessages.MAX_LINE);
     }
 
     @Test
