@@ -212,14 +212,17 @@ class ConnectOriginsIntegrationTest {
     }
 
     /** Whether every new socket caught could be given an owner (the census was fast enough here). */
+    /** The socket samples caught new connections and could tell whose every one was. */
     private static boolean decisive(ChurnReport r) {
-        return r.origins().unresolvedSockets() == 0;
+        return r.origins().unresolvedSockets() == 0 && r.origins().ownSockets() + r.origins().otherSockets() > 0;
     }
 
     private static void assertUndecidedForShortSockets(ChurnReport r) {
         String described = r.origins().toString();
         assertThat(r.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.UNDECIDED);
-        assertThat(r.origins().undecided()).as(described).contains("too briefly to tell whose");
+        // Either the sockets caught were open too briefly to tell whose, or a census slower than a connection caught none.
+        assertThat(r.origins().undecided()).as(described)
+                .containsAnyOf("too briefly to tell whose", "no new connection to the endpoint was caught open");
         assertThat(r.origins().thisJvmRate()).as(described).isNaN();
         assertThat(r.verdicts()).extracting(ChurnVerdict::message).allSatisfy(m -> assertThat(m)
                 .doesNotContain("/s from this JVM", "/s from another process"));
