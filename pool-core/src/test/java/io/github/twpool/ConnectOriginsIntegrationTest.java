@@ -212,17 +212,22 @@ class ConnectOriginsIntegrationTest {
     }
 
     /** Whether every new socket caught could be given an owner (the census was fast enough here). */
-    /** The socket samples caught new connections and could tell whose every one was. */
+    /**
+     * The socket samples decided. They may not: a census slower than a connection (Java 17 reads /proc/net/tcp, and
+     * waits 100 times what a read cost before the next) catches a few new connections in 30 s, or none, or catches
+     * them too briefly to tell whose; the sampler must then say it cannot tell, never guess.
+     */
     private static boolean decisive(ChurnReport r) {
-        return r.origins().unresolvedSockets() == 0 && r.origins().ownSockets() + r.origins().otherSockets() > 0;
+        return r.origins().origin() != ChurnOrigins.Origin.UNDECIDED;
     }
 
-    private static void assertUndecidedForShortSockets(ChurnReport r) {
+    private static void assertUndecided(ChurnReport r) {
         String described = r.origins().toString();
         assertThat(r.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.UNDECIDED);
-        // Either the sockets caught were open too briefly to tell whose, or a census slower than a connection caught none.
+        // It says why: sockets open too briefly to tell whose, none caught, or too few to rule out another process.
         assertThat(r.origins().undecided()).as(described)
-                .containsAnyOf("too briefly to tell whose", "no new connection to the endpoint was caught open");
+                .containsAnyOf("too briefly to tell whose", "no new connection to the endpoint was caught open",
+                        "too few to rule out another process");
         assertThat(r.origins().thisJvmRate()).as(described).isNaN();
         assertThat(r.verdicts()).extracting(ChurnVerdict::message).allSatisfy(m -> assertThat(m)
                 .doesNotContain("/s from this JVM", "/s from another process"));
@@ -266,7 +271,7 @@ class ConnectOriginsIntegrationTest {
                 // A census slower than a connection (an overloaded host; /proc/net/tcp on a large table): a socket
                 // missing from this process's fd lists around it may have been this JVM's or another process's. The
                 // samples must then say they cannot tell, and give the rate to no one.
-                assertUndecidedForShortSockets(last);
+                assertUndecided(last);
                 return;
             }
             assertThat(last.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.THIS_JVM);
@@ -320,7 +325,7 @@ class ConnectOriginsIntegrationTest {
             if (decisive(last)) {
                 assertThat(last.origins().origin()).as(described).isEqualTo(ChurnOrigins.Origin.THIS_JVM);
             } else {
-                assertUndecidedForShortSockets(last);
+                assertUndecided(last);
             }
             assertThat(share(last, "distinctUrlChurn")).as(described).isGreaterThan(0.2);
             assertThat(share(last, "failedLoginChurn")).as(described).isGreaterThan(0.1);
