@@ -64,7 +64,8 @@ class EndpointSocketsTest {
     @Test
     void newSocketsAreThisProcesssWhenItHoldsThemAndAnothersWhenItDoesNot() throws IOException {
         FakeCensus census = new FakeCensus();
-        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc));
+        // A clock that stands still: the census between the listings is instant, however busy the build host is.
+        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc), () -> 0L);
         own(100);
         census.inodes = List.of(100L);
         assertThat(s.sample()).as("the first sample only sets the baseline").isNull();
@@ -101,16 +102,12 @@ class EndpointSocketsTest {
     @Test
     void aSlowCensusLeavesSocketsMissingFromBothListsUnresolved() throws IOException {
         FakeCensus census = new FakeCensus();
-        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc));
+        long[] now = {0};
+        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc), () -> now[0]);
         own();
         s.sample();
         census.inodes = List.of(300L);
-        census.during = v -> {
-            long end = System.nanoTime() + 2 * EndpointSockets.DECISIVE_NANOS;
-            while (System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
-        };
+        census.during = v -> now[0] += 2 * EndpointSockets.DECISIVE_NANOS;
         EndpointSockets.Sample sample = s.sample();
         assertThat(sample.other()).isZero();
         assertThat(sample.unresolved()).isEqualTo(1);
