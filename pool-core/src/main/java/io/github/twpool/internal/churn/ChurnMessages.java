@@ -137,6 +137,19 @@ public final class ChurnMessages {
         return shorten(classDot < 0 ? frame : frame.substring(classDot + 1));
     }
 
+    /**
+     * {@code com.acme.jobs.ReportJob.run(ReportJob.java:42)} as {@code ReportJob.run}, and a lambda's
+     * {@code ReportJob.lambda$run$0} as {@code ReportJob.run}: the line's last resort before no call site at all.
+     */
+    static String shortMethod(String frame) {
+        int paren = frame.indexOf('(');
+        String method = paren < 0 ? frame : frame.substring(0, paren);
+        int methodDot = method.lastIndexOf('.');
+        int classDot = methodDot <= 0 ? -1 : method.lastIndexOf('.', methodDot - 1);
+        String shortName = classDot < 0 ? method : method.substring(classDot + 1);
+        return shorten(shortName.replaceFirst("\\.lambda\\$(.+)\\$\\d+$", ".$1"));
+    }
+
     private static String shorten(String name) {
         return shorten(name, MAX_NAME);
     }
@@ -157,7 +170,7 @@ public final class ChurnMessages {
         String costInFull;
         switch (o.ending()) {
             case RESET -> {
-                cost = "Each pays a TCP and TLS handshake (they end in a reset).";
+                cost = "Each pays a TLS handshake and ends in a reset.";
                 costInFull = f("These connections end in a reset, not in TIME_WAIT (this host sends ~%s resets/s; TLS "
                         + "clients such as Connector/J and pgjdbc close that way): ports are not the risk, handshakes are. Each request pays a new "
                         + "TCP and TLS handshake, with CPU on both the application and the server and several round trips of "
@@ -323,12 +336,14 @@ public final class ChurnMessages {
         }
         String site = sites.isEmpty() ? "" : ": " + percent(sites.get(0).share()) + " from " + sites.get(0).frame();
         String siteBrief = sites.isEmpty() ? "" : ": " + percent(sites.get(0).share()) + " from " + shortFrame(sites.get(0).frame());
+        String siteMethod = sites.isEmpty() ? "" : ": " + percent(sites.get(0).share()) + " from " + shortMethod(sites.get(0).frame());
         String samples = f(" (sampled: %d stack samples)", g.stackSamples());
         switch (g.origin()) {
             case THIS_JVM -> {
                 l.put(WHO, "this-jvm");
                 String head = f("~%s/s from this JVM", rate(g.thisJvmRate()));
-                return new String[] {head + site + samples + ".", head + siteBrief + samples + ".", head + samples + "."};
+                return new String[] {head + site + samples + ".", head + siteBrief + samples + ".",
+                        head + siteMethod + samples + ".", head + samples + "."};
             }
             case ANOTHER_PROCESS -> {
                 l.put(WHO, "other-process");
