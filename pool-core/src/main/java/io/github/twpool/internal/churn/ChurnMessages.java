@@ -170,7 +170,7 @@ public final class ChurnMessages {
         String costInFull;
         switch (o.ending()) {
             case RESET -> {
-                cost = "Each pays a TLS handshake and ends in a reset.";
+                cost = "Each pays a TLS handshake; they end in a reset.";
                 costInFull = f("These connections end in a reset, not in TIME_WAIT (this host sends ~%s resets/s; TLS "
                         + "clients such as Connector/J and pgjdbc close that way): ports are not the risk, handshakes are. Each request pays a new "
                         + "TCP and TLS handshake, with CPU on both the application and the server and several round trips of "
