@@ -76,7 +76,7 @@ class AgentApplicationsIntegrationTest {
 
         assertThat(run.out).contains("RESULT ", "DONE");
         List<String> warnings = run.churnWarnings();
-        assertThat(warnings).isNotEmpty().allSatisfy(w -> assertThat(w).startsWith("WARNING: twpool 'agent-"));
+        assertThat(warnings).isNotEmpty().allSatisfy(w -> assertThat(w).startsWith("WARNING: ").contains("twpool 'agent-"));
         assertThat(run.out).contains("io.github.twpool.churn");
         assertNamesTheLoopWithItsRate(run, warnings);
         assertThat(run.metric("twpool_agent_connections_opened_total", "opener=\"DBCP2\"")).isGreaterThan(8);
