@@ -92,7 +92,8 @@ final class EmbeddedMariaDb {
         }
     }
 
-    private static int freeLoopbackPort() throws IOException {
+    /** A free port on the loopback address, for an embedded server of this package. */
+    static int freeLoopbackPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -107,7 +108,8 @@ final class EmbeddedMariaDb {
         deleteQuietly(dir);
     }
 
-    private static void deleteQuietly(Path dir) {
+    /** Deletes an embedded server's directory; a directory left behind is not worth failing a test run for. */
+    static void deleteQuietly(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {

