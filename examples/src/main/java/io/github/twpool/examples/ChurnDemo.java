@@ -15,8 +15,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,15 +39,16 @@ public final class ChurnDemo {
      * One phase's figures. {@code newTimeWait}: sockets to the database that entered TIME_WAIT during the phase;
      * {@code outsideConnects}: connections the server accepted that the pool did not open (its {@code Connections}
      * counter less the pool's opens);
-     * {@code resets}: resets this host sent (host-wide), how Connector/J ends TLS connections.
+     * {@code resets}: resets this host sent (host-wide), how Connector/J ends TLS connections;
+     * {@code warningsByCause}: the churn warnings logged during the phase, by cause (causes with none left out).
      */
     public record PhaseResult(String phase, long requests, double requestsPerSecond, long newConnections,
                               int timeWaitPeak, int newTimeWait, long warnings, long outsideWarnings,
-                              long outsideConnects, long resets) {
+                              long outsideConnects, long resets, Map<ChurnCause, Long> warningsByCause) {
     }
 
     /** {@code tlsCipher}: the cipher a new connection negotiates, or empty when the connections are plain TCP. */
-    public record Summary(String database, int poolSize, List<PhaseResult> phases, String tlsCipher, int threads) {
+    public record Summary(String database, String driver, int poolSize, List<PhaseResult> phases, String tlsCipher, int threads) {
         public PhaseResult phase(String name) {
             return phases.stream().filter(p -> p.phase().equals(name)).findFirst().orElseThrow();
         }
@@ -118,14 +121,14 @@ public final class ChurnDemo {
                     workload.request(c);
                 }
             }));
-            out.println("... " + o.cooldown().toSeconds() + " s pause so the probe sees the naive churn stop");
-            Thread.sleep(o.cooldown().toMillis());
+            out.println("... pause until the probe sees the naive churn stop (" + o.cooldown().toSeconds() + " s at least)");
+            awaitQuiet(pool, o.cooldown());
             results.add(phase("pooled", o, out, pool, () -> {
                 try (Connection c = watcher.getConnection()) {
                     workload.request(c);
                 }
             }));
-            Summary summary = new Summary(db.description, pool.config().maxPoolSize(), results, cipher, o.threads());
+            Summary summary = new Summary(db.description, db.isPostgres() ? "pgjdbc" : "Connector/J", pool.config().maxPoolSize(), results, cipher, o.threads());
             printSummary(summary, out);
             return summary;
         } finally {
@@ -136,10 +139,32 @@ public final class ChurnDemo {
         }
     }
 
+    /**
+     * Waits at least {@code atLeast}, then until the probe has no churn verdict active on two ticks in a row (at most
+     * 30 s more): the pooled phase's warnings are then its own, not the naive phase's seen late (PostgreSQL 14's
+     * statistics collector, for one, can count a burst of sessions seconds after they ended).
+     */
+    private static void awaitQuiet(TwPoolDataSource pool, Duration atLeast) throws InterruptedException {
+        Thread.sleep(atLeast.toMillis());
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        java.time.Instant lastTick = null;
+        int quietTicks = 0;
+        while (quietTicks < 2 && System.nanoTime() < deadline) {
+            ChurnReport r = pool.churnReport();
+            if (!r.at().equals(lastTick)) {
+                lastTick = r.at();
+                quietTicks = r.verdicts().isEmpty() ? quietTicks + 1 : 0;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private static PhaseResult phase(String name, Options o, PrintStream out, TwPoolDataSource pool, Request request)
             throws Exception {
         AtomicLong requests = new AtomicLong();
         long connectionsBefore = serverConnections(pool);
+        Map<ChurnCause, Long> causesBefore = new EnumMap<>(ChurnCause.class);
+        causesBefore.putAll(pool.churnReport().warnings());
         long warningsBefore = warnings(pool.churnReport(), null);
         long outsideBefore = warnings(pool.churnReport(), ChurnCause.OUTSIDE_POOL);
         long openedBefore = pool.connectionsOpened();
@@ -218,7 +243,8 @@ public final class ChurnDemo {
         long total = requests.get();
         return new PhaseResult(name, total, total / seconds, serverConnections(pool) - connectionsBefore, peak, newTimeWait,
                 warnings(r, null) - warningsBefore, warnings(r, ChurnCause.OUTSIDE_POOL) - outsideBefore,
-                serverConnections(pool) - connectionsBefore - (pool.connectionsOpened() - openedBefore), Math.round(resets));
+                serverConnections(pool) - connectionsBefore - (pool.connectionsOpened() - openedBefore), Math.round(resets),
+                since(causesBefore, r.warnings()));
     }
 
     interface Request {
@@ -233,6 +259,13 @@ public final class ChurnDemo {
             out.printf(Locale.ROOT, "%-7s %10d %12.0f %21d %18d %8d %16d %15d %16d%n", p.phase(), p.requests(), p.requestsPerSecond(),
                     p.newConnections(), p.outsideConnects(), p.resets(), p.timeWaitPeak(), p.newTimeWait(), p.warnings());
         }
+        for (PhaseResult p : s.phases()) {
+            if (!p.warningsByCause().isEmpty()) {
+                StringBuilder causes = new StringBuilder();
+                p.warningsByCause().forEach((cause, n) -> causes.append(causes.length() == 0 ? "" : ", ").append(cause.tag()).append(' ').append(n));
+                out.printf(Locale.ROOT, "churn warnings in the %s phase by cause: %s%n", p.phase(), causes);
+            }
+        }
         PhaseResult naive = s.phase("naive");
         PhaseResult pooled = s.phase("pooled");
         out.printf(Locale.ROOT, "%nPooling served %.1fx the requests per second and opened %d instead of %d connections.%n",
@@ -243,9 +276,9 @@ public final class ChurnDemo {
         if (!s.tlsCipher().isEmpty()) {
             out.printf(Locale.ROOT, "Over TLS (%s) every naive request opened a connection and paid a full TCP + TLS handshake "
                             + "(key exchange and certificate: CPU on both the application and the server, several round trips): "
-                            + "%.1f ms per request instead of %.1f ms pooled. Connector/J ended each with a reset, so there was "
+                            + "%.1f ms per request instead of %.1f ms pooled. %s ended each with a reset, so there was "
                             + "%s; twpool counted the connections at the JDBC driver instead. The pool pays the handshake once "
-                            + "per connection.%n", s.tlsCipher(), naiveMs, pooledMs,
+                            + "per connection.%n", s.tlsCipher(), naiveMs, pooledMs, s.driver(),
                     naive.newTimeWait() < naive.requests() / 10 ? "no TIME_WAIT to see" : "little TIME_WAIT to see");
         } else {
             out.printf(Locale.ROOT, "Without TLS every naive request paid a TCP handshake and left a socket in TIME_WAIT for 60 s "
@@ -302,6 +335,18 @@ public final class ChurnDemo {
             }
             throw e;
         }
+    }
+
+    /** The warnings logged since {@code before}, by cause, in the enum's order; causes with none are left out. */
+    private static Map<ChurnCause, Long> since(Map<ChurnCause, Long> before, Map<ChurnCause, Long> now) {
+        Map<ChurnCause, Long> d = new EnumMap<>(ChurnCause.class);
+        now.forEach((cause, n) -> {
+            long added = n - before.getOrDefault(cause, 0L);
+            if (added > 0) {
+                d.put(cause, added);
+            }
+        });
+        return d;
     }
 
     private static long warnings(ChurnReport r, ChurnCause cause) {

@@ -52,7 +52,7 @@ class ChurnDemoIntegrationTest {
         assertThat(naive.newTimeWait()).as(out).isGreaterThan(100);
         assertThat(pooled.newTimeWait()).as(out).isLessThanOrEqualTo(s.poolSize());
         assertThat(naive.outsideWarnings()).as(out).isGreaterThanOrEqualTo(1);
-        assertThat(pooled.warnings()).as(out).isZero();
+        assertThat(pooled.warnings()).as("%s%nthe warnings of both phases: %s", out, warnings).isZero();
         assertThat(out).contains("Summary", "naive", "pooled", "req/s=", "TIME_WAIT client=", "plain TCP");
         // Every warning is one line of at most 300 characters; the details are the event's fields.
         assertThat(warnings).as(out).isNotEmpty().allSatisfy(w -> assertThat(w).hasSizeLessThanOrEqualTo(300).doesNotContain("\n"));
@@ -116,7 +116,7 @@ class ChurnDemoIntegrationTest {
         assertThat(naive.newConnections()).as(out).isGreaterThanOrEqualTo(naive.requests());
         assertThat(naive.newTimeWait()).as(out).isGreaterThan(100);
         assertThat(naive.outsideWarnings()).as(out).isGreaterThanOrEqualTo(1);
-        assertThat(pooled.warnings()).as(out).isZero();
+        assertThat(pooled.warnings()).as("%s%nthe warnings of both phases: %s", out, warnings).isZero();
         // The line names it where it has room; the event's call_site field always has it in full.
         assertThat(callSites).as("the warning names the demo's call site: %s", warnings)
                 .anyMatch(site -> site.startsWith("io.github.twpool.examples.ChurnDemo."));
@@ -144,7 +144,7 @@ class ChurnDemoIntegrationTest {
         assertThat((double) naive.outsideConnects()).as(out).isGreaterThanOrEqualTo(naive.requests() * 0.95);
         assertThat(naive.newTimeWait()).as(out).isLessThan((int) Math.max(5, naive.requests() / 10));
         assertThat(naive.outsideWarnings()).as(out).isGreaterThanOrEqualTo(1);
-        assertThat(pooled.warnings()).as(out).isZero();
+        assertThat(pooled.warnings()).as("%s%nthe warnings of both phases: %s", out, warnings).isZero();
         // The line names it where it has room; the event's call_site field always has it in full.
         assertThat(callSites).as("the warning names the demo's call site: %s", warnings)
                 .anyMatch(site -> site.startsWith("io.github.twpool.examples.ChurnDemo."));

@@ -125,7 +125,7 @@ final class EndpointWatcher implements AutoCloseable {
     /** The server's status on the sidecar's one connection, with --user. */
     private final class Server implements ChurnPipeline.ServerSide {
         @Override
-        public ServerStatus sample(long nanos, boolean hostChurn) {
+        public ServerStatus sample(long nanos, boolean freshNow) {
             return status.sample(nanos);
         }
 

@@ -46,6 +46,8 @@ public final class ChurnDetector {
     /** The lifetime a healthy pool's connections have: HikariCP's default maxLifetime. */
     static final Duration HEALTHY_LIFETIME = Duration.ofMinutes(30);
     static final double CAPACITY_WARN_RATIO = 0.8;
+    /** How far the server's count of connects may exceed this host's own counters before the rest is another host's. */
+    static final double HOST_COUNTER_SKEW = 0.25;
     /**
      * The pool churns when it both opens and closes connections fast over this long: a burst that warms the pool up
      * opens without closing, and overflow retirement comes an idle timeout after the burst that opened it.
@@ -390,7 +392,11 @@ public final class ChurnDetector {
                 attribution = Finding.HostAttribution.HOST_COUNTERS;
                 double hostRate = endpointSideOpens(prev.host(), o.host()) / seconds;
                 thisHost = Math.min(others, Math.max(0, hostRate - poolRate));
-                otherHosts = Math.max(0, others - thisHost);
+                // The server's counter and this host's are read at different instants (and PostgreSQL 14's
+                // statistics collector counts sessions late): at a steady local rate the two windows differ by a
+                // fraction of it. Only an excess beyond that fraction is another host's.
+                double excess = others - thisHost;
+                otherHosts = excess > HOST_COUNTER_SKEW * thisHost ? excess : 0;
             } else {
                 attribution = Finding.HostAttribution.UNKNOWN;
                 thisHost = Double.NaN;

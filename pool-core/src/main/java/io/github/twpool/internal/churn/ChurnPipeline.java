@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One tick of churn watching, the same for a pool and for a watcher without one (the sidecar): read the signals,
@@ -53,9 +54,10 @@ public final class ChurnPipeline {
         /**
          * The latest server sample, read now when due, or {@code null}.
          *
-         * @param hostChurn this host's counters show connects nobody here explains: worth a fresh look now
+         * @param freshNow a fresh look is worth it now, not only when due: this host's counters show connects nobody
+         *                 here explains, or a verdict from the server's counters stands that only a new sample can clear
          */
-        ServerStatus sample(long nanos, boolean hostChurn);
+        ServerStatus sample(long nanos, boolean freshNow);
 
         /** Connections the caller itself had opened to the server when the latest sample was read. */
         long ownOpenedAtSample();
@@ -81,6 +83,8 @@ public final class ChurnPipeline {
     private final HostTcpCountersReader hostCounters;
     private final ChurnDetector detector;
     private final ChurnWarnings warnings;
+    /** Whether the last tick had a verdict from the server's counters. */
+    private boolean serverVerdictStands;
     private final ConnectSignals signals;
     private final PoolSide pool;
     private final ServerSide server;
@@ -133,7 +137,9 @@ public final class ChurnPipeline {
         // Host counters showing connects nobody here made: look at the server's count now, not in a minute.
         boolean unexplained = signals.unexplainedOpens(now, host, endpoint.local(), counts.opened(), local.total())
                 >= settings.minRate();
-        ServerStatus status = server == null ? null : server.sample(now, unexplained);
+        // A server verdict rests on the last two samples; with samples a minute apart it would outlive the churn
+        // it reports by that long.
+        ServerStatus status = server == null ? null : server.sample(now, unexplained || serverVerdictStands);
         ProbeSample sample = probe.tick();
         if (!probe.available()) {
             return report = idle("unavailable: " + probe.unavailableReason(), settings.name(), endpoint.toString(),
@@ -154,10 +160,13 @@ public final class ChurnPipeline {
         for (Finding f : e.findings()) {
             boolean settled = true;
             if (f instanceof Finding.Attributed a) {
-                if (named != null) {
+                // Running out of ports cannot wait until enough was seen to name who churns: by then the churn may
+                // have stopped, and the warning with it. It names them only once they are named for certain.
+                boolean urgent = f instanceof Finding.PortExhaustion;
+                if (named != null && (!urgent || named.settled())) {
                     f = a.withLocal(named);
                 }
-                settled = ((Finding.Attributed) f).local().settled();
+                settled = urgent || ((Finding.Attributed) f).local().settled();
             }
             if (f instanceof Finding.OutsidePool op) {
                 outside = op;
@@ -168,7 +177,9 @@ public final class ChurnPipeline {
                 toLog.add(v); // a warning that names who churns waits until enough was seen to name them
             }
         }
-        warnings.publish(toLog, now);
+        serverVerdictStands = e.findings().stream().anyMatch(f -> f instanceof Finding.ServerChurn
+                || f instanceof Finding.AbortedClients || f instanceof Finding.ServerCapacity);
+        warnings.publish(toLog, active.stream().map(ChurnVerdict::cause).collect(Collectors.toSet()), now);
         Attribution who = named != null ? named : local;
         return report = new ChurnReport(Instant.now(), settings.name(), endpoint.toString(), "running", sample.census(),
                 sample.hostTimeWait(), kernel, e.portUsage(), e.rates(), opened(), closed(), status, active, warnings.written(),

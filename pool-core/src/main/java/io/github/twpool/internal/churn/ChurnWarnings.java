@@ -9,6 +9,8 @@ import org.slf4j.spi.LoggingEventBuilder;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The log as an operator wants it: one WARN per cause at most every {@code interval}, one INFO line when a cause
@@ -30,10 +32,19 @@ public final class ChurnWarnings {
         this.intervalNanos = interval.toNanos();
     }
 
-    /** Called with the active verdicts of a tick; not thread-safe (the probe thread calls it). */
+    /** Called with the active verdicts of a tick, each ready to log; not thread-safe (the probe thread calls it). */
     public void publish(List<ChurnVerdict> active, long nowNanos) {
+        publish(active, active.stream().map(ChurnVerdict::cause).collect(Collectors.toSet()), nowNanos);
+    }
+
+    /**
+     * Called with a tick's verdicts that are ready to log and the causes active in it. A cause can be active without
+     * a verdict to log (a warning that waits until enough was seen to name who churns): it has not cleared, and when it
+     * is ready again it is the same churn, not a new one to warn of before the interval has passed.
+     */
+    public void publish(List<ChurnVerdict> ready, Set<ChurnCause> active, long nowNanos) {
         EnumMap<ChurnCause, ChurnVerdict> byCause = new EnumMap<>(ChurnCause.class);
-        for (ChurnVerdict v : active) {
+        for (ChurnVerdict v : ready) {
             byCause.putIfAbsent(v.cause(), v);
         }
         for (var e : byCause.entrySet()) {
@@ -47,7 +58,7 @@ public final class ChurnWarnings {
             }
         }
         lastWarned.keySet().removeIf(cause -> {
-            if (!byCause.containsKey(cause)) {
+            if (!active.contains(cause) && !byCause.containsKey(cause)) {
                 LOG.atInfo().setMessage("twpool '{}': {} churn has cleared.").addArgument(pool).addArgument(cause.tag())
                         .addKeyValue(ChurnMessages.CAUSE, cause.tag()).addKeyValue(ChurnMessages.POOL, pool)
                         .addKeyValue("twpool.cleared", true).log();

@@ -160,10 +160,10 @@ public final class PoolMonitor implements AutoCloseable {
     /** The server's status, read on one of the pool's idle connections when due. */
     private final class Server implements ChurnPipeline.ServerSide {
         @Override
-        public ServerStatus sample(long now, boolean hostChurn) {
+        public ServerStatus sample(long now, boolean freshNow) {
             ServerStatusSource source = serverSource;
             HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-            if (source == null || (now < nextServerSampleNanos && !hostChurn) || pool == null || pool.getIdleConnections() == 0) {
+            if (source == null || (now < nextServerSampleNanos && !freshNow) || pool == null || pool.getIdleConnections() == 0) {
                 return server;
             }
             nextServerSampleNanos = now + source.interval().toNanos();

@@ -288,6 +288,23 @@ class ChurnDetectorTest {
         assertThat(w.written()).containsEntry(ChurnCause.OUTSIDE_POOL, 2L).containsEntry(ChurnCause.POOL, 1L);
     }
 
+    @Test
+    void aWarningWaitingToNameWhoChurnsHasNotClearedAndIsNotRepeatedWhenItCanNameThem() {
+        // The churn goes on; only the naming of its origin is short of samples for a tick. The log must not say it
+        // cleared, nor warn of it again as if it were new.
+        ChurnWarnings w = new ChurnWarnings("orders", Duration.ofMinutes(5));
+        ChurnVerdict outside = new ChurnVerdict(ChurnCause.OUTSIDE_POOL, null, "outside!");
+        try (LogCapture log = LogCapture.of(ChurnWarnings.LOGGER)) {
+            w.publish(List.of(outside), 0);
+            w.publish(List.of(), java.util.Set.of(ChurnCause.OUTSIDE_POOL), 2 * S);
+            w.publish(List.of(outside), 4 * S);
+            w.publish(List.of(), java.util.Set.of(), 6 * S);
+            assertThat(log.messages(Level.WARN)).containsExactly("outside!");
+            assertThat(log.messages(Level.INFO)).containsExactly("twpool 'orders': outside-pool churn has cleared.");
+        }
+        assertThat(w.written()).containsEntry(ChurnCause.OUTSIDE_POOL, 1L);
+    }
+
     // ---- connect counts, host counters and attribution ----
 
     private static HostTcpCounters host(long activeOpens, long passiveOpens, long outRsts) {
@@ -420,6 +437,23 @@ class ChurnDetectorTest {
         ChurnVerdict v = verdicts(e).stream().filter(x -> x.cause() == ChurnCause.SERVER_CHURN).findFirst().orElseThrow();
         assertThat(v.message()).contains("accepts ~5.0 new connections/s", "at most ~1.2/s from here",
                 "at least ~3.8/s come from other hosts");
+    }
+
+    @Test
+    void theServersCountReadAMomentApartFromThisHostsIsNotAnotherHost() {
+        // This JVM churns ~47/s against a local PostgreSQL whose session count (read on the server, and counted late
+        // by PostgreSQL 14's statistics collector) runs 7 % ahead of this host's PassiveOpens over the same tick: no
+        // other host is there to blame.
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:5432", 5432, true, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, Attribution.NONE, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(2, 5, new ServerStatus(t0.plusSeconds(2), 1100, 10, 10, 0, 0, 500, 0, 28800),
+                5, Attribution.NONE, host(100, 193, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).doesNotContain(ChurnCause.SERVER_CHURN);
+        // Twice what this host opened is another host's, skew or not.
+        e = d.evaluate(between(4, 5, new ServerStatus(t0.plusSeconds(4), 1300, 10, 10, 0, 0, 500, 0, 28800),
+                5, Attribution.NONE, host(100, 293, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::cause).contains(ChurnCause.SERVER_CHURN);
     }
 
     @Test

@@ -105,6 +105,77 @@ class ChurnPipelineTest {
     }
 
     @Test
+    void aServerVerdictIsCheckedAgainstAFreshSampleOnTheNextTickNotAMinuteLater() throws Exception {
+        // The server accepted 50 connections/s between two samples that nobody on this host explains; then it stops.
+        // The server is read every 60 s unless a fresh look is worth it: a verdict from the server's counters that
+        // stood until the next scheduled sample would report churn for a minute after it ended (and be warned of
+        // again by whatever reads it meanwhile).
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        long[] connections = {1000, 1500, 1500, 1500};
+        List<Boolean> asked = new ArrayList<>();
+        ChurnPipeline.ServerSide server = new ChurnPipeline.ServerSide() {
+            int read;
+            io.github.twpool.ServerStatus last;
+            long due;
+
+            @Override
+            public io.github.twpool.ServerStatus sample(long nanos, boolean freshNow) {
+                asked.add(freshNow);
+                if (last == null || freshNow || nanos >= due) {
+                    last = new io.github.twpool.ServerStatus(t0.plusNanos(nanos), connections[Math.min(read++, 3)], 10, 0, 0, 0, 200, 0, 28800);
+                    due = nanos + (read == 1 ? 10 * S : 60 * S); // the second read 10 s after the first, then every minute
+                }
+                return last;
+            }
+
+            @Override
+            public long ownOpenedAtSample() {
+                return 5;
+            }
+        };
+        timeWait(0, 1);
+        ChurnPipeline pooled = new ChurnPipeline(endpoint, poolSettings(), Duration.ofMinutes(5), proc, 1, 0,
+                new ConnectSignals(), new QuietPool(), server, null);
+        pooled.tick(0);
+        ChurnReport churning = pooled.tick(10 * S);
+        assertThat(churning.has(ChurnCause.SERVER_CHURN)).as("%s", churning.verdicts()).isTrue();
+        ChurnReport after = pooled.tick(20 * S);
+        assertThat(asked).containsExactly(false, false, true);
+        assertThat(after.verdicts()).as("the churn stopped 10 s ago").isEmpty();
+        pooled.tick(30 * S);
+        assertThat(asked).as("with no verdict standing, the server is read when due").containsExactly(false, false, true, false);
+    }
+
+    @Test
+    void runningOutOfPortsIsWarnedAtOnceWhileTheNamingOfWhoChurnsStillWaits() throws Exception {
+        // A range of 1,000 ports and 50 new connections/s, each holding its port 60 s: the range is gone within the
+        // minute. The samples that would name the process have not settled, and may not before the churn stops.
+        ChurnPipeline.AttributionSource unsettled = new ChurnPipeline.AttributionSource() {
+            @Override
+            public Attribution measure(long nanos) {
+                return Attribution.NONE;
+            }
+
+            @Override
+            public Attribution name(boolean churning) {
+                return new Attribution("owners of the endpoint's sockets", Attribution.Kind.PROCESS, Double.NaN, Double.NaN,
+                        null, List.of(new Attribution.Origin("pid 4711 (python3 worker.py)", 1.0)), 1, 1, -1, false, null);
+            }
+        };
+        Files.createDirectories(proc.resolve("sys/net/ipv4"));
+        Files.writeString(proc.resolve("sys/net/ipv4/ip_local_port_range"), "40000\t40999\n");
+        timeWait(0, 1);
+        ChurnPipeline bare = pipeline(DetectorSettings.withoutPool("sidecar-127.0.0.1-3306", 1.0, 0.25), null, unsettled);
+        try (LogCapture log = LogCapture.of(ChurnWarnings.LOGGER)) {
+            bare.tick(0);
+            timeWait(500, 1);
+            ChurnReport r = bare.tick(10 * S);
+            assertThat(r.verdicts()).extracting(ChurnVerdict::cause).contains(ChurnCause.PORT_EXHAUSTION, ChurnCause.OUTSIDE_POOL);
+            assertThat(log.messages(Level.WARN)).singleElement().asString().contains("running out").doesNotContain("pid 4711");
+        }
+    }
+
+    @Test
     void aWarningThatNamesWhoChurnsWaitsUntilTheSamplesSettle() throws Exception {
         List<Boolean> told = new ArrayList<>();
         ChurnPipeline.AttributionSource processes = new ChurnPipeline.AttributionSource() {
