@@ -265,6 +265,7 @@ class ConnectOriginsIntegrationTest {
             double truth = window[0];
             ChurnReport last = seen.get(seen.size() - 1);
             String described = last.origins().toString();
+            System.out.printf("three churners in this JVM at %.1f/s made: %s%n", truth, described);
 
             // The call sites come from stacks alone: named with their shares whatever the sockets say.
             assertThat(share(last, "driverManagerChurn")).as(described).isCloseTo(a.get() / (double) made, offset(0.15));

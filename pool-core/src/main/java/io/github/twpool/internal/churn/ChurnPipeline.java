@@ -74,6 +74,11 @@ public final class ChurnPipeline {
         default Attribution name(boolean churning) {
             return null;
         }
+
+        /** As {@link #name(boolean)}, told also the endpoint's new connections/s the tick measured (NaN if unknown). */
+        default Attribution name(boolean churning, double endpointRate) {
+            return name(churning);
+        }
     }
 
     private final Endpoint endpoint;
@@ -153,7 +158,7 @@ public final class ChurnPipeline {
         ChurnDetector.Evaluation e = detector.evaluate(o);
         boolean churning = e.findings().stream().anyMatch(f -> f instanceof Finding.Attributed)
                 || (!Double.isNaN(e.rates().endpoint()) && e.rates().endpoint() >= settings.minRate());
-        Attribution named = attribution == null ? null : attribution.name(churning);
+        Attribution named = attribution == null ? null : attribution.name(churning, e.rates().endpoint());
         List<ChurnVerdict> active = new ArrayList<>();
         List<ChurnVerdict> toLog = new ArrayList<>();
         Finding.OutsidePool outside = null;

@@ -19,6 +19,8 @@ final class SampledOrigins implements ChurnPipeline.AttributionSource {
 
     private final ConnectSampler sampler;
     private long lastNanos;
+    /** The endpoint's rate the last tick measured: what the samples must have been able to see. */
+    private double endpointRate = Double.NaN;
 
     SampledOrigins(ConnectSampler sampler) {
         this.sampler = sampler;
@@ -27,7 +29,7 @@ final class SampledOrigins implements ChurnPipeline.AttributionSource {
     @Override
     public Attribution measure(long nanos) {
         lastNanos = nanos;
-        ChurnOrigins o = sampler.origins(nanos);
+        ChurnOrigins o = sampler.origins(nanos, endpointRate);
         List<Attribution.Origin> sites = o.callSites().stream()
                 .map(s -> new Attribution.Origin(s.frame(), s.share())).toList();
         return new Attribution(METHOD, Attribution.Kind.CALL_SITE, Double.NaN, Double.NaN, o.undecided(), sites,
@@ -35,7 +37,8 @@ final class SampledOrigins implements ChurnPipeline.AttributionSource {
     }
 
     @Override
-    public Attribution name(boolean churning) {
+    public Attribution name(boolean churning, double endpointRate) {
+        this.endpointRate = endpointRate;
         sampler.churning(churning, lastNanos);
         return null; // what measure() said stands for this tick
     }

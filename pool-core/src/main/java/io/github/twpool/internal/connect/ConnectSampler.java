@@ -94,7 +94,7 @@ public final class ConnectSampler implements AutoCloseable {
         if (stackTask == null) {
             // Not sampling: what was sampled before still counts; with nothing sampled yet, the first tick that sees
             // churn starts the sampler, and its warning waits for the samples.
-            return window.decide(nanos, null).origin() != ChurnOrigins.Origin.NOT_SAMPLED;
+            return window.decide(nanos, null, Double.NaN).origin() != ChurnOrigins.Origin.NOT_SAMPLED;
         }
         if (stacksFailed && socketsFailed != null) {
             return true;
@@ -216,12 +216,16 @@ public final class ConnectSampler implements AutoCloseable {
         }
     }
 
-    /** What the samples of the last window tell (rates not given yet: the detector adds its own). */
-    public ChurnOrigins origins(long nanos) {
+    /**
+     * What the samples of the last window tell (rates not given yet: the detector adds its own).
+     *
+     * @param endpointRate the endpoint's new connections/s from this host as last measured, NaN when not known
+     */
+    public ChurnOrigins origins(long nanos, double endpointRate) {
         String method = "new sockets to the endpoint caught open"
                 + (census == null ? "" : " (census over " + census.method() + ")")
                 + " against this process's own sockets in /proc/self/fd";
-        ChurnOrigins o = window.decide(nanos, method);
+        ChurnOrigins o = window.decide(nanos, method, endpointRate);
         if (socketsFailed != null && o.origin() != ChurnOrigins.Origin.NOT_SAMPLED
                 && o.origin() != ChurnOrigins.Origin.BOTH && o.socketSamples() == 0) {
             return new ChurnOrigins(ChurnOrigins.Origin.UNDECIDED, Double.NaN, Double.NaN, null, null,

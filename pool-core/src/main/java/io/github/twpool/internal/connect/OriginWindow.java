@@ -29,6 +29,12 @@ final class OriginWindow {
     static final int MAX_SITES = 10;
     static final String OTHER_SITES = "(other call sites)";
     static final int MAX_DISTINCT_SITES = 64;
+    /** The shortest a client keeps a connection open: connect, one query, close, on loopback (PyMySQL, libmysqlclient). */
+    static final double SHORTEST_CONNECTION_SECONDS = 0.001;
+    /** The share of the endpoint's connections another process may make unseen when the samples name this JVM alone. */
+    static final double UNSEEN_SHARE = 0.25;
+    /** How many of that process's connections the socket samples must have been expected to catch. */
+    static final double EXPECTED_CATCHES = 3;
 
     private record Entry(long nanos, List<String> sites, EndpointSockets.Sample sockets) {
     }
@@ -56,8 +62,15 @@ final class OriginWindow {
         entries.clear();
     }
 
-    /** What the samples of the window ending at {@code nanos} tell. */
-    ChurnOrigins decide(long nanos, String splitMethod) {
+    /**
+     * What the samples of the window ending at {@code nanos} tell.
+     *
+     * @param endpointRate the endpoint's new connections/s from this host, NaN when not known: only this JVM's sockets
+     *                     caught names this JVM when, at that rate, the samples would have caught another process
+     *                     making a quarter of the connections, each open a millisecond (a sampler catches connections
+     *                     in proportion to how long they stay open, so not catching short ones proves nothing)
+     */
+    ChurnOrigins decide(long nanos, String splitMethod, double endpointRate) {
         long stackSamples = 0;
         long connects = 0;
         long socketSamples = 0;
@@ -95,7 +108,8 @@ final class OriginWindow {
                 socketSamples, stackSamples, WINDOW.toSeconds());
         if (own > 0 && other > 0) {
             origin = ChurnOrigins.Origin.BOTH;
-        } else if (own >= MIN_SOCKETS && other == 0 && unresolved == 0) {
+        } else if (own >= MIN_SOCKETS && other == 0 && unresolved == 0
+                && expectedCatches(socketSamples, endpointRate) >= EXPECTED_CATCHES) {
             origin = ChurnOrigins.Origin.THIS_JVM;
         } else if (other > 0 && own == 0 && connects == 0) {
             origin = ChurnOrigins.Origin.ANOTHER_PROCESS;
@@ -109,6 +123,12 @@ final class OriginWindow {
                 undecided = String.format(Locale.ROOT, "%d of the %d new connections caught were opened and closed within "
                         + "one socket sample (%.1f ms here), too briefly to tell whose they were (%s)", unresolved,
                         unresolved + own, slowest / 1e6, caught);
+            } else if (own >= MIN_SOCKETS) {
+                undecided = String.format(Locale.ROOT, "only this JVM's connections were caught (%d), too few to rule out "
+                        + "another process whose connections last a millisecond: %s (%s)", own,
+                        Double.isNaN(endpointRate) ? "the endpoint's rate is not known yet"
+                                : String.format(Locale.ROOT, "at ~%.1f new connections/s the samples would likely have "
+                                + "missed one making a quarter of them", endpointRate), caught);
             } else if (own > 0) {
                 undecided = String.format(Locale.ROOT, "only %d new connections were caught, all this JVM's: too few to "
                         + "rule out another process (%s)", own, caught);
@@ -122,6 +142,11 @@ final class OriginWindow {
         }
         return new ChurnOrigins(origin, Double.NaN, Double.NaN, null, splitMethod, undecided, named, stackSamples,
                 connects, socketSamples, own, other, unresolved);
+    }
+
+    /** Connections of another process making {@link #UNSEEN_SHARE} of them the socket samples would have caught. */
+    private static double expectedCatches(long socketSamples, double endpointRate) {
+        return Double.isNaN(endpointRate) ? 0 : socketSamples * UNSEEN_SHARE * endpointRate * SHORTEST_CONNECTION_SECONDS;
     }
 
     private static List<ChurnReport.CallSite> topSites(Map<String, Long> sites, long total) {

@@ -25,12 +25,12 @@ class ConnectSamplerIntegrationTest {
             executor.submit(() -> { }).get();
             assertThat(executor.getQueue()).as("tasks while quiet").isEmpty();
             assertThat(executor.getTaskCount()).as("tasks ever scheduled: only the test's own").isEqualTo(1);
-            assertThat(sampler.origins(5 * S)).isEqualTo(ChurnOrigins.NOT_SAMPLED);
+            assertThat(sampler.origins(5 * S, Double.NaN)).isEqualTo(ChurnOrigins.NOT_SAMPLED);
 
             executor.submit(() -> sampler.churning(true, 6 * S)).get();
             assertThat(sampler.sampling()).isTrue();
             Thread.sleep(300);
-            ChurnOrigins o = executor.submit(() -> sampler.origins(System.nanoTime())).get();
+            ChurnOrigins o = executor.submit(() -> sampler.origins(System.nanoTime(), Double.NaN)).get();
             assertThat(o.stackSamples()).as("stack samples after 300 ms").isGreaterThan(0);
 
             // Still sampling within the linger time after churn, stopped after it.
@@ -46,7 +46,7 @@ class ConnectSamplerIntegrationTest {
             executor.submit(sampler::close).get();
             executor.submit(() -> { }).get();
             assertThat(pending(executor)).as("tasks after close").isZero();
-            assertThat(sampler.origins(System.nanoTime())).isEqualTo(ChurnOrigins.NOT_SAMPLED);
+            assertThat(sampler.origins(System.nanoTime(), Double.NaN)).isEqualTo(ChurnOrigins.NOT_SAMPLED);
         } finally {
             executor.shutdownNow();
         }
