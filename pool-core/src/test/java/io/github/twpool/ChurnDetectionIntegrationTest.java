@@ -1,5 +1,7 @@
 package io.github.twpool;
 
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import ch.qos.logback.classic.Level;
 import io.github.twpool.testsupport.LogCapture;
 import io.github.twpool.testsupport.TestDatabase;
@@ -24,6 +26,8 @@ import static io.github.twpool.PoolTestSupport.props;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real churn against the real server, and what the detector makes of it. */
+@ResourceLock(PoolTestSupport.HOST_CONNECTS)
+@Order(Order.DEFAULT + 1) // after the classes the concurrent ones run beside
 class ChurnDetectionIntegrationTest {
 
     private static final Pattern RATE = Pattern.compile("~([0-9.]+) new connections/s");

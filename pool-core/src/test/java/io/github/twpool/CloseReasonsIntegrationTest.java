@@ -3,6 +3,10 @@ package io.github.twpool;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.twpool.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,14 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Why the pool closed its connections, against the real server: each way HikariCP retires a connection is counted
- * under its own reason, and the reasons add up to every connection closed.
+ * under its own reason, and the reasons add up to every connection closed. Its tests mostly wait out lifetimes and
+ * idle timeouts: they run beside each other and beside the tests that count nothing on the whole host, against the
+ * embedded server (TLS on), whose port no counting test watches.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = PoolTestSupport.HOST_CONNECTS, mode = ResourceAccessMode.READ)
 class CloseReasonsIntegrationTest {
 
     private static TwPoolDataSource pool(String name, String... keyValues) {
         List<String> all = new ArrayList<>(List.of("twpool.name", name, "twpool.probe.enabled", "false"));
         all.addAll(List.of(keyValues));
-        return TwPoolDataSource.fromProperties(TestDatabase.get().twpoolProperties(all.toArray(new String[0])));
+        return TwPoolDataSource.fromProperties(TestDatabase.tls().twpoolProperties(all.toArray(new String[0])));
     }
 
     private static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
@@ -78,7 +86,7 @@ class CloseReasonsIntegrationTest {
     @Test
     void aConnectionTheServerKillsClosesForServerOrBroken() throws Exception {
         try (TwPoolDataSource ds = pool("killed", "twpool.pool-size", "1");
-             Connection admin = TestDatabase.get().openDirect()) {
+             Connection admin = TestDatabase.tls().openDirect()) {
             long id;
             try (Connection c = ds.getConnection()) {
                 id = connectionId(c);

@@ -1,5 +1,7 @@
 package io.github.twpool;
 
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -43,6 +45,8 @@ import static org.assertj.core.data.Percentage.withPercentage;
  * <p>The rate is the server's count of new connections (read through a pooled connection, as pool-mysql does),
  * bounded by this host's TCP counters: over TLS Connector/J ends connections with a reset, so there is no TIME_WAIT.
  */
+@ResourceLock(PoolTestSupport.HOST_CONNECTS)
+@Order(Order.DEFAULT + 1) // after the classes the concurrent ones run beside
 class ConnectOriginsIntegrationTest {
 
     /** The server's {@code Connections} counter, as pool-mysql's status source reads it (without per-host counts). */

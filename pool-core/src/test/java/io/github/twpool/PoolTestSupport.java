@@ -13,6 +13,24 @@ import java.util.function.BooleanSupplier;
 /** Small helpers shared by pool-core's integration tests. */
 final class PoolTestSupport {
 
+    /**
+     * Held exclusively by the tests that count connects on the whole host (host TCP counters, the embedded server's
+     * new sockets); the concurrent classes that wait out lifetimes hold it shared, so they never run beside them.
+     */
+    static final String HOST_CONNECTS = "host-wide connects";
+
+    /** The server of the concurrent classes: the embedded one on a port of its own, which no counting test shares. */
+    static Properties quietServerProps(String... kv) {
+        return TestDatabase.tls().twpoolProperties(kv);
+    }
+
+    /** {@link #kill} on the concurrent classes' server. */
+    static void killOnQuietServer(long connectionId) throws SQLException {
+        try (Connection admin = TestDatabase.tls().openDirect(); Statement s = admin.createStatement()) {
+            s.execute("KILL " + connectionId);
+        }
+    }
+
     private PoolTestSupport() {
     }
 

@@ -4,6 +4,10 @@ import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,20 +30,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.github.twpool.PoolTestSupport.await;
 import static io.github.twpool.PoolTestSupport.connectionId;
-import static io.github.twpool.PoolTestSupport.kill;
-import static io.github.twpool.PoolTestSupport.props;
+import static io.github.twpool.PoolTestSupport.killOnQuietServer;
+import static io.github.twpool.PoolTestSupport.quietServerProps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The pool's policies against the real MySQL-protocol server. Hikari's housekeeping period is shortened to 1 s for
  * these tests (failsafe sets com.zaxxer.hikari.housekeeping.periodMs) so idle retirement shows within seconds.
+ * Its tests mostly wait (a 30 s lifetime, a 10 s idle timeout): they run beside each other and beside the tests that
+ * count nothing on the whole host, against the embedded server (TLS on), whose port no counting test watches.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = PoolTestSupport.HOST_CONNECTS, mode = ResourceAccessMode.READ)
 class TwPoolDataSourceIntegrationTest {
 
     @Test
     void borrowsAndReturnsHikarisOwnConnectionAndUnwrapsToHikari() throws Exception {
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "2", "twpool.name", "basic"))) {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(quietServerProps("twpool.pool-size", "2", "twpool.name", "basic"))) {
             try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(1);
@@ -61,7 +69,7 @@ class TwPoolDataSourceIntegrationTest {
 
     @Test
     void neverExceedsPoolSizePlusMaxOverflow() throws Exception {
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "2",
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(quietServerProps("twpool.pool-size", "2",
                 "twpool.max-overflow", "3", "twpool.overflow-idle-timeout", "20s", "twpool.timeout", "10s"))) {
             HikariPoolMXBean pool = ds.unwrap(HikariPoolMXBean.class);
             AtomicInteger maxTotal = new AtomicInteger();
@@ -103,7 +111,7 @@ class TwPoolDataSourceIntegrationTest {
 
     @Test
     void overflowConnectionsRetireAfterOverflowIdleTimeoutAndThePoolSettlesAtPoolSize() throws Exception {
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "2",
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(quietServerProps("twpool.pool-size", "2",
                 "twpool.max-overflow", "4", "twpool.overflow-idle-timeout", "10s"))) {
             HikariPoolMXBean pool = ds.unwrap(HikariPoolMXBean.class);
             List<Connection> held = new ArrayList<>();
@@ -129,7 +137,7 @@ class TwPoolDataSourceIntegrationTest {
 
     @Test
     void recycleRetiresConnectionsAtTheirLifetime() throws Exception {
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "2",
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(quietServerProps("twpool.pool-size", "2",
                 "twpool.recycle", "30s", "twpool.keepalive", "0"))) {
             HikariPoolMXBean pool = ds.unwrap(HikariPoolMXBean.class);
             Set<Long> first = new HashSet<>();
@@ -155,12 +163,12 @@ class TwPoolDataSourceIntegrationTest {
 
     @Test
     void prePingReplacesAConnectionKilledOnTheServerBeforeTheCallerSeesIt() throws Exception {
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.pre-ping", "true"))) {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(quietServerProps("twpool.pool-size", "1", "twpool.pre-ping", "true"))) {
             long killed;
             try (Connection c = ds.getConnection()) {
                 killed = connectionId(c);
             }
-            kill(killed);
+            killOnQuietServer(killed);
             // At once: with pre-ping every borrow is validated, however recently the connection was used.
             try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
@@ -172,12 +180,12 @@ class TwPoolDataSourceIntegrationTest {
 
     @Test
     void withoutPrePingHikariSkipsValidationForAConnectionUsedWithinHalfASecond() throws Exception {
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.pre-ping", "false"))) {
+        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(quietServerProps("twpool.pool-size", "1", "twpool.pre-ping", "false"))) {
             long killed;
             try (Connection c = ds.getConnection()) {
                 killed = connectionId(c);
             }
-            kill(killed);
+            killOnQuietServer(killed);
             try (Connection c = ds.getConnection()) {
                 // The dead connection is handed out: its first statement fails, and Hikari then evicts it.
                 assertThatThrownBy(() -> connectionId(c)).isInstanceOf(java.sql.SQLException.class);
@@ -217,7 +225,7 @@ class TwPoolDataSourceIntegrationTest {
 
     @Test
     void closeStopsThePoolAndBorrowersGetAClearError() throws Exception {
-        TwPoolDataSource ds = TwPoolDataSource.fromProperties(props("twpool.pool-size", "1", "twpool.name", "closing"));
+        TwPoolDataSource ds = TwPoolDataSource.fromProperties(quietServerProps("twpool.pool-size", "1", "twpool.name", "closing"));
         ds.close();
         ds.close();
         assertThat(ds.isClosed()).isTrue();
