@@ -126,14 +126,20 @@ class CloseReasonsIntegrationTest {
     @Test
     void overflowConnectionsRetiringAfterTheirIdleTimeoutCloseForIdle() throws Exception {
         // HikariCP looks for idle connections every 30 s unless told otherwise; read when a pool starts.
+        // failsafe sets it for the whole JVM; run from an IDE it is set here, and put back as it was (cleared, it
+        // would slow every pool started afterwards, in this class or another, to HikariCP's 30 s).
         String period = "com.zaxxer.hikari.housekeeping.periodMs";
-        System.setProperty(period, "1000");
+        String before = System.setProperty(period, "1000");
         TwPoolDataSource ds;
         try {
             ds = pool("overflowing", "twpool.pool-size", "1", "twpool.max-overflow", "2",
                     "twpool.overflow-idle-timeout", "10s");
         } finally {
-            System.clearProperty(period);
+            if (before == null) {
+                System.clearProperty(period);
+            } else {
+                System.setProperty(period, before);
+            }
         }
         try (ds) {
             List<Connection> burst = new ArrayList<>();
