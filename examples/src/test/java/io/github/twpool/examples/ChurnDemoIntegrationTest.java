@@ -99,10 +99,10 @@ class ChurnDemoIntegrationTest {
         ChurnDemo.Summary s;
         List<String> warnings;
         List<String> callSites;
-        // PostgreSQL 14's statistics collector may count the naive sessions seconds late under load: a longer
-        // pause keeps that late count out of the pooled phase.
+        // PostgreSQL 14's statistics collector may count the naive sessions seconds late under load: the demo waits
+        // until the probe is quiet before the pooled phase, so that late count is not the pooled phase's.
         try (LogCapture log = LogCapture.of("io.github.twpool.churn")) {
-            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(10), Duration.ofSeconds(8),
+            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(8), Duration.ofSeconds(4),
                     plainUrl, pg.username(), pg.password()), new PrintStream(console, true, StandardCharsets.UTF_8));
             warnings = log.messages(Level.WARN);
             callSites = log.keyValues(Level.WARN).stream().map(kv -> String.valueOf(kv.get("twpool.call_site"))).toList();
@@ -130,7 +130,7 @@ class ChurnDemoIntegrationTest {
         List<String> warnings;
         List<String> callSites;
         try (LogCapture log = LogCapture.of("io.github.twpool.churn")) {
-            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(8), Duration.ofSeconds(8),
+            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(8), Duration.ofSeconds(4),
                     pg.jdbcUrl(), pg.username(), pg.password()), new PrintStream(console, true, StandardCharsets.UTF_8));
             warnings = log.messages(Level.WARN);
             callSites = log.keyValues(Level.WARN).stream().map(kv -> String.valueOf(kv.get("twpool.call_site"))).toList();
