@@ -146,11 +146,9 @@ class ChurnPipelineTest {
         assertThat(asked).as("with no verdict standing, the server is read when due").containsExactly(false, false, true, false);
     }
 
-    @Test
-    void runningOutOfPortsIsWarnedAtOnceWhileTheNamingOfWhoChurnsStillWaits() throws Exception {
-        // A range of 1,000 ports and 50 new connections/s, each holding its port 60 s: the range is gone within the
-        // minute. The samples that would name the process have not settled, and may not before the churn stops.
-        ChurnPipeline.AttributionSource unsettled = new ChurnPipeline.AttributionSource() {
+    /** A sidecar's naming of the processes, all of them pid 4711; {@code settled} is told whether the tick churns. */
+    private static ChurnPipeline.AttributionSource processes(java.util.function.Predicate<Boolean> settled) {
+        return new ChurnPipeline.AttributionSource() {
             @Override
             public Attribution measure(long nanos) {
                 return Attribution.NONE;
@@ -159,9 +157,17 @@ class ChurnPipelineTest {
             @Override
             public Attribution name(boolean churning) {
                 return new Attribution("owners of the endpoint's sockets", Attribution.Kind.PROCESS, Double.NaN, Double.NaN,
-                        null, List.of(new Attribution.Origin("pid 4711 (python3 worker.py)", 1.0)), 1, 1, -1, false, null);
+                        null, List.of(new Attribution.Origin("pid 4711 (python3 worker.py)", 1.0)), 30, 30, -1,
+                        settled.test(churning), null);
             }
         };
+    }
+
+    @Test
+    void runningOutOfPortsIsWarnedAtOnceWhileTheNamingOfWhoChurnsStillWaits() throws Exception {
+        // A range of 1,000 ports and 50 new connections/s, each holding its port 60 s: the range is gone within the
+        // minute. The samples that would name the process have not settled, and may not before the churn stops.
+        ChurnPipeline.AttributionSource unsettled = processes(churning -> false);
         Files.createDirectories(proc.resolve("sys/net/ipv4"));
         Files.writeString(proc.resolve("sys/net/ipv4/ip_local_port_range"), "40000\t40999\n");
         timeWait(0, 1);
@@ -178,20 +184,10 @@ class ChurnPipelineTest {
     @Test
     void aWarningThatNamesWhoChurnsWaitsUntilTheSamplesSettle() throws Exception {
         List<Boolean> told = new ArrayList<>();
-        ChurnPipeline.AttributionSource processes = new ChurnPipeline.AttributionSource() {
-            @Override
-            public Attribution measure(long nanos) {
-                return Attribution.NONE;
-            }
-
-            @Override
-            public Attribution name(boolean churning) {
-                told.add(churning);
-                boolean settled = told.size() >= 3;
-                return new Attribution("owners of the endpoint's sockets", Attribution.Kind.PROCESS, Double.NaN, Double.NaN,
-                        null, List.of(new Attribution.Origin("pid 4711 (python3 worker.py)", 1.0)), 30, 30, -1, settled, null);
-            }
-        };
+        ChurnPipeline.AttributionSource processes = processes(churning -> {
+            told.add(churning);
+            return told.size() >= 3;
+        });
         timeWait(0, 1);
         ChurnPipeline bare = pipeline(DetectorSettings.withoutPool("sidecar-127.0.0.1-3306", 1.0, 0.25), null, processes);
         try (LogCapture log = LogCapture.of(ChurnWarnings.LOGGER)) {
