@@ -8,9 +8,13 @@ import java.util.concurrent.locks.LockSupport;
  * as this thread's own CPU time (samples, searches, wake-ups) and enforced as a token bucket: each loop spends CPU
  * time, the bucket refills at {@link #BUDGET} of the wall time passed (holding at most {@link #BURST}); a sample runs
  * only while the bucket is at least half full, and the searches it starts to name new sockets may spend the rest, so
- * that sampling never starves naming; at least {@link #MIN_PERIOD_NANOS} between samples. A cheap netlink
- * sample (~10-30 microseconds) so runs every ~0.3-0.6 ms; a costly one (a full search of {@code /proc}) makes the
- * next wait longer. Started by the attributor when churn is seen, stopped when it ends: nothing runs while quiet.
+ * that sampling never starves naming; at least {@link #MIN_PERIOD_NANOS} between samples. What a netlink sample
+ * costs is the kernel's walk of its whole TCP hash table (both address families in one dump): about 1 ms on a host
+ * with 262,144 buckets, plus the naming of what it caught; a costly one (a search of {@code /proc}) makes the next
+ * wait longer. Measured in {@code FastChurnNamingJarIntegrationTest} (JDK 25, a PyMySQL churner over TLS, its
+ * connections living 5-8 ms): 14-27 samples/s at 81-83 ms of this thread's CPU per second, catching 7-26 connections
+ * a second; 5-11 samples in the first second of churn, while the code is still cold. Started by the attributor when
+ * churn is seen, stopped when it ends: nothing runs while quiet.
  */
 final class ChurnSampler extends Thread {
 

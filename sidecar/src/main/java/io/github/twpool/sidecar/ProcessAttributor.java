@@ -41,7 +41,9 @@ import java.util.Set;
  *   <li>{@link Method#CGROUP}: where the socket's cgroup narrows the search (cgroup v2, not the hierarchy's root), a
  *       process listed in its {@code cgroup.procs} with the socket's uid holds it;</li>
  *   <li>{@link Method#SEARCH}: where it does not (cgroup v1 only, everything in the root cgroup, {@code /proc/net/tcp}
- *       sampling), the search of every process's {@code /proc/<pid>/fd}, newest first, within the budget;</li>
+ *       sampling), the search of every process's {@code /proc/<pid>/fd}, newest first, within the budget; and, until
+ *       a process is confirmed, the sockets of the few busiest processes read just before each sample, so that a
+ *       socket the sample finds among them is named without racing it;</li>
  *   <li>{@link Method#INFERRED}: a socket closed before any of these read it is named without racing it when its
  *       cgroup narrows the search and exactly one live process of that uid in that cgroup has been caught holding
  *       connections to the endpoint at least {@link #CONFIRMATIONS} times (the same process, by pid and start time):
@@ -83,6 +85,9 @@ final class ProcessAttributor implements AutoCloseable {
     static final int RECENT_FDS = 4;
     /** Times a process must have been caught holding a new connection before unheld ones are named after it. */
     static final int CONFIRMATIONS = 2;
+    /** Processes whose sockets are read before each sample until one is confirmed, and their most descriptors. */
+    static final int SUSPECTS = 3;
+    static final int SUSPECT_MAX_FDS = 128;
     /** Ticks of samples a result covers. */
     static final int WINDOW_TICKS = 6;
     /** A result is settled after this many ticks of samples, or {@link #SETTLED_CONNECTIONS} connections seen. */
@@ -448,6 +453,7 @@ final class ProcessAttributor implements AutoCloseable {
         }
         socks.clear();
         samples++;
+        Map<Long, long[]> suspected = known == null ? Map.of() : suspectsSockets();
         try {
             sampler.sample(sink);
         } catch (IOException | RuntimeException e) {
@@ -464,6 +470,7 @@ final class ProcessAttributor implements AutoCloseable {
         }
         if (known == null) {
             known = open; // the baseline: what was open when churn was noticed is not counted
+            ranked(); // ready before the first new socket, which may be held for a millisecond only
             return true;
         }
         List<Sock> fresh = null;
@@ -478,18 +485,30 @@ final class ProcessAttributor implements AutoCloseable {
         known = open;
         if (fresh != null) {
             lastFreshNanos = System.nanoTime();
-            name(fresh);
+            name(fresh, suspected);
+        }
+        if (rerank) {
+            rerank = false;
+            ranked();
         }
         return true;
     }
 
     /** Names each new socket by the first method that can (see the class comment), or counts it unnamed. */
-    private void name(List<Sock> fresh) {
+    private void name(List<Sock> fresh, Map<Long, long[]> suspected) {
         Map<Long, Sock> wanted = new LinkedHashMap<>();
         for (Sock s : fresh) {
-            wanted.put(s.inode(), s);
+            long[] holder = suspected.get(s.inode());
+            if (holder != null) {
+                named(holder[0], (int) holder[1], s, Method.SEARCH); // read in its descriptors just before the sample
+            } else {
+                wanted.put(s.inode(), s);
+            }
         }
-        totalSeen += wanted.size();
+        totalSeen += fresh.size();
+        if (wanted.isEmpty()) {
+            return;
+        }
         // 1. Processes that opened connections before: their last descriptor numbers, then all their descriptors.
         List<Opener> hot = new ArrayList<>(openers.values());
         for (Opener o : hot) {
@@ -587,6 +606,37 @@ final class ProcessAttributor implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Until a process is confirmed, the socket inodes of the {@link #SUSPECTS} busiest processes of the ranking with
+     * at most {@link #SUSPECT_MAX_FDS} descriptors, read just before a sample: a new socket the sample then finds among
+     * them was held by that process, however soon after it closes. A search after the sample races the socket (a TLS
+     * connection lives a few milliseconds; a loaded host delays the search by as much). By inode: pid and descriptor.
+     */
+    private Map<Long, long[]> suspectsSockets() {
+        if (rankedPids == null) {
+            return Map.of();
+        }
+        for (Opener o : openers.values()) {
+            if (o.confirmations >= CONFIRMATIONS) {
+                return Map.of();
+            }
+        }
+        Map<Long, long[]> out = new HashMap<>();
+        int read = 0;
+        for (int i = 0; i < rankedPids.length && read < SUSPECTS; i++) {
+            long pid = rankedPids[i];
+            if (pid == SELF || PidFiles.descriptors(proc, pid) > SUSPECT_MAX_FDS) {
+                continue;
+            }
+            read++;
+            socketsOf(pid, (fd, inode) -> {
+                out.put(inode, new long[] {pid, fd});
+                return true;
+            });
+        }
+        return out;
     }
 
     /** The cgroup path when it narrows the search (known, not the hierarchy's root), else null. */
@@ -713,15 +763,19 @@ final class ProcessAttributor implements AutoCloseable {
      * Finds the processes holding {@code wanted} (emptied as found), within the bounds. A socket that lives a
      * millisecond leaves time to read a few dozen processes' descriptors, so the order matters: the processes that
      * used the most CPU time over the last half second per descriptor to read first (a process that opens connections
-     * in a loop is busy; an idle daemon is not; a small process is cheaper to read), then the rest newest first. A search cut short by its bounds resumes where it stopped at the
-     * next socket, so that successive searches cover every process.
+     * in a loop is busy; an idle daemon is not; a small process is cheaper to read), then the rest newest first. A
+     * search cut short by its bounds resumes where it stopped at the next socket, so that successive searches cover
+     * every process.
      */
     private void resolve(Map<Long, Sock> wanted) {
         fdsThisSample = 0;
-        long rankedBefore = rankedAtNanos;
-        long[] ranked = ranked();
+        // Ranking reads every process: a stale ranking is renewed after this sample's searches (rerank), not before
+        // them while the socket may still be held; only a search without any ranking yet waits for one.
+        boolean unranked = rankedPids == null;
+        long[] ranked = unranked ? ranked() : rankedPids;
+        rerank |= System.nanoTime() - rankedAtNanos >= RANK_EVERY_NANOS;
         // Processes started since the ranking first, newest first: a script's loop starts one per connection.
-        long[] now = rankedAtNanos != rankedBefore ? null : listPids();
+        long[] now = unranked ? null : listPids();
         long[] pids = ranked;
         if (now != null) {
             Set<Long> old = new HashSet<>(ranked.length * 2);
@@ -775,6 +829,8 @@ final class ProcessAttributor implements AutoCloseable {
     static final long RANK_EVERY_NANOS = 500_000_000L;
     private long[] rankedPids;
     private long rankedAtNanos;
+    /** A search used a stale ranking: rank again once the sample's searches are done. */
+    private boolean rerank;
     private int resumeAt;
     private Map<Long, Long> cpuTicks = new HashMap<>();
     int debugSearched;

@@ -25,7 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 11.4), at 60 and 500 connections/s; name the cgroup the process was moved into; split two churners by their rates;
  * and stay within the CPU budget docs/BENCHMARKS.md states. The sidecar runs on a JDK 22+ (netlink sampling with the
  * socket's uid and cgroup id), as the container image does. Plain-TCP churn goes through a forwarder on a port of this
- * test's own, so that no one else's traffic to the shared server is counted.
+ * test's own, so that no one else's traffic to the shared server is counted. The sidecar logs JSON: a warning's line
+ * names the top process briefly and says how many of the connections seen were named ("(18 of 20 named)"); its fields
+ * name every process in full ({@code twpool.process}, {@code twpool.processes}) with the fix in its own language
+ * ({@code twpool.advice}).
  */
 class FastChurnNamingJarIntegrationTest {
 
@@ -33,7 +36,7 @@ class FastChurnNamingJarIntegrationTest {
     /** The warning must name the churner within this many ticks of its first connection. */
     private static final int TICKS = 5;
     private static final String SECRET = "t0p-s3cret-" + UUID.randomUUID().toString().substring(0, 8);
-    private static final Pattern NAMED = Pattern.compile("\\((\\d+) of (\\d+) new connections seen named");
+    private static final Pattern NAMED = Pattern.compile("\\((\\d+) of (\\d+) named\\)");
 
     @BeforeAll
     static void pymysql() throws Exception {
@@ -44,7 +47,8 @@ class FastChurnNamingJarIntegrationTest {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--endpoint", "127.0.0.1:" + port,
                 "--interval", "1s", "--warn-interval", "2s"));
         args.addAll(java.util.List.of(more));
-        SidecarProcess s = SidecarProcess.watchWith(SidecarProcess.java22(), args.toArray(new String[0]));
+        SidecarProcess s = SidecarProcess.watchWith(SidecarProcess.java22(), java.util.Map.of("TWPOOL_LOG_FORMAT", "json"),
+                args.toArray(new String[0]));
         assertThat(s.awaitLine(l -> l.contains("twpool sidecar: watching"), Duration.ofSeconds(30))).isNotNull();
         Thread.sleep(1500); // a baseline tick without churn
         return s;
@@ -92,26 +96,17 @@ class FastChurnNamingJarIntegrationTest {
         try (PyChurner churner = PyChurner.start("127.0.0.1", port, user, password, rate, 15, tls, "--token=" + SECRET)) {
             long started = churner.awaitStarted(30_000);
             long pid = churner.pid();
-            if (tls) {
-                // Naming runs while the detector reports churn. Over TLS this client's connections end in resets (no
-                // TIME_WAIT), and the detector then relies on the server's count of this host's connections; where it
-                // reports no churn at all, there is nothing to name, and this says so rather than failing on naming.
-                String any = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards"),
-                        Duration.ofMillis(TICKS * INTERVAL.toMillis() + 1000));
-                Assumptions.assumeTrue(any != null, "cannot show naming over TLS here: the detector reported no churn "
-                        + "towards the TLS endpoint within " + TICKS + " ticks (its connections end in resets, without "
-                        + "TIME_WAIT); the sidecar's output:\n" + sidecar.output());
-            }
             // Lines are read as the sidecar writes them: within TICKS ticks of the first connection, plus a second
             // for the line to travel.
             long waitMillis = TICKS * INTERVAL.toMillis() + 1000 - (System.nanoTime() - started) / 1_000_000;
             // The warning repeats every --warn-interval (2 ticks) with the samples so far: one within TICKS names it.
-            String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards")
-                    && l.contains("belong to pid " + pid + " (" + PyChurner.PYTHON + " ") && namedShareOf(l) >= 0.80,
-                    Duration.ofMillis(Math.max(0, waitMillis)));
+            String warning = sidecar.awaitLine(l -> warning(l) && plain(l).contains("belong to pid " + pid + " ("
+                    + PyChurner.PYTHON + " ") && namedShareOf(l) >= 0.80, Duration.ofMillis(Math.max(0, waitMillis)));
             assertThat(warning).as("a warning naming pid %d within %d ticks of its first connection:%n%s", pid, TICKS,
                     sidecar.output()).isNotNull();
-            assertThat(warning).contains("pymysql_churn").contains("--token=****").doesNotContain(SECRET)
+            // The command line in full in the fields, its secret masked; the fix in Python's terms; no ss hint.
+            assertThat(plain(warning)).contains("{\"twpool.process\":\"pid " + pid + " (" + PyChurner.PYTHON + " ")
+                    .contains("pymysql_churn").contains("--token=****").doesNotContain(SECRET)
                     .doesNotContain("ss -tanp").contains("Fix in pid " + pid + ": Python");
             assertThat(namedShare(warning)).as("named share in: %s", warning).isGreaterThanOrEqualTo(0.80);
 
@@ -132,10 +127,23 @@ class FastChurnNamingJarIntegrationTest {
                     + "p95 %.2f ms, max %.1f ms; sidecar named %.0f of %.0f seen%n", tls ? "TLS" : "TCP", rate, (long) done[0],
                     done[1], done[0] / done[1], done[2], done[3], done[4], named, seen);
             // The connections are the fast kind: on this shared machine a few are stretched, the typical one is not.
-            assertThat(done[2]).as("median connection lifetime, ms").isLessThan(5.0);
-            assertThat(done[0] / done[1]).as("the churner's rate").isGreaterThan(Math.min(rate * 0.5, 100));
+            // Over TLS the handshake (more round trips, the key exchange computed on both ends) makes them ~8 ms here.
+            assertThat(done[2]).as("median connection lifetime, ms").isLessThan(tls ? 20.0 : 5.0);
+            // One connection at a time: asked for 500/s, the churner goes as fast as its connections let it (~100/s
+            // over TLS here).
+            assertThat(done[0] / done[1]).as("the churner's rate").isGreaterThan(Math.min(rate * 0.5, tls ? 50 : 100));
             return warning;
         }
+    }
+
+    /** A warning of churn towards the endpoint (a JSON line). */
+    static boolean warning(String line) {
+        return line.contains("\"level\":\"WARN\"") && line.contains("churn towards");
+    }
+
+    /** A JSON line with its escaped slashes as they were written. */
+    static String plain(String line) {
+        return line.replace("\\/", "/");
     }
 
     static double namedShareOf(String line) {
@@ -164,11 +172,11 @@ class FastChurnNamingJarIntegrationTest {
                 String inCgroup = Files.readString(Path.of("/proc", String.valueOf(churner.pid()), "cgroup"));
                 assertThat(inCgroup).as("the churner runs in the test's cgroup").contains("0::/" + cgroup.getFileName());
                 long waitMillis = TICKS * INTERVAL.toMillis() + 1000 - (System.nanoTime() - started) / 1_000_000;
-                String warning = sidecar.awaitLine(l -> l.contains("WARN") && l.contains("churn towards")
+                String warning = sidecar.awaitLine(l -> warning(l)
                         && l.contains("belong to pid " + churner.pid() + " (") && namedShareOf(l) >= 0.80,
                         Duration.ofMillis(Math.max(0, waitMillis)));
                 assertThat(warning).as("a warning naming pid %d:%n%s", churner.pid(), sidecar.output()).isNotNull();
-                assertThat(warning).contains("in cgroup /" + cgroup.getFileName());
+                assertThat(plain(warning)).contains("in cgroup /" + cgroup.getFileName());
                 assertThat(namedShare(warning)).isGreaterThanOrEqualTo(0.80);
                 assertThat(SidecarProcess.sample(sidecar.metrics(), "twpool_churn_process_info",
                         "cgroup=\"/" + cgroup.getFileName() + "\"")).isEqualTo(1.0);
@@ -215,7 +223,7 @@ class FastChurnNamingJarIntegrationTest {
                 Thread.sleep(10_000); // a full window of samples (six ticks) with both
                 String warning = null;
                 for (String l : sidecar.lines()) {
-                    if (l.contains("WARN") && l.contains("churn towards") && l.contains("pid " + slow.pid() + " (")
+                    if (warning(l) && l.contains("pid " + slow.pid() + " (")
                             && l.contains("pid " + fast.pid() + " (")) {
                         warning = l; // the latest
                     }
@@ -234,9 +242,9 @@ class FastChurnNamingJarIntegrationTest {
         }
     }
 
-    /** The share the warning gives a pid: "NN % of the connections seen open belong to pid P" or ", NN % to pid P". */
+    /** The share the warning's {@code twpool.processes} field gives a pid: "pid P (command)=NN %", "; " between them. */
     private static double share(String warning, long pid) {
-        Matcher m = Pattern.compile("(\\d+) % (?:of the connections seen open belong )?to pid " + pid + " ").matcher(warning);
+        Matcher m = Pattern.compile("pid " + pid + " \\([^;]*?=(\\d+) %").matcher(warning);
         assertThat(m.find()).as("a share for pid %d in: %s", pid, warning).isTrue();
         return Integer.parseInt(m.group(1)) / 100.0;
     }

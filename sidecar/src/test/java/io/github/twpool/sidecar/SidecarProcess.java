@@ -123,6 +123,14 @@ final class SidecarProcess implements AutoCloseable {
                 + "-Dtwpool.jdk22.home=/path/to/jdk");
     }
 
+    /** {@code watch} on 127.0.0.1 with a free metrics port, on the {@code java} given, with these environment variables. */
+    static SidecarProcess watchWith(String java, Map<String, String> env, String... args) throws IOException {
+        int port = freePort();
+        List<String> all = new ArrayList<>(List.of("watch", "--metrics-address", "127.0.0.1", "--metrics-port", String.valueOf(port)));
+        all.addAll(List.of(args));
+        return startWith(java, List.of(), env, port, all.toArray(new String[0]));
+    }
+
     /** utime + stime of the sidecar process, in seconds, from /proc/<pid>/stat. */
     double cpuSeconds() throws IOException {
         String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));

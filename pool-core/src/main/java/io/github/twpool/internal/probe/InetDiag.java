@@ -18,6 +18,7 @@ import java.util.function.LongConsumer;
  */
 final class InetDiag {
 
+    static final int AF_UNSPEC = 0;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int IPPROTO_TCP = 6;
@@ -27,6 +28,8 @@ final class InetDiag {
     static final int NLMSG_ERROR = 2;
     static final int NLMSG_DONE = 3;
     static final int SOCK_DIAG_BY_FAMILY = 20;
+    /** The compat request (inet_diag_req): the kernel dumps it with no family, IPv4 and IPv6 in one walk. */
+    static final int TCPDIAG_GETSOCK = 18;
     static final int NLM_F_REQUEST = 0x1;
     static final int NLM_F_MULTI = 0x2;
     static final int NLM_F_DUMP = 0x300;
@@ -46,6 +49,8 @@ final class InetDiag {
     static final int STATES = (1 << TCP_ESTABLISHED) | (1 << TCP_TIME_WAIT);
 
     static final int REQ_V2_LEN = 56;
+    /** inet_diag_req: family, src_len, dst_len, ext, sockid (48), states, dbs. */
+    static final int REQ_V1_LEN = 60;
     /** inet_diag_msg: family, state, timer, retrans, sockid (48), expires, rqueue, wqueue, uid, inode. */
     static final int DIAG_MSG_LEN = 72;
     static final int MSG_SPORT = 4;
@@ -98,6 +103,26 @@ final class InetDiag {
         return request(family, CLIENT_STATES, clientFilter(family));
     }
 
+    /**
+     * The client-socket sampler's request for both address families at once: a {@code SOCK_DIAG_BY_FAMILY} dump names
+     * one family, and each dump walks the kernel's whole TCP hash table (milliseconds on a host with a large one), so
+     * IPv4 and IPv6 cost two walks; the compat {@code TCPDIAG_GETSOCK} request is dumped with no family, both in one
+     * walk, with the same states, filter ({@link #clientFilterBothFamilies}) and reply records (of its own type).
+     */
+    byte[] clientRequestBothFamilies() {
+        byte[] bytecode = clientFilterBothFamilies();
+        int attrLen = 4 + bytecode.length;
+        int total = NLMSG_HDRLEN + REQ_V1_LEN + attrLen;
+        ByteBuffer r = ByteBuffer.allocate(total).order(HOST);
+        r.putInt(total).putShort((short) TCPDIAG_GETSOCK).putShort((short) (NLM_F_REQUEST | NLM_F_DUMP))
+                .putInt(0).putInt(0);
+        r.put((byte) AF_INET); // idiag_family: a compat dump ignores it (AF_UNSPEC)
+        r.position(NLMSG_HDRLEN + 4 + 48); // inet_diag_sockid: zeros, no socket named
+        r.putInt(CLIENT_STATES).putInt(0); // idiag_states, idiag_dbs
+        r.putShort((short) attrLen).putShort((short) INET_DIAG_REQ_BYTECODE).put(bytecode);
+        return r.array();
+    }
+
     private static byte[] request(int family, int states, byte[] bytecode) {
         int attrLen = 4 + bytecode.length;
         int total = NLMSG_HDRLEN + REQ_V2_LEN + attrLen;
@@ -130,10 +155,24 @@ final class InetDiag {
         return or(family, false);
     }
 
+    /**
+     * {@link #clientFilter} of both families in one: each condition names its family, so an IPv4 socket is compared
+     * with the IPv4 addresses and an IPv6 one with the IPv6 addresses (IPv4-mapped included).
+     */
+    byte[] clientFilterBothFamilies() {
+        return or(List.of(AF_INET, AF_INET6), false);
+    }
+
     private byte[] or(int family, boolean serverSide) {
+        return or(List.of(family), serverSide);
+    }
+
+    private byte[] or(List<Integer> families, boolean serverSide) {
         List<byte[]> conditions = new ArrayList<>();
-        for (byte[] a : family == AF_INET ? v4Addresses : v6Addresses) {
-            conditions.add(hostCondition(INET_DIAG_BC_D_COND, family, a, port));
+        for (int family : families) {
+            for (byte[] a : family == AF_INET ? v4Addresses : v6Addresses) {
+                conditions.add(hostCondition(INET_DIAG_BC_D_COND, family, a, port));
+            }
         }
         if (serverSide) {
             conditions.add(hostCondition(INET_DIAG_BC_S_COND, 0, new byte[0], port));
@@ -234,7 +273,8 @@ final class InetDiag {
 
     /**
      * Parses one datagram of replies to a {@link #clientRequest} dump, as {@link #parse} does, sending each client-side
-     * socket to the endpoint with an owner (inode not 0) to {@code sink}; true at its NLMSG_DONE.
+     * socket to the endpoint with an owner (inode not 0) to {@code sink}; true at its NLMSG_DONE. {@code family}
+     * {@link #AF_UNSPEC}: the replies to {@link #clientRequestBothFamilies}, of either family.
      */
     boolean parseClients(byte[] b, int length, int family, int seq, ClientSocketSink sink)
             throws NetlinkUnavailableException {
@@ -272,7 +312,7 @@ final class InetDiag {
                                     + errnoName(-error), -error);
                         }
                     }
-                    case SOCK_DIAG_BY_FAMILY -> {
+                    case SOCK_DIAG_BY_FAMILY, TCPDIAG_GETSOCK -> {
                         if (len < NLMSG_HDRLEN + DIAG_MSG_LEN) {
                             throw new NetlinkUnavailableException("short inet_diag_msg (" + len + " bytes)");
                         }
@@ -294,16 +334,17 @@ final class InetDiag {
 
     private void client(ByteBuffer buf, byte[] b, int m, int end, int family, ClientSocketSink sink)
             throws NetlinkUnavailableException {
-        if ((b[m] & 0xff) != family) {
-            throw new NetlinkUnavailableException("inet_diag_msg of family " + (b[m] & 0xff) + " in the dump of " + family);
+        int msgFamily = b[m] & 0xff;
+        if (family == AF_UNSPEC ? msgFamily != AF_INET && msgFamily != AF_INET6 : msgFamily != family) {
+            throw new NetlinkUnavailableException("inet_diag_msg of family " + msgFamily + " in the dump of " + family);
         }
         int state = b[m + 1] & 0xff;
         if (state != TCP_ESTABLISHED && state != TCP_SYN_SENT) {
             return;
         }
         int remotePort = ((b[m + MSG_DPORT] & 0xff) << 8) | (b[m + MSG_DPORT + 1] & 0xff);
-        if (remotePort != port
-                || !matches(b, m + MSG_DST, family == AF_INET ? v4Addresses : v6Addresses, family == AF_INET ? 4 : 16)) {
+        boolean v4 = msgFamily == AF_INET;
+        if (remotePort != port || !matches(b, m + MSG_DST, v4 ? v4Addresses : v6Addresses, v4 ? 4 : 16)) {
             return;
         }
         long inode = inode(buf, m);

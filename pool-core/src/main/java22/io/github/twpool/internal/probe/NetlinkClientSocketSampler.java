@@ -10,12 +10,15 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link ClientSocketSampler} over netlink sock_diag (Java 22+): per sample one {@code SOCK_DIAG_BY_FAMILY} dump per
- * address family asking for SYN_SENT and ESTABLISHED sockets, with a kernel-side filter on the endpoint's address and
- * port ({@link InetDiag#clientRequest}): sockets to anything else are never copied out of the kernel, so a sample costs
- * a few microseconds when few sockets match. The netlink socket stays open between samples (one socket per sampler,
- * closed by {@link #close}). Bounded as the census is: {@link #MAX_BYTES} and {@link #MAX_NANOS} per sample, 1 s per
- * {@code recv}. Found by name from {@link ClientSocketSampler#open}; only in {@code META-INF/versions/22}.
+ * {@link ClientSocketSampler} over netlink sock_diag (Java 22+): per sample one dump asking for SYN_SENT and
+ * ESTABLISHED sockets, with a kernel-side filter on the endpoint's address and port ({@link InetDiag}): sockets to
+ * anything else are never copied out of the kernel. What a dump costs is the kernel's walk of its whole TCP hash table,
+ * whatever the filter (milliseconds on a host with a large table), so both address families come from one walk: the
+ * compat request {@link InetDiag#clientRequestBothFamilies}. Where a kernel refuses it, a {@code SOCK_DIAG_BY_FAMILY}
+ * dump per family: IPv4 every sample, IPv6 every sample while it finds new sockets, else every {@link #V6_EVERY}-th.
+ * The netlink socket stays open between samples (one socket per sampler, closed by {@link #close}). Bounded as the
+ * census is: {@link #MAX_BYTES} and {@link #MAX_NANOS} per sample, 1 s per {@code recv}. Found by name from
+ * {@link ClientSocketSampler#open}; only in {@code META-INF/versions/22}.
  */
 final class NetlinkClientSocketSampler implements ClientSocketSampler {
 
@@ -46,6 +49,7 @@ final class NetlinkClientSocketSampler implements ClientSocketSampler {
     private final byte[] heap = new byte[RECV_BUFFER];
     private final byte[] requestV4;
     private final byte[] requestV6;
+    private final byte[] requestBoth;
     private final MemorySegment request;
     private final MemorySegment kernelAddress;
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
@@ -53,6 +57,11 @@ final class NetlinkClientSocketSampler implements ClientSocketSampler {
     private boolean noV6;
     private long samples;
     private long v6SeenAt = Long.MIN_VALUE / 2;
+    /** The IPv6 dump's sockets last time: one that stays open (a pool's, the sidecar's own) is not a reason to walk again. */
+    private java.util.Set<Long> v6Inodes = java.util.Set.of();
+    /** One dump for both families until the kernel refuses it; once it has answered one, its errors are real ones. */
+    private boolean bothFamilies = true;
+    private boolean bothAnswered;
 
     private NetlinkClientSocketSampler(Endpoint endpoint, NetlinkCensusScanner.Native lib) {
         this.diag = new InetDiag(endpoint);
@@ -61,7 +70,8 @@ final class NetlinkClientSocketSampler implements ClientSocketSampler {
         this.buffer = arena.allocate(RECV_BUFFER, 8);
         this.requestV4 = diag.clientRequest(InetDiag.AF_INET);
         this.requestV6 = diag.clientRequest(InetDiag.AF_INET6);
-        this.request = arena.allocate(Math.max(requestV4.length, requestV6.length), 8);
+        this.requestBoth = diag.clientRequestBothFamilies();
+        this.request = arena.allocate(Math.max(requestBoth.length, Math.max(requestV4.length, requestV6.length)), 8);
         this.kernelAddress = arena.allocate(12, 4);
         kernelAddress.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK);
     }
@@ -81,38 +91,38 @@ final class NetlinkClientSocketSampler implements ClientSocketSampler {
 
     @Override
     public void sample(ClientSocketSink sink) throws IOException {
-        if (fd < 0) {
-            fd = lib.socket(errno, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-            if (fd < 0) {
-                throw failure("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", errno());
-            }
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment timeval = a.allocate(16, 8);
-                timeval.set(ValueLayout.JAVA_LONG, 0, 1);
-                if (lib.setsockopt(errno, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16) != 0) {
-                    IOException e = failure("setsockopt(SO_RCVTIMEO)", errno());
-                    close();
-                    throw e;
-                }
-            }
-        }
+        openSocket();
         long deadline = System.nanoTime() + MAX_NANOS;
         long[] budget = {MAX_BYTES};
         try {
+            if (bothFamilies) {
+                try {
+                    dump(requestBoth, InetDiag.AF_UNSPEC, sink, deadline, budget);
+                    bothAnswered = true;
+                    return;
+                } catch (NetlinkUnavailableException e) {
+                    if (bothAnswered || e.errno() == 0) {
+                        throw e;
+                    }
+                    // refused (the compat request gone from a kernel): a dump per family from now on, on a fresh socket
+                    bothFamilies = false;
+                    close();
+                    openSocket();
+                }
+            }
             dump(requestV4, InetDiag.AF_INET, sink, deadline, budget);
             samples++;
-            // Each dump walks the whole TCP hash table (~1-2 ms on a host with a large one), whatever the filter: the
-            // IPv6 one (Java's dual-stack sockets) every sample while it finds sockets, else every V6_EVERY-th.
             if (!noV6 && (samples - v6SeenAt < V6_STICKY || samples % V6_EVERY == 0)) {
                 try {
-                    int[] found = {0};
+                    java.util.Set<Long> found = new java.util.HashSet<>();
                     dump(requestV6, InetDiag.AF_INET6, (inode, uid, cgroup, connecting) -> {
-                        found[0]++;
+                        found.add(inode);
                         sink.socket(inode, uid, cgroup, connecting);
                     }, deadline, budget);
-                    if (found[0] > 0) {
+                    if (!v6Inodes.containsAll(found)) {
                         v6SeenAt = samples;
                     }
+                    v6Inodes = found;
                 } catch (NetlinkUnavailableException e) {
                     if (e.errno() != ENOENT) {
                         throw e;
@@ -123,6 +133,26 @@ final class NetlinkClientSocketSampler implements ClientSocketSampler {
         } catch (IOException | RuntimeException e) {
             close(); // a half-read dump leaves replies queued: the next sample starts on a fresh socket
             throw e;
+        }
+    }
+
+    /** Opens the netlink socket unless open, with its receive timeout. */
+    private void openSocket() throws IOException {
+        if (fd >= 0) {
+            return;
+        }
+        fd = lib.socket(errno, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        if (fd < 0) {
+            throw failure("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", errno());
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment timeval = a.allocate(16, 8);
+            timeval.set(ValueLayout.JAVA_LONG, 0, 1);
+            if (lib.setsockopt(errno, fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16) != 0) {
+                IOException e = failure("setsockopt(SO_RCVTIMEO)", errno());
+                close();
+                throw e;
+            }
         }
     }
 

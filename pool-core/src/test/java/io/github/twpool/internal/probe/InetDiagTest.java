@@ -227,6 +227,59 @@ class InetDiagTest {
     }
 
     @Test
+    void theClientRequestForBothFamiliesIsOneCompatDumpWithAConditionPerFamily() throws Exception {
+        // One walk of the kernel's TCP table instead of one per family: TCPDIAG_GETSOCK with inet_diag_req, whose
+        // idiag_states sit after the socket id, and a filter whose conditions name their family.
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        byte[] r = d.clientRequestBothFamilies();
+        InetDiag.setSequence(r, 43);
+        ByteBuffer b = ByteBuffer.wrap(r).order(HOST);
+        assertThat(b.getInt(0)).isEqualTo(r.length);
+        assertThat(b.getShort(4)).isEqualTo((short) 18);             // TCPDIAG_GETSOCK
+        assertThat(b.getShort(6)).isEqualTo((short) 0x301);          // NLM_F_REQUEST | NLM_F_DUMP
+        assertThat(b.getInt(8)).isEqualTo(43);
+        assertThat(b.getInt(16 + 52)).isEqualTo((1 << 1) | (1 << 2)); // ESTABLISHED | SYN_SENT
+        assertThat(b.getInt(16 + 56)).isZero();                      // idiag_dbs
+        byte[] f = d.clientFilterBothFamilies();
+        assertThat(b.getShort(76)).isEqualTo((short) (4 + f.length));
+        assertThat(b.getShort(78)).isEqualTo((short) 1);             // INET_DIAG_REQ_BYTECODE
+        assertThat(r).hasSize(16 + 60 + 4 + f.length);
+        // 127.0.0.1:3306 for IPv4 sockets, then ::ffff:127.0.0.1:3306 for IPv6 ones (Java's dual-stack sockets)
+        int v4 = 4 + 8 + 4;
+        int v6 = 4 + 8 + 16;
+        ByteBuffer fb = ByteBuffer.wrap(f).order(HOST);
+        assertThat(f).hasSize(v4 + 4 + v6);
+        assertThat(f[0]).isEqualTo((byte) InetDiag.INET_DIAG_BC_D_COND);
+        assertThat(f[4]).isEqualTo((byte) InetDiag.AF_INET);
+        assertThat(fb.getShort(2)).isEqualTo((short) (v4 + 4));      // no: past the JMP, to the IPv6 condition
+        assertThat(f[v4]).isEqualTo((byte) InetDiag.INET_DIAG_BC_JMP);
+        assertThat(f[v4 + 4]).isEqualTo((byte) InetDiag.INET_DIAG_BC_D_COND);
+        assertThat(f[v4 + 4 + 4]).isEqualTo((byte) InetDiag.AF_INET6);
+        assertThat(f[v4 + 4 + 12 + 10]).isEqualTo((byte) 0xff);     // ::ffff:
+        assertThat(fb.getShort(v4 + 4 + 2)).isEqualTo((short) (v6 + 4)); // last no: reject
+    }
+
+    @Test
+    void theRepliesToTheCompatDumpCarryEitherFamily() throws Exception {
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        byte[] v4 = diagMsg(SEQ, 2, 1, "127.0.0.1", 40000, "127.0.0.1", PORT, 0, 801);
+        byte[] v6 = diagMsg(SEQ, 10, 2, "127.0.0.1", 40001, "127.0.0.1", PORT, 0, 802);   // ::ffff:127.0.0.1
+        byte[] elsewhere = diagMsg(SEQ, 10, 1, "::1", 40002, "::1", PORT, 0, 803);      // not the endpoint
+        for (byte[] m : List.of(v4, v6, elsewhere)) {
+            ByteBuffer.wrap(m).order(HOST).putShort(4, (short) InetDiag.TCPDIAG_GETSOCK);
+        }
+        byte[] all = concat(v4, v6, elsewhere, done(SEQ, 0));
+        java.util.List<Long> got = new java.util.ArrayList<>();
+        assertThat(d.parseClients(all, all.length, InetDiag.AF_UNSPEC, SEQ, (inode, uid, cgroup, connecting) -> got.add(inode)))
+                .isTrue();
+        assertThat(got).containsExactly(801L, 802L);
+        // a family that is neither is a malformed reply, not a socket
+        byte[] odd = diagMsg(SEQ, 7, 1, "127.0.0.1", 40000, "127.0.0.1", PORT, 0, 804);
+        assertThatThrownBy(() -> d.parseClients(odd, odd.length, InetDiag.AF_UNSPEC, SEQ, (i, u, c, s) -> { }))
+                .isInstanceOf(NetlinkUnavailableException.class).hasMessageContaining("family 7");
+    }
+
+    @Test
     void aMalformedAttributeInAClientReplyThrows() throws Exception {
         InetDiag d = new InetDiag(endpoint("127.0.0.1"));
         byte[] m = diagMsg(SEQ, 2, 1, "127.0.0.1", 40000, "127.0.0.1", PORT, 0, 777);
