@@ -43,8 +43,18 @@ public final class ChurnDemo {
      * {@code warningsByCause}: the churn warnings logged during the phase, by cause (causes with none left out).
      */
     public record PhaseResult(String phase, long requests, double requestsPerSecond, long newConnections,
-                              int timeWaitPeak, int newTimeWait, long warnings, long outsideWarnings,
-                              long outsideConnects, long resets, Map<ChurnCause, Long> warningsByCause) {
+                              int timeWaitPeak, int newTimeWait, long outsideConnects, long resets,
+                              Map<ChurnCause, Long> warningsByCause) {
+
+        /** The churn warnings logged during the phase. */
+        public long warnings() {
+            return warningsByCause.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** The phase's warnings of churn outside the pool. */
+        public long outsideWarnings() {
+            return warningsByCause.getOrDefault(ChurnCause.OUTSIDE_POOL, 0L);
+        }
     }
 
     /** {@code tlsCipher}: the cipher a new connection negotiates, or empty when the connections are plain TCP. */
@@ -163,10 +173,7 @@ public final class ChurnDemo {
             throws Exception {
         AtomicLong requests = new AtomicLong();
         long connectionsBefore = serverConnections(pool);
-        Map<ChurnCause, Long> causesBefore = new EnumMap<>(ChurnCause.class);
-        causesBefore.putAll(pool.churnReport().warnings());
-        long warningsBefore = warnings(pool.churnReport(), null);
-        long outsideBefore = warnings(pool.churnReport(), ChurnCause.OUTSIDE_POOL);
+        Map<ChurnCause, Long> causesBefore = pool.churnReport().warnings();
         long openedBefore = pool.connectionsOpened();
         double resets = 0;
         long start = System.nanoTime();
@@ -242,7 +249,6 @@ public final class ChurnDemo {
         }
         long total = requests.get();
         return new PhaseResult(name, total, total / seconds, serverConnections(pool) - connectionsBefore, peak, newTimeWait,
-                warnings(r, null) - warningsBefore, warnings(r, ChurnCause.OUTSIDE_POOL) - outsideBefore,
                 serverConnections(pool) - connectionsBefore - (pool.connectionsOpened() - openedBefore), Math.round(resets),
                 since(causesBefore, r.warnings()));
     }
@@ -349,9 +355,6 @@ public final class ChurnDemo {
         return d;
     }
 
-    private static long warnings(ChurnReport r, ChurnCause cause) {
-        return cause == null ? r.warnings().values().stream().mapToLong(Long::longValue).sum() : r.warnings().getOrDefault(cause, 0L);
-    }
 
     private static String bar(double done) {
         int filled = (int) Math.round(Math.min(1, done) * 20);
