@@ -9,7 +9,6 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -17,8 +16,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
+import static io.github.twpool.PoolTestSupport.await;
+import static io.github.twpool.PoolTestSupport.connectionId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,18 +34,7 @@ class CloseReasonsIntegrationTest {
     private static TwPoolDataSource pool(String name, String... keyValues) {
         List<String> all = new ArrayList<>(List.of("twpool.name", name, "twpool.probe.enabled", "false"));
         all.addAll(List.of(keyValues));
-        return TwPoolDataSource.fromProperties(TestDatabase.tls().twpoolProperties(all.toArray(new String[0])));
-    }
-
-    private static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
+        return TwPoolDataSource.fromProperties(PoolTestSupport.quietServerProps(all.toArray(new String[0])));
     }
 
     private static Map<CloseReason, Long> byReason(TwPoolDataSource ds) {
@@ -59,13 +48,6 @@ class CloseReasonsIntegrationTest {
     private static void assertReasonsAddUp(TwPoolDataSource ds) {
         assertThat(byReason(ds).values().stream().mapToLong(Long::longValue).sum()).as("%s", byReason(ds))
                 .isEqualTo(ds.connectionsClosed());
-    }
-
-    private static long connectionId(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     @Test

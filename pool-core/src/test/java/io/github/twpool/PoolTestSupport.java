@@ -26,9 +26,7 @@ final class PoolTestSupport {
 
     /** {@link #kill} on the concurrent classes' server. */
     static void killOnQuietServer(long connectionId) throws SQLException {
-        try (Connection admin = TestDatabase.tls().openDirect(); Statement s = admin.createStatement()) {
-            s.execute("KILL " + connectionId);
-        }
+        kill(TestDatabase.tls(), connectionId);
     }
 
     private PoolTestSupport() {
@@ -47,7 +45,11 @@ final class PoolTestSupport {
     }
 
     static void kill(long connectionId) throws SQLException {
-        try (Connection admin = TestDatabase.get().openDirect(); Statement s = admin.createStatement()) {
+        kill(TestDatabase.get(), connectionId);
+    }
+
+    private static void kill(TestDatabase server, long connectionId) throws SQLException {
+        try (Connection admin = server.openDirect(); Statement s = admin.createStatement()) {
             s.execute("KILL " + connectionId);
         }
     }
