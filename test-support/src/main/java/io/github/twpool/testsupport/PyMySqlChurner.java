@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,8 @@ public final class PyMySqlChurner implements AutoCloseable {
                                     bind_address=bind or None)
                 cur = c.cursor(); cur.execute('SELECT 1'); cur.fetchall(); c.close()
                 n += 1
+                if n == 1:
+                    print('started', flush=True)
                 pause = start + n / rate - time.monotonic()
                 if pause > 0:
                     time.sleep(pause)
@@ -39,12 +43,42 @@ public final class PyMySqlChurner implements AutoCloseable {
         }
     }
 
+    /** How long the first connection may take before the churner is taken for broken. */
+    private static final long START_SECONDS = 20;
+    private static final String EOF = "\0end of output";
+
     private final Process process;
     private final Path script;
+    /** The churner's output, line by line, read on a daemon thread so that waiting for a line can time out. */
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StringBuilder output = new StringBuilder();
 
     private PyMySqlChurner(Process process, Path script) {
         this.process = process;
         this.script = script;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add(e.toString());
+            } finally {
+                lines.add(EOF);
+            }
+        }, "pymysql-churner-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The next line of output, {@link #EOF} at the end, {@code null} past {@code deadline}. */
+    private String next(long deadlineNanos) throws InterruptedException {
+        String line = lines.poll(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (line != null && !line.equals(EOF)) {
+            output.append(line).append('\n');
+        }
+        return line;
     }
 
     /**
@@ -61,10 +95,33 @@ public final class PyMySqlChurner implements AutoCloseable {
                     password == null ? "" : password, bindAddress == null ? "" : bindAddress,
                     String.valueOf(perSecond), String.valueOf(seconds))
                     .redirectErrorStream(true).start();
-            return new PyMySqlChurner(p, script);
+            PyMySqlChurner churner = new PyMySqlChurner(p, script);
+            churner.awaitStarted();
+            return churner;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start /usr/bin/python3 (Debian's python3-pymysql)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the PyMySQL churner started", e);
         }
+    }
+
+    /**
+     * Returns once the churner made its first connection; a churner that cannot (no python3-pymysql, a refused
+     * login) fails the test here with its output, rather than leave it watching churn that never comes.
+     */
+    private void awaitStarted() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
+        String line;
+        while ((line = next(deadline)) != null && !line.equals(EOF)) {
+            if (line.equals("started")) {
+                return;
+            }
+        }
+        close();
+        throw new AssertionError((line == null ? "the PyMySQL churner made no connection in " + START_SECONDS + " s"
+                : "the PyMySQL churner ended before its first connection")
+                + " (is Debian's python3-pymysql installed?):\n" + output);
     }
 
     public long pid() {
@@ -73,22 +130,17 @@ public final class PyMySqlChurner implements AutoCloseable {
 
     /** Waits for the churner's end and its own count; fails with its output when it did not finish properly. */
     public Done awaitDone() throws InterruptedException {
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.append(line).append('\n');
-                if (line.startsWith("done ")) {
-                    String[] f = line.split(" ");
-                    process.waitFor(10, TimeUnit.SECONDS);
-                    return new Done(Long.parseLong(f[1]), Double.parseDouble(f[2]));
-                }
+        String line;
+        long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(1); // the churner runs for the seconds it was given
+        while ((line = next(deadline)) != null && !line.equals(EOF)) {
+            if (line.startsWith("done ")) {
+                String[] f = line.split(" ");
+                process.waitFor(10, TimeUnit.SECONDS);
+                return new Done(Long.parseLong(f[1]), Double.parseDouble(f[2]));
             }
-        } catch (IOException e) {
-            out.append(e);
         }
         process.waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("the PyMySQL churner ended without its count (is Debian's python3-pymysql installed?):\n" + out);
+        throw new AssertionError("the PyMySQL churner ended without its count (is Debian's python3-pymysql installed?):\n" + output);
     }
 
     @Override

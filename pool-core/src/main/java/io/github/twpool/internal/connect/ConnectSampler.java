@@ -1,8 +1,7 @@
 package io.github.twpool.internal.connect;
 
 import io.github.twpool.ChurnOrigins;
-import io.github.twpool.internal.probe.AutoCensus;
-import io.github.twpool.internal.probe.CensusSource;
+import io.github.twpool.internal.probe.ClientSocketSampler;
 import io.github.twpool.internal.probe.Endpoint;
 
 import java.nio.file.Path;
@@ -47,7 +46,10 @@ public final class ConnectSampler implements AutoCloseable {
     private final Path procRoot;
     private final Endpoint endpoint;
     private EndpointSockets sockets;
-    private CensusSource census;
+    private ClientSocketSampler census;
+    private OwnSockets own;
+    /** How the socket samples were taken, as the report states it. */
+    private String method = "new sockets to the endpoint caught open against this process's own sockets";
     private String socketsFailed;
     private boolean stacksFailed;
     private ScheduledFuture<?> stackTask;
@@ -148,7 +150,13 @@ public final class ConnectSampler implements AutoCloseable {
         return Math.max(min.toNanos(), Math.min(MAX_INTERVAL.toNanos(), costNanos * COST_FACTOR));
     }
 
+    /** Stops sampling when churn is over (on the probe's thread, so no sample is reading). */
     private void stop() {
+        cancelTasks();
+        dropSockets();
+    }
+
+    private void cancelTasks() {
         if (stackTask != null) {
             stackTask.cancel(false);
             stackTask = null;
@@ -157,8 +165,15 @@ public final class ConnectSampler implements AutoCloseable {
             socketTask.cancel(false);
             socketTask = null;
         }
-        if (sockets != null) {
-            sockets.reset();
+    }
+
+    /** Closes the census's socket (netlink's) and forgets the last sample; the next sample opens them again. */
+    private void dropSockets() {
+        sockets = null;
+        own = null;
+        if (census != null) {
+            census.close();
+            census = null;
         }
     }
 
@@ -196,8 +211,11 @@ public final class ConnectSampler implements AutoCloseable {
         }
         try {
             if (sockets == null) {
-                census = AutoCensus.open(procRoot, endpoint);
-                sockets = new EndpointSockets(census, new OwnSockets(procRoot));
+                census = ClientSocketSampler.open(procRoot, endpoint, why -> { });
+                own = OwnSockets.open(procRoot);
+                sockets = new EndpointSockets(census, own);
+                method = "new sockets to the endpoint caught open (census over " + census.method()
+                        + ") against this process's own sockets in " + own.method();
             }
             EndpointSockets.Sample s = sockets.sample();
             if (s != null) {
@@ -213,6 +231,7 @@ public final class ConnectSampler implements AutoCloseable {
                 socketTask.cancel(false);
                 socketTask = null;
             }
+            dropSockets();
         }
     }
 
@@ -222,9 +241,6 @@ public final class ConnectSampler implements AutoCloseable {
      * @param endpointRate the endpoint's new connections/s from this host as last measured, NaN when not known
      */
     public ChurnOrigins origins(long nanos, double endpointRate) {
-        String method = "new sockets to the endpoint caught open"
-                + (census == null ? "" : " (census over " + census.method() + ")")
-                + " against this process's own sockets in /proc/self/fd";
         ChurnOrigins o = window.decide(nanos, method, endpointRate);
         if (socketsFailed != null && o.origin() != ChurnOrigins.Origin.NOT_SAMPLED
                 && o.origin() != ChurnOrigins.Origin.BOTH && o.socketSamples() == 0) {
@@ -239,9 +255,10 @@ public final class ConnectSampler implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        stop();
+        cancelTasks();
         window.clear();
-        sockets = null;
-        census = null;
+        if (executor.isTerminated()) {
+            dropSockets();
+        } // else a sample may still be reading on the probe's thread: its socket is not closed under it
     }
 }

@@ -1,6 +1,6 @@
 package io.github.twpool.internal.connect;
 
-import io.github.twpool.internal.probe.CensusSource;
+import io.github.twpool.internal.probe.ClientSocketSampler;
 
 import java.io.IOException;
 import java.util.HashSet;
@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Splits the endpoint's new client-side connections on this host by owner: this process or another one. One sample
- * lists this process's socket inodes ({@code /proc/self/fd}), takes a census of the endpoint's ESTABLISHED client
- * sockets with their inodes, and lists this process's inodes again. A socket not seen on the previous sample is new;
+ * lists this process's socket inodes ({@code /proc/self/fd}), lists the endpoint's client sockets that have an owner
+ * (SYN_SENT, ESTABLISHED) with their inodes ({@link ClientSocketSampler}, the sidecar's sampler too), and lists this
+ * process's inodes again. A socket not seen on the previous sample is new;
  * it is this process's when either list holds it. One that neither holds is another process's only when the two
  * lists are at most {@link #DECISIVE_NANOS} apart: one of this process's own connections opened and closed between
  * them would be missing from both too, and no JDBC connect with its handshake is that short. Past that (a slow
@@ -27,7 +28,7 @@ final class EndpointSockets {
     record Sample(int own, int other, int unresolved, long windowNanos) {
     }
 
-    private final CensusSource census;
+    private final ClientSocketSampler census;
     private final OwnSockets ownSockets;
     private Set<Long> previous;
     private Set<Long> current = new HashSet<>();
@@ -36,12 +37,12 @@ final class EndpointSockets {
 
     private final LongSupplier nanoTime;
 
-    EndpointSockets(CensusSource census, OwnSockets ownSockets) {
+    EndpointSockets(ClientSocketSampler census, OwnSockets ownSockets) {
         this(census, ownSockets, System::nanoTime);
     }
 
     /** With the clock that times the census between the two listings (tests give one that a busy host cannot slow). */
-    EndpointSockets(CensusSource census, OwnSockets ownSockets, LongSupplier nanoTime) {
+    EndpointSockets(ClientSocketSampler census, OwnSockets ownSockets, LongSupplier nanoTime) {
         this.census = census;
         this.ownSockets = ownSockets;
         this.nanoTime = nanoTime;
@@ -53,7 +54,7 @@ final class EndpointSockets {
         ownSockets.read(ownBefore);
         Set<Long> seen = current;
         seen.clear();
-        census.scan(inode -> seen.add(inode));
+        census.sample((inode, uid, cgroupId, connecting) -> seen.add(inode));
         ownSockets.read(ownAfter);
         long window = nanoTime.getAsLong() - start;
         Set<Long> before = previous;
@@ -78,13 +79,5 @@ final class EndpointSockets {
             }
         }
         return new Sample(own, other, unresolved, window);
-    }
-
-    /** Forgets the last sample: the next one is a first again. */
-    void reset() {
-        previous = null;
-        current.clear();
-        ownBefore.clear();
-        ownAfter.clear();
     }
 }

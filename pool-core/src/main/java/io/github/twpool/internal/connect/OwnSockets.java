@@ -1,64 +1,50 @@
 package io.github.twpool.internal.connect;
 
+import io.github.twpool.internal.probe.AutoCensus;
+
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
  * The inodes of the sockets this process holds: the {@code socket:[inode]} links of {@code /proc/self/fd}. A link
  * that vanishes while it is read (a file closed meanwhile) is skipped. At most {@link #MAX_FDS} descriptors are read,
  * so a process with a huge table costs a bounded time; {@link #truncated()} says when that happened.
+ *
+ * <p>Read twice per socket sample, around the census, so what one listing costs widens the window in which a
+ * connection of this process could open and close unseen: the cheaper, the more samples are decisive. Not thread-safe.
  */
-final class OwnSockets {
+interface OwnSockets {
 
-    static final int MAX_FDS = 65_536;
-    private static final String PREFIX = "socket:[";
-
-    private final Path fdDir;
-    private boolean truncated;
-
-    OwnSockets(Path procRoot) {
-        this.fdDir = procRoot.resolve("self/fd");
-    }
+    int MAX_FDS = 65_536;
+    String METHOD_NIO = "/proc/self/fd";
+    String METHOD_NATIVE = "/proc/self/fd (readdir and readlinkat)";
+    /** The Java 22+ class; only in the multi-release jar's {@code META-INF/versions/22}. */
+    String NATIVE_CLASS = "io.github.twpool.internal.connect.NativeOwnSockets";
 
     /** Fills {@code into} (cleared first) with the socket inodes held now. */
-    void read(Set<Long> into) throws IOException {
-        into.clear();
-        truncated = false;
-        int n = 0;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDir)) {
-            for (Path fd : fds) {
-                if (++n > MAX_FDS) {
-                    truncated = true;
-                    return;
-                }
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException | UnsupportedOperationException e) {
-                    continue; // closed meanwhile, or not a link
-                }
-                if (target.startsWith(PREFIX) && target.endsWith("]")) {
-                    try {
-                        into.add(Long.parseLong(target, PREFIX.length(), target.length() - 1, 10));
-                    } catch (NumberFormatException e) {
-                        // not an inode: skip
-                    }
-                }
+    void read(Set<Long> into) throws IOException;
+
+    /** Whether the last {@link #read} stopped at {@link #MAX_FDS}. */
+    boolean truncated();
+
+    /** How the descriptors are read, for the report's method. */
+    String method();
+
+    /**
+     * Native calls where the netlink census may run (Java 22+, native access, {@code /proc} as the root): several
+     * times cheaper than a {@code Path} and a {@code String} per descriptor. Else, or if they cannot be bound,
+     * {@code java.nio.file}.
+     */
+    static OwnSockets open(Path procRoot) {
+        if (AutoCensus.netlinkUnavailableReason(procRoot) == null) {
+            try {
+                Class<?> c = Class.forName(NATIVE_CLASS, true, OwnSockets.class.getClassLoader());
+                return (OwnSockets) c.getDeclaredMethod("open").invoke(null);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                // fall through to the portable listing
             }
         }
-    }
-
-    Set<Long> read() throws IOException {
-        Set<Long> s = new HashSet<>();
-        read(s);
-        return s;
-    }
-
-    boolean truncated() {
-        return truncated;
+        return new ProcOwnSockets(procRoot);
     }
 }

@@ -62,7 +62,7 @@ public final class AutoCensus implements CensusSource {
     }
 
     /** Why netlink cannot be used here, from cheap checks only, or {@code null} when it can be tried. */
-    static String netlinkUnavailableReason(Path procRoot) {
+    public static String netlinkUnavailableReason(Path procRoot) {
         if (!DEFAULT_PROC.equals(procRoot)) {
             // netlink answers for this process's network namespace; another proc root means another one's
             return "probe.proc-root is " + procRoot + ", not /proc";

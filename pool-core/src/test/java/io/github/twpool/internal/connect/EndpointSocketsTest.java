@@ -1,8 +1,7 @@
 package io.github.twpool.internal.connect;
 
-import io.github.twpool.SocketCensus;
-import io.github.twpool.internal.probe.CensusSource;
-import io.github.twpool.internal.probe.EstablishedInodeSink;
+import io.github.twpool.internal.probe.ClientSocketSampler;
+import io.github.twpool.internal.probe.ClientSocketSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,25 +38,28 @@ class EndpointSocketsTest {
     }
 
     /** A census that reports the given inodes, running {@code during} while "scanning". */
-    private static final class FakeCensus implements CensusSource {
+    private static final class FakeCensus implements ClientSocketSampler {
         List<Long> inodes = new ArrayList<>();
         Consumer<Void> during = v -> { };
 
         @Override
-        public SocketCensus scan() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public SocketCensus scan(EstablishedInodeSink sink) {
+        public void sample(ClientSocketSink sink) {
             during.accept(null);
-            inodes.forEach(sink::established);
-            return null;
+            inodes.forEach(i -> sink.socket(i, 0, ClientSocketSink.NO_CGROUP, false));
         }
 
         @Override
         public String method() {
-            return PROC;
+            return "fake";
+        }
+
+        @Override
+        public boolean reportsCgroup() {
+            return false;
+        }
+
+        @Override
+        public void close() {
         }
     }
 
@@ -65,7 +67,7 @@ class EndpointSocketsTest {
     void newSocketsAreThisProcesssWhenItHoldsThemAndAnothersWhenItDoesNot() throws IOException {
         FakeCensus census = new FakeCensus();
         // A clock that stands still: the census between the listings is instant, however busy the build host is.
-        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc), () -> 0L);
+        EndpointSockets s = new EndpointSockets(census, new ProcOwnSockets(proc), () -> 0L);
         own(100);
         census.inodes = List.of(100L);
         assertThat(s.sample()).as("the first sample only sets the baseline").isNull();
@@ -83,7 +85,7 @@ class EndpointSocketsTest {
     @Test
     void aSocketThisProcessClosedDuringTheCensusIsStillItsOwn() throws IOException {
         FakeCensus census = new FakeCensus();
-        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc));
+        EndpointSockets s = new EndpointSockets(census, new ProcOwnSockets(proc));
         own();
         census.inodes = List.of();
         s.sample();
@@ -103,7 +105,7 @@ class EndpointSocketsTest {
     void aSlowCensusLeavesSocketsMissingFromBothListsUnresolved() throws IOException {
         FakeCensus census = new FakeCensus();
         long[] now = {0};
-        EndpointSockets s = new EndpointSockets(census, new OwnSockets(proc), () -> now[0]);
+        EndpointSockets s = new EndpointSockets(census, new ProcOwnSockets(proc), () -> now[0]);
         own();
         s.sample();
         census.inodes = List.of(300L);
