@@ -1,5 +1,10 @@
 package io.github.twpool.mysql;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import io.github.twpool.ChurnCause;
@@ -21,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the configured 30m and blame the churn on connections failing validation. The short wait_timeout is this pool's
  * session value (sessionVariables), the one RecycleGuard reads: no global server setting changes.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = MySqlTestSupport.HOST_CONNECTS, mode = ResourceAccessMode.READ)
 class EffectiveRecycleIntegrationTest {
 
     private static final String CLAMPED = "recycle=36s (shortened from 30m to stay under the server's wait_timeout)";

@@ -10,6 +10,12 @@ import java.util.Properties;
 
 final class MySqlTestSupport {
 
+    /**
+     * The lock of the classes that count connects on the whole host (the probe's host counters): exclusive for them,
+     * shared for the classes that run concurrently, so the two never overlap.
+     */
+    static final String HOST_CONNECTS = "host-connects";
+
     private MySqlTestSupport() {
     }
 

@@ -1,5 +1,8 @@
 package io.github.twpool.mysql;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.Order;
+
 import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnVerdict;
 import io.github.twpool.ServerStatus;
@@ -13,6 +16,8 @@ import java.time.Duration;
 import static io.github.twpool.mysql.MySqlTestSupport.props;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ResourceLock(MySqlTestSupport.HOST_CONNECTS)
+@Order(Order.DEFAULT + 1) // after the classes the concurrent ones run beside
 class ServerSignalsIntegrationTest {
 
     @Test

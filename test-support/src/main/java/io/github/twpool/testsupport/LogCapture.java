@@ -20,10 +20,32 @@ public final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     private LogCapture(String loggerName) {
-        this.logger = (Logger) LoggerFactory.getLogger(loggerName);
+        this.logger = logbackLogger(loggerName);
         appender.setContext(logger.getLoggerContext());
         appender.start();
         logger.addAppender(appender);
+    }
+
+    /**
+     * The Logback logger of that name. While SLF4J initialises on one thread, a class running concurrently on another
+     * is handed a stand-in ({@code SubstituteLogger}) that only replays events later: wait for the real one.
+     */
+    private static Logger logbackLogger(String name) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        org.slf4j.Logger l = LoggerFactory.getLogger(name);
+        while (!(l instanceof Logger) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            l = LoggerFactory.getLogger(name);
+        }
+        if (!(l instanceof Logger logback)) {
+            throw new IllegalStateException("SLF4J is not bound to Logback here (" + l.getClass().getName() + ")");
+        }
+        return logback;
     }
 
     /** Captures everything below the root logger. */
