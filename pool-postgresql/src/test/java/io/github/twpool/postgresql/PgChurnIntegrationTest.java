@@ -1,5 +1,8 @@
 package io.github.twpool.postgresql;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.Order;
+
 import io.github.twpool.ChurnCause;
 import io.github.twpool.ChurnReport;
 import io.github.twpool.ChurnVerdict;
@@ -24,6 +27,8 @@ import static org.assertj.core.data.Percentage.withPercentage;
  * 3 intervals, measures its rate (within 10 % plain, 30 % TLS), clears the verdict once it stops, and the server's
  * own session counter (pg_stat_database.sessions) agrees with the churner's count.
  */
+@ResourceLock(PgTestSupport.HOST_CONNECTS)
+@Order(Order.DEFAULT + 1) // after the classes the concurrent ones run beside
 class PgChurnIntegrationTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(1);

@@ -1,5 +1,8 @@
 package io.github.twpool.postgresql;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.Order;
+
 import io.github.twpool.testsupport.TestDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * TLS close_notify meets a socket already closed), as Connector/J's do: no TIME_WAIT on either side, so TIME_WAIT
  * alone would see no churn at all there, and the probe counts resets and the server's sessions instead.
  */
+@ResourceLock(PgTestSupport.HOST_CONNECTS)
+@Order(Order.DEFAULT + 1) // after the classes the concurrent ones run beside
 class PgConnectionEndIntegrationTest {
 
     private static final int CONNECTIONS = 40;

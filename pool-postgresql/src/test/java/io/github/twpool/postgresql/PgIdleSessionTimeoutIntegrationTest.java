@@ -1,5 +1,10 @@
 package io.github.twpool.postgresql;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+
 import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import io.github.twpool.TwPoolConfigException;
@@ -23,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * clamped to 36 s, the start line says so, and a borrow after 45 s idle gets a live connection, not one the server
  * ended.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(value = PgTestSupport.HOST_CONNECTS, mode = ResourceAccessMode.READ)
 class PgIdleSessionTimeoutIntegrationTest {
 
     private static final String ROLE = "twpool_idle40";

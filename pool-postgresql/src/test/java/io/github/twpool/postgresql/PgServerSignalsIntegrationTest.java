@@ -1,5 +1,8 @@
 package io.github.twpool.postgresql;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.Order;
+
 import io.github.twpool.ServerStatus;
 import io.github.twpool.postgresql.internal.PgServerLimits;
 import io.github.twpool.postgresql.internal.PgStatusSource;
@@ -17,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The server signals as PostgreSQL counts them: sessions established (every client's), sessions that ended without a
  * proper close, client backends against the slots ordinary roles may take.
  */
+@ResourceLock(PgTestSupport.HOST_CONNECTS)
+@Order(Order.DEFAULT + 1) // after the classes the concurrent ones run beside
 class PgServerSignalsIntegrationTest {
 
     private static ServerStatus sampleSettled(PgStatusSource source, Connection c, long atLeast) throws Exception {

@@ -11,6 +11,12 @@ import java.util.stream.Stream;
 
 final class PgTestSupport {
 
+    /**
+     * The lock of the classes that count connects, resets or TIME_WAIT on the whole host: exclusive for them, shared
+     * for the classes that run concurrently, so the two never overlap.
+     */
+    static final String HOST_CONNECTS = "host-connects";
+
     private PgTestSupport() {
     }
 

@@ -13,8 +13,9 @@ import java.util.Set;
 /**
  * {@link OwnSockets} through libc (Java 22+): {@code opendir("/proc/self/fd")}, {@code readdir}, and a
  * {@code readlinkat} per descriptor into one native buffer, compared byte by byte with {@code socket:[}: no
- * {@code Path}, no {@code String}, no allocation per descriptor. About a microsecond a descriptor instead of five,
- * which narrows the window around each census in which a connection of this process could open and close unseen.
+ * {@code Path}, no {@code String}, no allocation per descriptor: 1.9 µs a descriptor instead of 3.3 on the test
+ * machine (the kernel's {@code readlinkat} on procfs is most of it), which narrows the window around each census in
+ * which a connection of this process could open and close unseen.
  *
  * <p>Only built with native access enabled ({@link OwnSockets#open} checks it first), on Linux x86-64 or AArch64,
  * whose glibc {@code struct dirent} has {@code d_type} at byte 18 and {@code d_name} at 19. Package-private and only
