@@ -310,6 +310,10 @@ class ConnectOriginsIntegrationTest {
     }
 
     @Test
+    // What this case checks comes from stack samples, which are the same on every JDK: the Java 22+ run, there for
+    // the netlink census, leaves it to the Java 17 run.
+    @org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "twpool.test.java22", matches = "true",
+            disabledReason = "call sites from stack samples: the same on every JDK, checked by the Java 17 run")
     void churnTheDriverSwapMissedIsThisJvmsWithItsCallSites() throws Exception {
         TestDatabase db = TestDatabase.tls();
         // A pool created before twpool, churning through its own connection adder as connections are evicted.

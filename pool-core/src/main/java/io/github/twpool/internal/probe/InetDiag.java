@@ -110,7 +110,20 @@ final class InetDiag {
      * walk, with the same states, filter ({@link #clientFilterBothFamilies}) and reply records (of its own type).
      */
     byte[] clientRequestBothFamilies() {
-        byte[] bytecode = clientFilterBothFamilies();
+        return compatRequest(CLIENT_STATES, clientFilterBothFamilies());
+    }
+
+    /**
+     * The census's {@link #request} for both address families in one walk of the kernel's TCP hash table, as
+     * {@link #clientRequestBothFamilies} does for the client sampler: ESTABLISHED and TIME_WAIT sockets through the
+     * {@link #filter} of both families. Its replies are parsed with {@link #AF_UNSPEC}.
+     */
+    byte[] requestBothFamilies() {
+        return compatRequest(STATES, or(List.of(AF_INET, AF_INET6), local));
+    }
+
+    /** {@code nlmsghdr} + {@code inet_diag_req} (the compat request, dumped with no family) + the bytecode attribute. */
+    private static byte[] compatRequest(int states, byte[] bytecode) {
         int attrLen = 4 + bytecode.length;
         int total = NLMSG_HDRLEN + REQ_V1_LEN + attrLen;
         ByteBuffer r = ByteBuffer.allocate(total).order(HOST);
@@ -118,7 +131,7 @@ final class InetDiag {
                 .putInt(0).putInt(0);
         r.put((byte) AF_INET); // idiag_family: a compat dump ignores it (AF_UNSPEC)
         r.position(NLMSG_HDRLEN + 4 + 48); // inet_diag_sockid: zeros, no socket named
-        r.putInt(CLIENT_STATES).putInt(0); // idiag_states, idiag_dbs
+        r.putInt(states).putInt(0); // idiag_states, idiag_dbs
         r.putShort((short) attrLen).putShort((short) INET_DIAG_REQ_BYTECODE).put(bytecode);
         return r.array();
     }
@@ -251,7 +264,7 @@ final class InetDiag {
                                     + errnoName(-error), -error);
                         }
                     }
-                    case SOCK_DIAG_BY_FAMILY -> {
+                    case SOCK_DIAG_BY_FAMILY, TCPDIAG_GETSOCK -> {
                         if (len < NLMSG_HDRLEN + DIAG_MSG_LEN) {
                             throw new NetlinkUnavailableException("short inet_diag_msg (" + len + " bytes)");
                         }
@@ -373,9 +386,10 @@ final class InetDiag {
     private void count(ByteBuffer buf, byte[] b, int m, int family, ProcNetTcpParser.Counts c)
             throws NetlinkUnavailableException {
         int msgFamily = b[m] & 0xff;
-        if (msgFamily != family) {
+        if (family == AF_UNSPEC ? msgFamily != AF_INET && msgFamily != AF_INET6 : msgFamily != family) {
             throw new NetlinkUnavailableException("inet_diag_msg of family " + msgFamily + " in the dump of " + family);
         }
+        family = msgFamily;
         c.lines++;
         int state = b[m + 1] & 0xff;
         if (state != TCP_TIME_WAIT && state != TCP_ESTABLISHED) {

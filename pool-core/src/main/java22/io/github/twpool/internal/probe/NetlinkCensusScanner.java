@@ -59,6 +59,10 @@ final class NetlinkCensusScanner implements CensusSource {
     private final byte[] heap = new byte[RECV_BUFFER];
     private final byte[] requestV4;
     private final byte[] requestV6;
+    private final byte[] requestBoth;
+    /** One walk for both families until the kernel refuses the compat request; once it has answered one, its errors are real. */
+    private boolean bothFamilies = true;
+    private boolean bothAnswered;
     private final MemorySegment request;
     private final MemorySegment kernelAddress;
     private final ProcNetTcpParser.Counts counts = new ProcNetTcpParser.Counts();
@@ -72,7 +76,8 @@ final class NetlinkCensusScanner implements CensusSource {
         this.buffer = arena.allocate(RECV_BUFFER, 8);
         this.requestV4 = diag.request(InetDiag.AF_INET);
         this.requestV6 = diag.request(InetDiag.AF_INET6);
-        this.request = arena.allocate(Math.max(requestV4.length, requestV6.length), 8);
+        this.requestBoth = diag.requestBothFamilies();
+        this.request = arena.allocate(Math.max(requestBoth.length, Math.max(requestV4.length, requestV6.length)), 8);
         this.kernelAddress = arena.allocate(12, 4); // sockaddr_nl: family, pad, pid 0 (the kernel), groups 0
         kernelAddress.set(ValueLayout.JAVA_SHORT, 0, (short) AF_NETLINK);
     }
@@ -135,6 +140,26 @@ final class NetlinkCensusScanner implements CensusSource {
             setReceiveTimeout(fd);
             long deadline = start + MAX_NANOS;
             long[] budget = {MAX_BYTES};
+            if (bothFamilies) {
+                try {
+                    dump(fd, requestBoth, InetDiag.AF_UNSPEC, deadline, budget);
+                    bothAnswered = true;
+                    return census(start);
+                } catch (NetlinkUnavailableException e) {
+                    if (bothAnswered || e.errno() == 0) {
+                        throw e;
+                    }
+                    // refused (a kernel without the compat request): a dump per family from now on, on a fresh socket
+                    bothFamilies = false;
+                    lib.close(fd);
+                    fd = lib.socket(errno, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+                    if (fd < 0) {
+                        throw failure("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", errno());
+                    }
+                    setReceiveTimeout(fd);
+                    counts.reset();
+                }
+            }
             dump(fd, requestV4, InetDiag.AF_INET, deadline, budget);
             try {
                 dump(fd, requestV6, InetDiag.AF_INET6, deadline, budget);
@@ -147,6 +172,10 @@ final class NetlinkCensusScanner implements CensusSource {
         } finally {
             lib.close(fd);
         }
+        return census(start);
+    }
+
+    private SocketCensus census(long start) {
         return new SocketCensus(Instant.now(), counts.timeWaitClient(), counts.timeWaitServer(),
                 counts.establishedClient(), counts.establishedServer(), System.nanoTime() - start, counts.lines(),
                 counts.clientBySecondsLeft(), counts.serverBySecondsLeft(), NETLINK);

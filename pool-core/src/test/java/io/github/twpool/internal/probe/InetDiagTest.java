@@ -280,6 +280,47 @@ class InetDiagTest {
     }
 
     @Test
+    void theCensusForBothFamiliesIsOneCompatDumpCountedAsTheTwoDumpsWere() throws Exception {
+        // The probe's census every tick: one walk of the kernel's TCP table instead of two (IPv4, then IPv6), with
+        // the states and the filter of the per-family requests, server side included for a local database.
+        InetDiag d = new InetDiag(endpoint("127.0.0.1"));
+        byte[] r = d.requestBothFamilies();
+        ByteBuffer b = ByteBuffer.wrap(r).order(HOST);
+        assertThat(b.getShort(4)).isEqualTo((short) InetDiag.TCPDIAG_GETSOCK);
+        assertThat(b.getInt(16 + 52)).isEqualTo((1 << 1) | (1 << 6)); // ESTABLISHED | TIME_WAIT
+        byte[] v4Filter = d.filter(InetDiag.AF_INET);
+        byte[] v6Filter = d.filter(InetDiag.AF_INET6);
+        // a condition per family and one for the server side (local port), which each per-family filter also has
+        int serverSide = 4 + 8;
+        assertThat(b.getShort(76) - 4).isEqualTo(v4Filter.length + v6Filter.length - serverSide);
+        assertThat(r[r.length - serverSide]).isEqualTo((byte) InetDiag.INET_DIAG_BC_S_COND);
+
+        ProcNetTcpParser.Counts one = new ProcNetTcpParser.Counts();
+        byte[][] msgs = {
+                diagMsg(SEQ, 2, 6, "127.0.0.1", 40000, "127.0.0.1", PORT, 59_999, 0),              // v4 client TW
+                diagMsg(SEQ, 2, 1, "127.0.0.1", PORT, "127.0.0.1", 40001, 0, 901),                 // v4 server ESTABLISHED
+                diagMsg(SEQ, 10, 1, "::ffff:127.0.0.1", 40002, "::ffff:127.0.0.1", PORT, 0, 902),  // v6 client ESTABLISHED
+                diagMsg(SEQ, 10, 6, "::1", 40003, "::1", PORT, 30_000, 0)};                        // v6, not the endpoint
+        for (byte[] m : msgs) {
+            ByteBuffer.wrap(m).order(HOST).putShort(4, (short) InetDiag.TCPDIAG_GETSOCK);
+        }
+        byte[] all = concat(concat(msgs), done(SEQ, 0));
+        java.util.List<Long> inodes = new java.util.ArrayList<>();
+        one.collectInodes(inodes::add);
+        assertThat(d.parse(all, all.length, InetDiag.AF_UNSPEC, SEQ, one)).isTrue();
+        assertThat(one.timeWaitClient()).isEqualTo(1);
+        assertThat(one.establishedServer()).isEqualTo(1);
+        assertThat(one.establishedClient()).isEqualTo(1);
+        assertThat(one.timeWaitServer()).isZero();
+        assertThat(inodes).containsExactly(902L);
+        assertThat(one.lines()).isEqualTo(4);
+        // a family that is neither is a malformed reply
+        byte[] odd = diagMsg(SEQ, 7, 1, "127.0.0.1", 40000, "127.0.0.1", PORT, 0, 804);
+        assertThatThrownBy(() -> d.parse(odd, odd.length, InetDiag.AF_UNSPEC, SEQ, new ProcNetTcpParser.Counts()))
+                .isInstanceOf(NetlinkUnavailableException.class).hasMessageContaining("family 7");
+    }
+
+    @Test
     void aMalformedAttributeInAClientReplyThrows() throws Exception {
         InetDiag d = new InetDiag(endpoint("127.0.0.1"));
         byte[] m = diagMsg(SEQ, 2, 1, "127.0.0.1", 40000, "127.0.0.1", PORT, 0, 777);
