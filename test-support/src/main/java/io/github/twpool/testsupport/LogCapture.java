@@ -20,7 +20,7 @@ public final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     private LogCapture(String loggerName) {
-        this.logger = logbackLogger(loggerName);
+        this.logger = logback(loggerName);
         appender.setContext(logger.getLoggerContext());
         appender.start();
         logger.addAppender(appender);
@@ -30,7 +30,7 @@ public final class LogCapture implements AutoCloseable {
      * The Logback logger of that name. While SLF4J initialises on one thread, a class running concurrently on another
      * is handed a stand-in ({@code SubstituteLogger}) that only replays events later: wait for the real one.
      */
-    private static Logger logbackLogger(String name) {
+    public static Logger logback(String name) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         org.slf4j.Logger l = LoggerFactory.getLogger(name);
         while (!(l instanceof Logger) && System.nanoTime() < deadline) {

