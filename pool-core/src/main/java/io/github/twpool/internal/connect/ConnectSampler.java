@@ -1,6 +1,7 @@
 package io.github.twpool.internal.connect;
 
 import io.github.twpool.ChurnOrigins;
+import io.github.twpool.internal.probe.CensusSource;
 import io.github.twpool.internal.probe.ClientSocketSampler;
 import io.github.twpool.internal.probe.Endpoint;
 
@@ -51,6 +52,7 @@ public final class ConnectSampler implements AutoCloseable {
     /** How the socket samples were taken, as the report states it. */
     private String method = "new sockets to the endpoint caught open against this process's own sockets";
     private String socketsFailed;
+    private boolean netlinkFailed;
     private boolean stacksFailed;
     private ScheduledFuture<?> stackTask;
     private ScheduledFuture<?> socketTask;
@@ -61,10 +63,24 @@ public final class ConnectSampler implements AutoCloseable {
     static final Duration SETTLE_TIME = Duration.ofSeconds(5);
     private boolean closed;
 
+    /** Opens the endpoint's census: netlink where it can, {@code /proc} once netlink has failed here. */
+    interface Censuses {
+        ClientSocketSampler open(boolean netlinkFailed);
+    }
+
+    private final Censuses censuses;
+
     public ConnectSampler(ScheduledExecutorService executor, Path procRoot, Endpoint endpoint) {
+        this(executor, procRoot, endpoint, netlinkFailed -> netlinkFailed ? ClientSocketSampler.proc(procRoot, endpoint)
+                : ClientSocketSampler.open(procRoot, endpoint, why -> { }));
+    }
+
+    /** With the census a test gives. */
+    ConnectSampler(ScheduledExecutorService executor, Path procRoot, Endpoint endpoint, Censuses censuses) {
         this.executor = executor;
         this.procRoot = procRoot;
         this.endpoint = endpoint;
+        this.censuses = censuses;
     }
 
     /** Called on each monitor tick: samples while churn lasts and {@link #LINGER} after, nothing otherwise. */
@@ -211,7 +227,7 @@ public final class ConnectSampler implements AutoCloseable {
         }
         try {
             if (sockets == null) {
-                census = ClientSocketSampler.open(procRoot, endpoint, why -> { });
+                census = censuses.open(netlinkFailed);
                 own = OwnSockets.open(procRoot);
                 sockets = new EndpointSockets(census, own);
                 method = "new sockets to the endpoint caught open (census over " + census.method()
@@ -225,6 +241,12 @@ public final class ConnectSampler implements AutoCloseable {
         } catch (Exception | LinkageError e) {
             if (Thread.currentThread().isInterrupted()) {
                 return; // closing
+            }
+            if (census != null && CensusSource.NETLINK.equals(census.method()) && !netlinkFailed) {
+                // As the census does: a netlink sampler that fails gives way to /proc for good, once.
+                netlinkFailed = true;
+                dropSockets();
+                return;
             }
             socketsFailed = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             if (socketTask != null) {

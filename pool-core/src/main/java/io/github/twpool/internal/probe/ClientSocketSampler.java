@@ -32,6 +32,11 @@ public interface ClientSocketSampler extends AutoCloseable {
      * Netlink where {@link AutoCensus} would use it (Java 22+, native access, {@code procRoot} is {@code /proc}), else
      * {@code /proc/net/tcp*}. {@code why} receives the reason netlink is not used, or nothing.
      */
+    /** The {@code /proc/net/tcp*} sampler, whatever the JDK: where netlink was used and failed. */
+    static ClientSocketSampler proc(Path procRoot, Endpoint endpoint) {
+        return new ProcClientSocketSampler(procRoot, endpoint);
+    }
+
     static ClientSocketSampler open(Path procRoot, Endpoint endpoint, java.util.function.Consumer<String> why) {
         String reason = AutoCensus.netlinkUnavailableReason(procRoot);
         if (reason == null) {
