@@ -36,7 +36,9 @@ class ChurnDemoIntegrationTest {
         List<String> warnings;
         List<Map<String, Object>> fields;
         try (LogCapture log = LogCapture.of("io.github.twpool.churn")) {
-            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(6), Duration.ofSeconds(4),
+            // 8 s phases, as the other cases: the churn is seen on the probe's first tick (2 s), and its warning waits
+            // up to 5 s of sampling to say who opens the connections; at 6 s it could come after the phase.
+            s = ChurnDemo.run(new ChurnDemo.Options(4, Duration.ofSeconds(8), Duration.ofSeconds(4),
                     plainUrl, tls.username(), tls.password()), new PrintStream(console, true, StandardCharsets.UTF_8));
             warnings = log.messages(Level.WARN);
             fields = log.keyValues(Level.WARN);
