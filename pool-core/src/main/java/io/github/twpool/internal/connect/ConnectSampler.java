@@ -4,6 +4,7 @@ import io.github.twpool.ChurnOrigins;
 import io.github.twpool.internal.probe.CensusSource;
 import io.github.twpool.internal.probe.ClientSocketSampler;
 import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.internal.probe.NetlinkUnavailableException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +62,8 @@ public final class ConnectSampler implements AutoCloseable {
     private int samplesSinceStart;
     static final int SETTLE_SAMPLES = 10;
     static final Duration SETTLE_TIME = Duration.ofSeconds(5);
-    private boolean closed;
+    /** Set by {@link #close()} on the closing thread, read by a sample still running on the probe's. */
+    private volatile boolean closed;
 
     /** Opens the endpoint's census: netlink where it can, {@code /proc} once netlink has failed here. */
     interface Censuses {
@@ -234,6 +236,10 @@ public final class ConnectSampler implements AutoCloseable {
                         + ") against this process's own sockets in " + own.method();
             }
             EndpointSockets.Sample s = sockets.sample();
+            if (closed) {
+                dropSockets(); // close() came while this sample read: its census socket is closed here, on this thread
+                return;
+            }
             if (s != null) {
                 window.sockets(System.nanoTime(), s);
                 samplesSinceStart++;
@@ -242,7 +248,8 @@ public final class ConnectSampler implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 return; // closing
             }
-            if (census != null && CensusSource.NETLINK.equals(census.method()) && !netlinkFailed) {
+            if (e instanceof NetlinkUnavailableException && census != null
+                    && CensusSource.NETLINK.equals(census.method()) && !netlinkFailed) {
                 // As the census does: a netlink sampler that fails gives way to /proc for good, once.
                 netlinkFailed = true;
                 dropSockets();

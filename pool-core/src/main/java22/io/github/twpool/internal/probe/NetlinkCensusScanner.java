@@ -152,6 +152,7 @@ final class NetlinkCensusScanner implements CensusSource {
                     // refused (a kernel without the compat request): a dump per family from now on, on a fresh socket
                     bothFamilies = false;
                     lib.close(fd);
+                    fd = -1; // closed: the finally must not close a number the process may have reused meanwhile
                     fd = lib.socket(errno, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
                     if (fd < 0) {
                         throw failure("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", errno());
@@ -170,7 +171,9 @@ final class NetlinkCensusScanner implements CensusSource {
                 // no inet6_diag: IPv6 is disabled, so there are no tcp6 sockets (as /proc/net/tcp6 is then absent)
             }
         } finally {
-            lib.close(fd);
+            if (fd >= 0) {
+                lib.close(fd);
+            }
         }
         return census(start);
     }

@@ -43,7 +43,8 @@ final class NetlinkClientSocketSampler implements ClientSocketSampler {
 
     private final InetDiag diag;
     private final NetlinkCensusScanner.Native lib;
-    private final Arena arena = Arena.ofShared();
+    /** Freed by the GC once the sampler is dropped: a pool's connect sampler opens one per churn episode. */
+    private final Arena arena = Arena.ofAuto();
     private final MemorySegment errno;
     private final MemorySegment buffer;
     private final byte[] heap = new byte[RECV_BUFFER];

@@ -5,6 +5,7 @@ import io.github.twpool.internal.probe.CensusSource;
 import io.github.twpool.internal.probe.ClientSocketSampler;
 import io.github.twpool.internal.probe.ClientSocketSink;
 import io.github.twpool.internal.probe.Endpoint;
+import io.github.twpool.internal.probe.NetlinkUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +32,7 @@ class ConnectSamplerTest {
             @Override
             public void sample(ClientSocketSink sink) throws IOException {
                 if (fails) {
-                    throw new IOException("recv failed: ENOBUFS");
+                    throw new NetlinkUnavailableException("recv failed: ENOBUFS", 105);
                 }
                 sink.socket(next++, 0, ClientSocketSink.NO_CGROUP, false);
             }

@@ -40,7 +40,14 @@ class OwnSocketsIntegrationTest {
             assertThat(opened).as("the listening, connecting and accepted sockets, as java.nio.file lists them")
                     .hasSizeGreaterThanOrEqualTo(3);
             listing.read(found);
-            assertThat(found).as("the same sockets, as %s lists them", listing.method()).containsAll(opened);
+            // Only the sockets still open after both listings: a class running beside this one may open and close
+            // one of its own in between.
+            Set<Long> still = new HashSet<>();
+            portable.read(still);
+            Set<Long> held = new HashSet<>(opened);
+            held.retainAll(still);
+            assertThat(held).as("the listening, connecting and accepted sockets").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(found).as("the same sockets, as %s lists them", listing.method()).containsAll(held);
             assertThat(listing.truncated()).isFalse();
         }
         // Another socket the JVM opened meanwhile (its own, lazily) stays; the test's three are closed.
