@@ -88,6 +88,15 @@ class SecretsLifecycleIntegrationTest {
                     Thread.sleep(100);
                 }
                 assertThat(ds.churnReport().has(ChurnCause.OUTSIDE_POOL)).isTrue();
+                // The warning itself waits until the connect samples can say who churns (up to 5 s of sampling):
+                // churn on until it is written, so that its text is among what is searched for the password.
+                deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (!log.text().contains("churn outside this pool") && System.nanoTime() < deadline) {
+                    try (Connection c = DriverManager.getConnection(url)) {
+                        c.isValid(1);
+                    }
+                    Thread.sleep(10);
+                }
                 // a fault: the pooled connection killed on the server
                 long id;
                 try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
