@@ -3,13 +3,11 @@ package io.github.twpool.internal.connect;
 import io.github.twpool.ChurnOrigins;
 import io.github.twpool.internal.probe.CensusSource;
 import io.github.twpool.internal.probe.ClientSocketSampler;
-import io.github.twpool.internal.probe.ClientSocketSink;
 import io.github.twpool.internal.probe.Endpoint;
 import io.github.twpool.internal.probe.NetlinkUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,31 +24,14 @@ class ConnectSamplerTest {
 
     /** A census of the given method that fails, or reports one new inode per sample. */
     private static ClientSocketSampler census(String method, boolean fails) {
-        return new ClientSocketSampler() {
-            long next = 100;
-
-            @Override
-            public void sample(ClientSocketSink sink) throws IOException {
-                if (fails) {
-                    throw new NetlinkUnavailableException("recv failed: ENOBUFS", 105);
-                }
-                sink.socket(next++, 0, ClientSocketSink.NO_CGROUP, false);
-            }
-
-            @Override
-            public String method() {
-                return method;
-            }
-
-            @Override
-            public boolean reportsCgroup() {
-                return false;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        ScriptedCensus c = new ScriptedCensus(method);
+        if (fails) {
+            c.failure = new NetlinkUnavailableException("recv failed: ENOBUFS", 105);
+        } else {
+            long[] next = {100};
+            c.during = v -> c.inodes = List.of(next[0]++);
+        }
+        return c;
     }
 
     @Test

@@ -1,16 +1,12 @@
 package io.github.twpool.internal.connect;
 
-import io.github.twpool.internal.probe.ClientSocketSampler;
-import io.github.twpool.internal.probe.ClientSocketSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,35 +33,9 @@ class EndpointSocketsTest {
         }
     }
 
-    /** A census that reports the given inodes, running {@code during} while "scanning". */
-    private static final class FakeCensus implements ClientSocketSampler {
-        List<Long> inodes = new ArrayList<>();
-        Consumer<Void> during = v -> { };
-
-        @Override
-        public void sample(ClientSocketSink sink) {
-            during.accept(null);
-            inodes.forEach(i -> sink.socket(i, 0, ClientSocketSink.NO_CGROUP, false));
-        }
-
-        @Override
-        public String method() {
-            return "fake";
-        }
-
-        @Override
-        public boolean reportsCgroup() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void newSocketsAreThisProcesssWhenItHoldsThemAndAnothersWhenItDoesNot() throws IOException {
-        FakeCensus census = new FakeCensus();
+        ScriptedCensus census = new ScriptedCensus("fake");
         // A clock that stands still: the census between the listings is instant, however busy the build host is.
         EndpointSockets s = new EndpointSockets(census, new ProcOwnSockets(proc), () -> 0L);
         own(100);
@@ -84,7 +54,7 @@ class EndpointSocketsTest {
 
     @Test
     void aSocketThisProcessClosedDuringTheCensusIsStillItsOwn() throws IOException {
-        FakeCensus census = new FakeCensus();
+        ScriptedCensus census = new ScriptedCensus("fake");
         EndpointSockets s = new EndpointSockets(census, new ProcOwnSockets(proc));
         own();
         census.inodes = List.of();
@@ -103,7 +73,7 @@ class EndpointSocketsTest {
 
     @Test
     void aSlowCensusLeavesSocketsMissingFromBothListsUnresolved() throws IOException {
-        FakeCensus census = new FakeCensus();
+        ScriptedCensus census = new ScriptedCensus("fake");
         long[] now = {0};
         EndpointSockets s = new EndpointSockets(census, new ProcOwnSockets(proc), () -> now[0]);
         own();
