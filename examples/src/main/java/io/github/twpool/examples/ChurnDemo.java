@@ -355,7 +355,6 @@ public final class ChurnDemo {
         return d;
     }
 
-
     private static String bar(double done) {
         int filled = (int) Math.round(Math.min(1, done) * 20);
         return "[" + "#".repeat(filled) + ".".repeat(20 - filled) + "]";

@@ -32,9 +32,9 @@ interface OwnSockets {
     String method();
 
     /**
-     * Native calls where the netlink census may run (Java 22+, native access, {@code /proc} as the root): several
-     * times cheaper than a {@code Path} and a {@code String} per descriptor. Else, or if they cannot be bound,
-     * {@code java.nio.file}.
+     * Native calls where the netlink census may run (Java 22+, native access, {@code /proc} as the root): about 1.7
+     * times cheaper than a {@code Path} and a {@code String} per descriptor (docs/BENCHMARKS.md). Else, or if they
+     * cannot be bound, {@code java.nio.file}.
      */
     static OwnSockets open(Path procRoot) {
         if (AutoCensus.netlinkUnavailableReason(procRoot) == null) {
