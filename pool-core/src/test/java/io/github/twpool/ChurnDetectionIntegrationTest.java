@@ -25,7 +25,11 @@ import static io.github.twpool.PoolTestSupport.await;
 import static io.github.twpool.PoolTestSupport.props;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Real churn against the real server, and what the detector makes of it. */
+/**
+ * Real churn against the real server, and what the detector makes of it. A pool that churns by its own
+ * configuration is {@link ChurnDetectionOverflowIntegrationTest}: a class of its own, so that it runs beside this one
+ * in a test JVM and network namespace of its own (test-support/isolated-jvm).
+ */
 @ResourceLock(PoolTestSupport.HOST_CONNECTS)
 @Order(Order.DEFAULT + 1) // after the classes the concurrent ones run beside
 class ChurnDetectionIntegrationTest {
@@ -33,7 +37,7 @@ class ChurnDetectionIntegrationTest {
     private static final Pattern RATE = Pattern.compile("~([0-9.]+) new connections/s");
     private static final Duration LOAD = Duration.ofSeconds(8);
 
-    private static String[] probeFast(String name, String... more) {
+    static String[] probeFast(String name, String... more) {
         List<String> kv = new ArrayList<>(List.of("twpool.name", name, "twpool.probe.enabled", "true",
                 "twpool.probe.interval", "1s", "twpool.probe.scan-every", "1", "twpool.churn.min-rate", "5",
                 "twpool.churn.warn-interval", "1s"));
@@ -41,7 +45,7 @@ class ChurnDetectionIntegrationTest {
         return kv.toArray(new String[0]);
     }
 
-    private static void query(Connection c) throws Exception {
+    static void query(Connection c) throws Exception {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         }
@@ -130,46 +134,6 @@ class ChurnDetectionIntegrationTest {
     }
 
     @Test
-    void aPoolConfiguredToChurnIsToldThatOverflowIsTheCause() throws Exception {
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(probeFast("bursty",
-                "twpool.pool-size", "1", "twpool.max-overflow", "8", "twpool.overflow-idle-timeout", "10s",
-                "twpool.churn.min-rate", "0.1", "twpool.timeout", "5s")));
-             LogCapture log = LogCapture.of("io.github.twpool.churn")) {
-            ExecutorService burst = Executors.newFixedThreadPool(9);
-            try {
-                for (int round = 0; round < 3; round++) {
-                    CountDownLatch all = new CountDownLatch(9);
-                    List<Future<?>> f = new ArrayList<>();
-                    for (int i = 0; i < 9; i++) {
-                        f.add(burst.submit(() -> {
-                            try (Connection c = ds.getConnection()) {
-                                all.countDown();
-                                all.await(5, TimeUnit.SECONDS); // all 9 held at once: 8 overflow connections
-                                query(c);
-                            }
-                            return null;
-                        }));
-                    }
-                    for (Future<?> x : f) {
-                        x.get(20, TimeUnit.SECONDS);
-                    }
-                    if (round < 2) {
-                        // overflow-idle-timeout plus a housekeeping run (1 s in tests): the overflow is gone again
-                        assertThat(await(Duration.ofSeconds(20), () -> total(ds) == 1)).isTrue();
-                    }
-                }
-                assertThat(await(Duration.ofSeconds(5), () -> log.messages(Level.WARN).stream()
-                        .anyMatch(w -> w.contains("this pool churns")))).isTrue();
-                String warning = log.messages(Level.WARN).stream().filter(w -> w.contains("this pool churns")).findFirst().orElseThrow();
-                assertThat(warning).contains("Overflow connections retire after overflow-idle-timeout=10s", "pool-size=1", "max-overflow=8");
-                assertThat(ds.connectionsOpened()).isGreaterThanOrEqualTo(1 + 3 * 8);
-            } finally {
-                burst.shutdownNow();
-            }
-        }
-    }
-
-    @Test
     void anUnreadableProcLeavesThePoolWorkingAndLogsOneLine() throws Exception {
         try (LogCapture log = LogCapture.of("io.github.twpool.probe");
              TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(probeFast("noproc",
@@ -198,7 +162,7 @@ class ChurnDetectionIntegrationTest {
         assertThat(await(Duration.ofSeconds(5), () -> !threadNamed("twpool-probe-on-probe"))).isTrue();
     }
 
-    private static int total(TwPoolDataSource ds) {
+    static int total(TwPoolDataSource ds) {
         try {
             return ds.unwrap(com.zaxxer.hikari.HikariPoolMXBean.class).getTotalConnections();
         } catch (java.sql.SQLException e) {

@@ -248,8 +248,9 @@ public final class ChurnDemo {
             peak = Math.max(peak, r.census().timeWait());
         }
         long total = requests.get();
-        return new PhaseResult(name, total, total / seconds, serverConnections(pool) - connectionsBefore, peak, newTimeWait,
-                serverConnections(pool) - connectionsBefore - (pool.connectionsOpened() - openedBefore), Math.round(resets),
+        long connects = settledServerConnections(pool) - connectionsBefore;
+        return new PhaseResult(name, total, total / seconds, connects, peak, newTimeWait,
+                connects - (pool.connectionsOpened() - openedBefore), Math.round(resets),
                 since(causesBefore, r.warnings()));
     }
 
@@ -330,6 +331,24 @@ public final class ChurnDemo {
     }
 
     /** Connections the server accepted so far: MySQL's Connections, PostgreSQL's sessions (14+; -1 before). */
+    /**
+     * The server's count once it stops growing (read every 300 ms, for 5 s at most): PostgreSQL counts a session when
+     * its backend reports at exit, through a statistics collector that can be a second or more late on a busy host.
+     */
+    private static long settledServerConnections(TwPoolDataSource pool) throws SQLException, InterruptedException {
+        long last = serverConnections(pool);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(300);
+            long now = serverConnections(pool);
+            if (now == last) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
     private static long serverConnections(TwPoolDataSource pool) throws SQLException {
         boolean pg = pool.config().url().startsWith("jdbc:postgresql:");
         String sql = pg ? "SELECT 'sessions', sum(sessions)::bigint FROM pg_stat_database" : "SHOW GLOBAL STATUS LIKE 'Connections'";

