@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which census path a pool runs is in its start line and in {@code churnReport().census().method()}: {@code proc} on
- * Java 17 (the default failsafe run), {@code netlink} on Java 22+ with native access (pool-core's test-java22
+ * Java 17 (the default failsafe run), {@code netlink} on Java 22+ with native access (the pool-core-java22 module
  * execution, on the packaged multi-release jar). Elsewhere (a Java 22+ run on a classes directory) it says why not.
  */
 class CensusMethodStartLineIntegrationTest {

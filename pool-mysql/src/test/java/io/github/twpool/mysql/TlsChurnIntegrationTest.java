@@ -35,7 +35,9 @@ import static org.assertj.core.data.Percentage.withPercentage;
 
 /**
  * Churn from a separate process on this host, against the embedded MariaDB 11.4 with TLS on (its own port), beside
- * a pool probing every second. Over TLS Connector/J ends each connection with a reset: no TIME_WAIT anywhere.
+ * a pool probing every second. Over TLS Connector/J ends each connection with a reset: no TIME_WAIT anywhere. The
+ * steady pooled load that must warn of nothing is {@link TlsSteadyLoadIntegrationTest}, a class of its own so that it
+ * runs beside this one (each in a test JVM and network namespace of its own: test-support/isolated-jvm).
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 @ResourceLock(MySqlTestSupport.HOST_CONNECTS)
@@ -44,7 +46,7 @@ class TlsChurnIntegrationTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private static Properties pool(TestDatabase db, String name) {
+    static Properties pool(TestDatabase db, String name) {
         return db.twpoolProperties("twpool.name", name, "twpool.pool-size", "2", "twpool.probe.enabled", "true",
                 "twpool.probe.interval", "1s", "twpool.probe.scan-every", "1", "twpool.churn.min-rate", "2",
                 "twpool.churn.warn-interval", "1s");
@@ -147,56 +149,7 @@ class TlsChurnIntegrationTest {
         assertThat(seen).noneMatch(m -> m.contains("other hosts"));
     }
 
-    @Test
-    @org.junit.jupiter.api.Order(2)
-    void aSteadyPooledLoadOverTlsWarnsOfNothing() throws Exception {
-        TestDatabase db = TestDatabase.tls();
-        Properties p = pool(db, "tlssteady");
-        p.setProperty("twpool.pool-size", "8");
-        // The server is read every 5 s instead of every minute: four reads under load, each a chance for a false
-        // verdict (a server count read apart from this host's counters, the pool's own opens at start).
-        p.setProperty("twpool.mysql.status-interval", "5s");
-        try (TwPoolDataSource ds = TwPoolDataSource.fromProperties(p);
-             LogCapture log = LogCapture.of("io.github.twpool")) {
-            awaitRunning(ds);
-            AtomicBoolean stop = new AtomicBoolean();
-            ExecutorService threads = Executors.newFixedThreadPool(8);
-            List<Future<Long>> workers = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                workers.add(threads.submit(() -> {
-                    long n = 0;
-                    while (!stop.get()) {
-                        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-                             ResultSet rs = s.executeQuery("SELECT 1")) {
-                            rs.next();
-                        }
-                        n++;
-                        Thread.sleep(2); // steady, not a CPU benchmark: the machine is shared
-                    }
-                    return n;
-                }));
-            }
-            Thread.sleep(22_000);
-            stop.set(true);
-            long requests = 0;
-            for (Future<Long> f : workers) {
-                requests += f.get(30, TimeUnit.SECONDS);
-            }
-            threads.shutdown();
-            try (Connection c = ds.getConnection()) {
-                assertThat(MySqlTestSupport.scalar(c, "SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS "
-                        + "WHERE VARIABLE_NAME = 'SSL_CIPHER'")).as("pooled connections use TLS").isNotBlank();
-            }
-            assertThat(requests).isGreaterThan(1000);
-            assertThat(ds.churnReport().server()).as("server signals were read").isNotNull();
-            assertThat(ds.churnReport().server().at()).as("the server was read again under load, not only at start")
-                    .isAfter(java.time.Instant.now().minusSeconds(12));
-            assertThat(log.messages(Level.WARN)).as("warnings during a steady pooled load").isEmpty();
-            assertThat(ds.churnReport().warnings()).isEmpty();
-        }
-    }
-
-    private static void awaitRunning(TwPoolDataSource ds) throws InterruptedException {
+    static void awaitRunning(TwPoolDataSource ds) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!ds.churnReport().probeRunning() && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * How pgjdbc's connections end, over plain TCP and over TLS, counted with ss (TIME_WAIT per side, on the server's
  * port only) and the host's TCP counters (resets sent, host-wide). Over plain TCP pgjdbc sends Terminate and closes
- * first: one TIME_WAIT per connection, on whichever side's FIN came first (often the client's). Over TLS the connection
+ * first: one TIME_WAIT per connection, on whichever side's FIN came first. Over TLS the connection
  * ends in a reset instead (the TLS close_notify meets a socket already closed), as Connector/J's do: no TIME_WAIT on
  * either side, so TIME_WAIT alone would see no churn at all there, and the probe counts resets and the server's
  * sessions instead.
@@ -36,7 +36,7 @@ class PgConnectionEndIntegrationTest {
 
     @ParameterizedTest(name = "sslmode={0}")
     @CsvSource({"disable", "require"})
-    void plainConnectionsLeaveTimeWaitOnTheClientTlsConnectionsEndInAReset(String sslmode) throws Exception {
+    void plainConnectionsLeaveOneTimeWaitEachTlsConnectionsEndInAReset(String sslmode) throws Exception {
         TestDatabase db = TestDatabase.postgresTls();
         Properties p = new Properties();
         p.setProperty("user", db.username());
@@ -61,10 +61,9 @@ class PgConnectionEndIntegrationTest {
         if (sslmode.equals("disable")) {
             // pgjdbc sends Terminate and closes at once; the backend, reading Terminate, closes too. When the
             // client's FIN is first the TIME_WAIT is the client's; when the backend wins the race it is the server's.
-            // Which wins is up to the scheduler: 19 to 38 of 40 on the client in runs on one 2-core machine, so
-            // what holds is one TIME_WAIT per connection, a good share of them on the client's ephemeral ports.
+            // Which wins is up to the scheduler: from 38 of 40 on the client on a quiet 2-core machine to 4 of 40 on
+            // a loaded one. What holds is one TIME_WAIT per connection, on one side or the other.
             assertThat(client + server).as("TIME_WAIT, both sides: %s", counts).isBetween(CONNECTIONS - 2, 2 * CONNECTIONS);
-            assertThat(client).as("client-side TIME_WAIT: %s", counts).isGreaterThanOrEqualTo(CONNECTIONS / 4);
         } else {
             assertThat(client + server).as("TIME_WAIT, both sides: %s", counts).isLessThanOrEqualTo(2);
             // Host-wide: other traffic can only add to it, so a lower bound is what this can assert.

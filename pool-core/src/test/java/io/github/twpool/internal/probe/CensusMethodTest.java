@@ -12,20 +12,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Which census runs: netlink on Java 22+ with native access, {@code /proc} otherwise, each with its reason; and a
  * netlink census that fails falls back to {@code /proc} once. Runs on Java 17 (the unit lane) and again on Java 22+
- * (pool-core's test-java22 execution, against the multi-release jar). The cases that scan this host's sockets or start
+ * (the pool-core-java22 module, against the multi-release jar). The cases that scan this host's sockets or start
  * JVMs are in {@link CensusMethodIntegrationTest}.
  */
 class CensusMethodTest {
 
     private static final int JAVA = Runtime.version().feature();
-    /** Set by pool-core's test-java22 failsafe execution: JDK 22+, the packaged jar, native access enabled. */
+    /** Set by the pool-core-java22 module's failsafe run: JDK 22+, the packaged jar, native access enabled. */
     private static final boolean JAVA22_EXECUTION = Boolean.getBoolean("twpool.test.java22");
 
-    /** Netlink tests run in the test-java22 execution only; elsewhere they are skipped with the reason, never passed. */
+    /** Netlink tests run in pool-core-java22 only; elsewhere they are skipped with the reason, never passed. */
     static void assumeJava22Execution() {
         assumeTrue(JAVA >= 22, "the netlink census needs Java 22+ (this JVM is Java " + JAVA + "); this test runs in "
-                + "pool-core's test-java22 execution on the JDK 22+ found at build time, against the multi-release jar");
-        assumeTrue(JAVA22_EXECUTION, "this test runs in pool-core's test-java22 execution (the packaged multi-release "
+                + "the pool-core-java22 module on the JDK 22+ found at build time, against the multi-release jar");
+        assumeTrue(JAVA22_EXECUTION, "this test runs in the pool-core-java22 module (the packaged multi-release "
                 + "jar, --enable-native-access=ALL-UNNAMED); a classes directory has no META-INF/versions view");
     }
 

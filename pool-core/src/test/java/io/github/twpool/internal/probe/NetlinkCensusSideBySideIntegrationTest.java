@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * age histogram, and ESTABLISHED. Each case has a listener on a port of its own, so other traffic on the host does
  * not matter.
  *
- * <p>Runs in the {@code test-java22} failsafe execution (JDK 22+, the packaged multi-release jar,
+ * <p>Runs in the {@code pool-core-java22} module (JDK 22+, the packaged multi-release jar,
  * {@code --enable-native-access=ALL-UNNAMED}); under Java 17 it is reported as skipped with the reason.
  */
 class NetlinkCensusSideBySideIntegrationTest {
