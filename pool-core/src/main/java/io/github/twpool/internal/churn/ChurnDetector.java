@@ -49,6 +49,12 @@ public final class ChurnDetector {
     /** How far the server's count of connects may exceed this host's own counters before the rest is another host's. */
     static final double HOST_COUNTER_SKEW = 0.25;
     /**
+     * How late the server's count may run against this host's counters: the two are read at different instants, and
+     * PostgreSQL's statistics collector reports ended sessions every 500 ms at most. Over a short window that time is
+     * a larger share of the rate than {@link #HOST_COUNTER_SKEW} (half of it over one second).
+     */
+    static final Duration SERVER_COUNT_LAG = Duration.ofMillis(500);
+    /**
      * The pool churns when it both opens and closes connections fast over this long: a burst that warms the pool up
      * opens without closing, and overflow retirement comes an idle timeout after the burst that opened it.
      */
@@ -394,9 +400,10 @@ public final class ChurnDetector {
                 thisHost = Math.min(others, Math.max(0, hostRate - poolRate));
                 // The server's counter and this host's are read at different instants (and PostgreSQL 14's
                 // statistics collector counts sessions late): at a steady local rate the two windows differ by a
-                // fraction of it. Only an excess beyond that fraction is another host's.
+                // fraction of it, the larger the shorter the window. Only an excess beyond that is another host's.
                 double excess = others - thisHost;
-                otherHosts = excess > HOST_COUNTER_SKEW * thisHost ? excess : 0;
+                double lag = Math.max(HOST_COUNTER_SKEW, SERVER_COUNT_LAG.toNanos() / 1e9 / seconds);
+                otherHosts = excess > lag * thisHost ? excess : 0;
             } else {
                 attribution = Finding.HostAttribution.UNKNOWN;
                 thisHost = Double.NaN;

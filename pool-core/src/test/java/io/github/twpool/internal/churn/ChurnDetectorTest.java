@@ -457,6 +457,24 @@ class ChurnDetectorTest {
     }
 
     @Test
+    void aOneSecondWindowAllowsTheServersCountHalfASecondOfLag() {
+        // A process on this host churns ~20/s against a local PostgreSQL, read every second on a loaded machine: its
+        // statistics collector counted 20 sessions in a window in which this host's counters saw 15 (the rest
+        // arrived in the next window). A quarter of the local rate is too tight a margin over one second: half a
+        // second of lag at 15/s is 7.5/s, and no other host is there.
+        ChurnDetector d = detector(config().poolSize(5).build(), "127.0.0.1:5432", 5432, true, h -> false);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        d.evaluate(between(0, 5, new ServerStatus(t0, 1000, 10, 10, 0, 0, 500, 0, 28800), 5, Attribution.NONE, host(100, 100, 0)));
+        ChurnDetector.Evaluation e = d.evaluate(between(1, 5, new ServerStatus(t0.plusSeconds(1), 1020, 10, 10, 0, 0, 500, 0, 28800),
+                5, Attribution.NONE, host(100, 115, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::message).noneMatch(m -> m.contains("other hosts"));
+        // Another host's 20/s beside this host's 15/s is more than any lag: named.
+        e = d.evaluate(between(2, 5, new ServerStatus(t0.plusSeconds(2), 1055, 10, 10, 0, 0, 500, 0, 28800),
+                5, Attribution.NONE, host(100, 130, 0)));
+        assertThat(verdicts(e)).extracting(ChurnVerdict::message).anyMatch(m -> m.contains("at least ~20.0/s come from other hosts"));
+    }
+
+    @Test
     void perClientHostCountsNameTheHosts() {
         ChurnDetector d = detector(config().poolSize(5).build(), "db:3306", 3306, false, h -> h.equals("10.0.0.5"));
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
