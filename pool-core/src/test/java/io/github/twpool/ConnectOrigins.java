@@ -1,14 +1,11 @@
 package io.github.twpool;
 
-import ch.qos.logback.classic.Level;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.mysql.cj.jdbc.MysqlDataSource;
 import io.github.twpool.spi.PoolContext;
 import io.github.twpool.spi.ServerStatusSource;
 import io.github.twpool.spi.TwPoolExtension;
-import io.github.twpool.testsupport.LogCapture;
-import io.github.twpool.testsupport.PyMySqlChurner;
 import io.github.twpool.testsupport.TestDatabase;
 
 import java.sql.Connection;
@@ -21,16 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.github.twpool.PoolTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.data.Offset.offset;
-import static org.assertj.core.data.Percentage.withPercentage;
 
 /**
  * What the connect-origin tests share: the churners (each its own method, the call site a warning must name), a pool
@@ -43,7 +34,6 @@ final class ConnectOrigins {
 
     private ConnectOrigins() {
     }
-
 
     /** The server's {@code Connections} counter, as pool-mysql's status source reads it (without per-host counts). */
     static final class ServerCount implements TwPoolExtension {

@@ -2,39 +2,19 @@ package io.github.twpool;
 
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.parallel.ResourceLock;
-import ch.qos.logback.classic.Level;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import com.mysql.cj.jdbc.MysqlDataSource;
-import io.github.twpool.spi.PoolContext;
-import io.github.twpool.spi.ServerStatusSource;
-import io.github.twpool.spi.TwPoolExtension;
-import io.github.twpool.testsupport.LogCapture;
 import io.github.twpool.testsupport.PyMySqlChurner;
 import io.github.twpool.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static io.github.twpool.ConnectOrigins.*;
 import static io.github.twpool.PoolTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.data.Offset.offset;
-import static org.assertj.core.data.Percentage.withPercentage;
 
 /**
  * A separate process (Python's PyMySQL, a connection per request, about a millisecond each) churning against the

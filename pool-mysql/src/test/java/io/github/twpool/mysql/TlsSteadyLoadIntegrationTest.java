@@ -4,26 +4,17 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.Order;
 
 import ch.qos.logback.classic.Level;
-import io.github.twpool.ChurnCause;
-import io.github.twpool.ChurnReport;
-import io.github.twpool.ChurnVerdict;
 import io.github.twpool.TwPoolDataSource;
-import io.github.twpool.testsupport.Churner;
 import io.github.twpool.testsupport.LogCapture;
 import io.github.twpool.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static io.github.twpool.mysql.TlsChurnIntegrationTest.awaitRunning;
 import static io.github.twpool.mysql.TlsChurnIntegrationTest.pool;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.data.Percentage.withPercentage;
 
 /**
  * A steady pooled load over TLS (8 threads on a pool of 8, against the embedded MariaDB 11.4 with TLS on, beside a
